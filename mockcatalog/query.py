@@ -1,0 +1,345 @@
+"""The Catalog list query language, written once for every list operation.
+
+A list request's validated parameters become a :class:`ListQuery`: predicates (all must hold),
+then ``orderBy``, then ``start``/``limit``, then the ``properties`` projection. Which parameter
+means what comes from the spec's ``x-mockcatalog-query`` extension (``{kind: equals, field: status}``,
+``{kind: related, type: dataSet}``, ...), so adding a filter to an operation is a spec change only.
+
+Semantics follow the real service (see the README): simple filters take comma-separated values
+(any matches) or a leading ``!`` (none may match; objects lacking the field are kept); ``property``
+expressions test one top-level field; ``tags`` pairs are ANDed; ``*After``/``*Before`` bounds are
+exclusive and objects without the field never match them. Without ``orderBy`` objects keep the
+store's order (fixture order, then creation order). A malformed expression raises
+:class:`~mockcatalog.errors.BadRequest` naming the parameter, never anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mockcatalog.errors import BadRequest
+
+Json = dict[str, Any]
+Predicate = Callable[[Json], bool]
+
+_FIELD = r"[A-Za-z_][A-Za-z0-9_]*"
+_EXPRESSION = re.compile(rf"^(?P<field>{_FIELD})(?P<op>==|!=|<=|>=|~|<|>)(?P<value>.*)$", re.DOTALL)
+_PRESENCE = re.compile(rf"^(?P<negate>!?)(?P<field>{_FIELD})$")
+_SORT_KEY = re.compile(rf"^(?:(?P<direction>asc|desc):)?(?P<field>{_FIELD})$")
+_VERSION = re.compile(r"^\d+(\.\d+)+$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class SortKey:
+    field: str
+    descending: bool = False
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """A parsed list request: what to keep, in which order, which page and which fields."""
+
+    predicates: tuple[Predicate, ...] = ()
+    order_by: tuple[SortKey, ...] = ()
+    start: int = 0
+    limit: int | None = 20
+    properties: tuple[str, ...] | None = None
+
+    def select(self, objects: Iterable[tuple[str, Json]]) -> list[tuple[str, Json]]:
+        """The (id, object) pairs of the page, in result order, unprojected."""
+        kept = [(oid, obj) for oid, obj in objects if all(test(obj) for test in self.predicates)]
+        kept = sort_pairs(kept, self.order_by)
+        end = None if self.limit is None else self.start + self.limit
+        return kept[self.start : end]
+
+    def project(self, obj: Json) -> Json:
+        if self.properties is None:
+            return obj
+        return {name: obj[name] for name in self.properties if name in obj}
+
+    def run(self, objects: Iterable[tuple[str, Json]]) -> dict[str, Json]:
+        """The list response: ``{id: object}`` in result order."""
+        return {oid: self.project(obj) for oid, obj in self.select(objects)}
+
+
+def build_query(values: Mapping[str, Any], kinds: Mapping[str, Json]) -> ListQuery:
+    """Build a :class:`ListQuery` from validated parameter ``values`` and their spec ``kinds``."""
+    predicates: list[Predicate] = []
+    settings: dict[str, Any] = {"limit": None}
+    for name, kind in kinds.items():
+        value = values.get(name)
+        if value is None:
+            continue
+        match kind["kind"]:
+            case "limit":
+                settings["limit"] = int(value)
+            case "start":
+                settings["start"] = int(value)
+            case "orderBy":
+                settings["order_by"] = parse_order_by(value, name)
+            case "properties":
+                settings["properties"] = parse_properties(value, name)
+            case "property":
+                expressions = value if isinstance(value, list) else [value]
+                predicates.extend(parse_property(expr, name) for expr in expressions)
+            case "tags":
+                predicates.append(parse_tags(value, name))
+            case "equals":
+                predicates.append(field_in(kind["field"], str(value)))
+            case "related":
+                predicates.append(related_to(kind["type"], str(value)))
+            case "after" | "before":
+                predicates.append(bound(kind["field"], int(value), after=kind["kind"] == "after"))
+            case other:
+                raise ValueError(f"unknown x-mockcatalog-query kind {other!r} on {name!r}")
+    return ListQuery(predicates=tuple(predicates), **settings)
+
+
+# --- parsing ----------------------------------------------------------------------------------
+
+
+def parse_order_by(text: str, param: str = "orderBy") -> tuple[SortKey, ...]:
+    keys = []
+    for part in text.split(","):
+        match = _SORT_KEY.match(part.strip())
+        if not match:
+            raise _bad(param, f"{part!r} is not a sort key; use field, asc:field or desc:field.")
+        keys.append(SortKey(match["field"], match["direction"] == "desc"))
+    return tuple(keys)
+
+
+def parse_properties(text: str, param: str = "properties") -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(","))
+    for name in names:
+        if not re.fullmatch(_FIELD, name):
+            raise _bad(param, f"{name!r} is not a top-level field name (nested names are not accepted).")
+    return names
+
+
+def parse_property(expression: str, param: str = "property") -> Predicate:
+    """One ``property=`` condition: ``f``, ``!f``, ``f~re``, ``f==v``, ``f!=v``, ``f<v`` ... ``f>=v``."""
+    presence = _PRESENCE.match(expression)
+    if presence:
+        return field_exists(presence["field"], negate=bool(presence["negate"]))
+    match = _EXPRESSION.match(expression)
+    if not match:
+        raise _bad(
+            param,
+            f"{expression!r} is not an expression; use name, !name, name~regex, name==v, name!=v, "
+            "name<v, name<=v, name>v or name>=v.",
+        )
+    field, op, operand = match["field"], match["op"], match["value"]
+    if op == "~":
+        try:
+            pattern = re.compile(operand)
+        except re.error as exc:
+            raise _bad(param, f"Invalid regular expression {operand!r}: {exc}.") from exc
+        return field_matches(field, pattern)
+    if op in ("==", "!="):
+        return field_equals(field, operand, negate=op == "!=")
+    return field_compares(field, op, operand)
+
+
+def parse_tags(text: str, param: str = "tags") -> Predicate:
+    pairs = []
+    for part in text.split(","):
+        namespace, sep, value = part.partition(":")
+        if not sep or not namespace or not value:
+            raise _bad(param, f"{part!r} is not a tag filter; use namespace:value or namespace:*.")
+        pairs.append((namespace, None if value == "*" else wildcard(value)))
+    return has_tags(tuple(pairs))
+
+
+def wildcard(text: str) -> re.Pattern[str]:
+    """``*`` matches any run of characters (also none); ``**`` is a literal ``*``."""
+    literal_parts = text.split("**")
+    regex = r"\*".join(".*".join(re.escape(chunk) for chunk in part.split("*")) for part in literal_parts)
+    return re.compile(regex, re.DOTALL)
+
+
+# --- predicates -------------------------------------------------------------------------------
+
+
+def field_in(field: str, text: str) -> Predicate:
+    """Simple filter: ``a,b,c`` keeps objects whose field equals one; ``!a,b`` drops them."""
+    negate = text.startswith("!")
+    wanted = tuple(text[1:].split(",") if negate else text.split(","))
+
+    def test(obj: Json) -> bool:
+        value = obj.get(field, _MISSING)
+        found = value is not _MISSING and any(_equals(value, want) for want in wanted)
+        return not found if negate else found
+
+    return test
+
+
+def related_to(object_type: str, text: str) -> Predicate:
+    ids = frozenset(text.split(","))
+
+    def test(obj: Json) -> bool:
+        related = obj.get("relatedObjects")
+        if not isinstance(related, list):
+            return False
+        return any(
+            isinstance(ref, dict) and ref.get("type") == object_type and ref.get("id") in ids
+            for ref in related
+        )
+
+    return test
+
+
+def bound(path: str, limit: int, *, after: bool) -> Predicate:
+    def test(obj: Json) -> bool:
+        value = _lookup(obj, path)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return value > limit if after else value < limit
+
+    return test
+
+
+def has_tags(pairs: tuple[tuple[str, re.Pattern[str] | None], ...]) -> Predicate:
+    def test(obj: Json) -> bool:
+        tags = obj.get("tags")
+        if not isinstance(tags, dict):
+            return False
+        for namespace, pattern in pairs:
+            if namespace not in tags:
+                return False
+            values = tags[namespace] if isinstance(tags[namespace], list) else [tags[namespace]]
+            if pattern is not None and not any(
+                isinstance(v, str) and pattern.fullmatch(v) for v in values
+            ):
+                return False
+        return True
+
+    return test
+
+
+def field_exists(field: str, *, negate: bool) -> Predicate:
+    return lambda obj: (field in obj) != negate
+
+
+def field_matches(field: str, pattern: re.Pattern[str]) -> Predicate:
+    def test(obj: Json) -> bool:
+        value = obj.get(field, _MISSING)
+        if value is _MISSING or isinstance(value, dict | list):
+            return False
+        return pattern.search(_text(value)) is not None
+
+    return test
+
+
+def field_equals(field: str, operand: str, *, negate: bool) -> Predicate:
+    def test(obj: Json) -> bool:
+        value = obj.get(field, _MISSING)
+        equal = value is not _MISSING and _equals(value, operand, wildcards=True)
+        return not equal if negate else equal
+
+    return test
+
+
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def field_compares(field: str, op: str, operand: str) -> Predicate:
+    compare = _COMPARISONS[op]
+
+    def test(obj: Json) -> bool:
+        pair = _comparable_pair(obj.get(field, _MISSING), operand)
+        return pair is not None and compare(*pair)
+
+    return test
+
+
+# --- ordering ---------------------------------------------------------------------------------
+
+
+def sort_pairs(pairs: list[tuple[str, Json]], keys: tuple[SortKey, ...]) -> list[tuple[str, Json]]:
+    """Stable multi-key sort; objects lacking a key's field come last in either direction."""
+    for key in reversed(keys):
+        present = [pair for pair in pairs if key.field in pair[1]]
+        missing = [pair for pair in pairs if key.field not in pair[1]]
+        present.sort(key=lambda pair, f=key.field: sort_rank(pair[1][f]), reverse=key.descending)
+        pairs = present + missing
+    return pairs
+
+
+def sort_rank(value: Any) -> tuple[int, Any]:
+    """A key that orders any JSON values: numbers, then versions, then strings, then the rest."""
+    if isinstance(value, bool):
+        return (3, int(value))
+    if isinstance(value, int | float):
+        return (0, value)
+    if isinstance(value, str):
+        version = _version(value)
+        return (1, version) if version is not None else (2, value)
+    return (4, json.dumps(value, sort_keys=True))
+
+
+# --- value helpers ----------------------------------------------------------------------------
+
+
+def _equals(value: Any, operand: str, *, wildcards: bool = False) -> bool:
+    if isinstance(value, bool):
+        return operand.lower() == ("true" if value else "false")
+    if isinstance(value, int | float):
+        number = _number(operand)
+        return number is not None and value == number
+    if isinstance(value, str):
+        return wildcard(operand).fullmatch(value) is not None if wildcards else value == operand
+    return False
+
+
+def _comparable_pair(value: Any, operand: str) -> tuple[Any, Any] | None:
+    if value is _MISSING or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = _number(operand)
+        return None if number is None else (value, number)
+    if isinstance(value, str):
+        mine, theirs = _version(value), _version(operand)
+        if mine is not None and theirs is not None:
+            return (mine, theirs)
+        return (value, operand)
+    return None
+
+
+def _number(text: str) -> int | float | None:
+    if not _NUMBER.match(text):
+        return None
+    return float(text) if "." in text else int(text)
+
+
+def _version(text: str) -> tuple[int, ...] | None:
+    return tuple(int(part) for part in text.split(".")) if _VERSION.match(text) else None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _lookup(obj: Json, path: str) -> Any:
+    node: Any = obj
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _bad(param: str, reason: str) -> BadRequest:
+    return BadRequest(f"Invalid query parameter {param!r}: {reason}", errors={param: [reason]})

@@ -1,0 +1,29 @@
+"""Dataset views: the list, by-id reads, and the ingest batch summary."""
+
+from __future__ import annotations
+
+from flask import Response
+
+from mockcatalog.query import build_query
+from mockcatalog.resources.common import current_call, get_by_ids, json_response
+from mockcatalog.summary import window
+
+
+def list_datasets() -> Response:
+    call = current_call()
+    return json_response(call.store.list_objects(call.caller.tenant, "dataSets", call.list_query()))
+
+
+def get_datasets(**_path: str) -> Response:
+    return get_by_ids("dataSets")
+
+
+def get_ingest_batch_summary(**_path: str) -> Response:
+    call = current_call()
+    query = dict(call.valid.query)
+    query["createdAfter"], query["createdBefore"] = window(
+        query.get("createdAfter"), query.get("createdBefore"), call.store.clock.now_ms()
+    )
+    list_query = build_query(query, call.validator.query_kinds)
+    summary = call.store.ingest_batch_summary(call.caller.tenant, call.valid.path["id"], list_query)
+    return json_response(summary)

@@ -1,0 +1,69 @@
+"""Run the mock on a socket: in a background thread (tests, the pytest plugin) or in the foreground
+(``mockcatalog serve``, on waitress, a production-grade threaded WSGI server)."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+
+class _QuietHandler(WSGIRequestHandler):
+    """No access log on stderr: a test suite's output is for the tests."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class LiveServer:
+    """The app on ``host`` and a free port, served from a daemon thread until :meth:`stop`."""
+
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.app = app
+        self._server: BaseWSGIServer = make_server(
+            host, port, app, threaded=True, request_handler=_QuietHandler
+        )
+        self._thread = threading.Thread(target=self._server.serve_forever, name="mockcatalog", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve_forever(
+    app: Flask, host: str, port: int, *, threads: int = 8, on_ready: Callable[[str], None]
+) -> None:
+    """Serve ``app`` with waitress until interrupted; ``on_ready(url)`` once the socket listens."""
+    from waitress.server import create_server
+
+    server: Any = create_server(app, host=host, port=port, threads=threads, ident="mockcatalog")
+    signal.signal(signal.SIGTERM, _exit_on_signal)  # stop as cleanly on `kill` as on Ctrl-C
+    on_ready(f"http://{host}:{server.effective_port}")
+    try:
+        server.run()
+    finally:
+        server.close()
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(0)

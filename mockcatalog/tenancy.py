@@ -1,0 +1,59 @@
+"""Who is calling: credentials from the gateway headers, and the (org, sandbox) tenant they reach.
+
+Like the real gateway, credentials are checked before anything else: a missing or malformed
+``Authorization: Bearer`` answers 401, a missing ``x-api-key`` or ``x-gw-ims-org-id`` answers 403.
+Any non-empty token is accepted (the mock has no identity provider). ``x-sandbox-name`` defaults
+to ``prod``; its format is checked by the spec-generated header schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from mockcatalog.errors import Forbidden, Unauthorized
+
+DEFAULT_SANDBOX = "prod"
+
+Tenant = tuple[str, str]  # (IMS org, sandbox name)
+
+
+@dataclass(frozen=True)
+class Caller:
+    org: str
+    sandbox: str
+    api_key: str
+    token: str
+
+    @property
+    def tenant(self) -> Tenant:
+        return (self.org, self.sandbox)
+
+    @property
+    def user(self) -> str:
+        """The user id the mock records as ``createdUser``: the client's technical account."""
+        return f"{self.api_key}@techacct.adobe.com"
+
+
+def caller_from_headers(headers: Mapping[str, str]) -> Caller:
+    """Read the caller's credentials; raise 401/403 errors that say which header to send."""
+    scheme, _, token = (headers.get("Authorization") or "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized(
+            "Missing or malformed Authorization header: send 'Authorization: Bearer <access token>'.",
+            errors={"Authorization": ["Expected 'Bearer <access token>'."]},
+        )
+    api_key = (headers.get("x-api-key") or "").strip()
+    if not api_key:
+        raise Forbidden(
+            "Missing x-api-key header: send the client id of your credentials.",
+            errors={"x-api-key": ["Missing data for required header."]},
+        )
+    org = (headers.get("x-gw-ims-org-id") or "").strip()
+    if not org:
+        raise Forbidden(
+            "Missing x-gw-ims-org-id header: send your IMS organization id (…@AdobeOrg).",
+            errors={"x-gw-ims-org-id": ["Missing data for required header."]},
+        )
+    sandbox = (headers.get("x-sandbox-name") or "").strip() or DEFAULT_SANDBOX
+    return Caller(org=org, sandbox=sandbox, api_key=api_key, token=token.strip())

@@ -1,0 +1,193 @@
+"""Validate one request against its operation in openapi.yaml, with the generated marshmallow schemas.
+
+:func:`build_validators` runs once per spec and process; :meth:`OperationValidator.validate` runs per
+request and either returns the converted values or raises one :class:`~mockcatalog.errors.BadRequest`
+listing every bad field (``errors`` keys are parameter names, header names, or dotted body paths
+such as ``inputFormat.format``). It takes plain mappings, not Flask objects, so it is unit-tested
+without a server.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
+
+from mockcatalog.errors import BadRequest, UnsupportedMediaType
+from mockcatalog.schemas import SchemaBuilder, builder_for, parameter_schema
+from mockcatalog.spec import Json, Operation, load_spec
+
+MAX_JSON_DEPTH = 64
+
+
+class MultiMapping(Protocol):
+    """What a query string offers: every value of a repeated parameter (werkzeug's ``MultiDict``)."""
+
+    def getlist(self, key: str) -> list[str]: ...
+
+    def keys(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class ValidRequest:
+    """The converted, validated parts of one request."""
+
+    query: dict[str, Any]
+    headers: dict[str, Any]
+    path: dict[str, Any]
+    body: Any = None
+
+
+class OperationValidator:
+    """Validates requests for one operation; built once, used for every request."""
+
+    def __init__(self, operation: Operation, builder: SchemaBuilder) -> None:
+        self.operation = operation
+        name = operation.operation_id
+        self.query_kinds = {p.name: p.query_kind for p in operation.params_in("query") if p.query_kind}
+        self._array_params = {
+            p.name
+            for p in operation.params_in("query")
+            if builder.resolve_type(p.schema) == "array"
+        }
+        self._query = _schema_for(builder, operation, "query", name=f"{name}Query", unknown=RAISE)
+        self._path = _schema_for(builder, operation, "path", name=f"{name}Path", unknown=RAISE)
+        self._headers = _schema_for(builder, operation, "header", name=f"{name}Headers", unknown=EXCLUDE)
+        self._header_names = [p.name.lower() for p in operation.params_in("header")]
+        self._body: fields.Field | None = None
+        if operation.body_schema is not None:
+            self._body = builder.field(operation.body_schema, required=operation.body_required)
+
+    def validate(
+        self,
+        *,
+        args: MultiMapping,
+        headers: Mapping[str, str],
+        path: Mapping[str, str],
+        body: bytes = b"",
+        content_type: str | None = None,
+    ) -> ValidRequest:
+        errors: dict[str, Any] = {}
+        query = _load(self._query, self._query_values(args, errors), errors)
+        header_values = {name: headers[name] for name in self._header_names if headers.get(name) is not None}
+        valid_headers = _load(self._headers, header_values, errors)
+        valid_path = _load(self._path, dict(path), errors)
+        valid_body = self._load_body(body, content_type, errors) if self._body is not None else None
+        if errors:
+            raise BadRequest(_summary(errors), errors=errors)
+        return ValidRequest(query=query, headers=valid_headers, path=valid_path, body=valid_body)
+
+    def _query_values(self, args: MultiMapping, errors: dict[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for key in args.keys():
+            given = args.getlist(key)
+            if key in self._array_params:
+                values[key] = given
+            elif len(given) > 1:
+                errors[key] = [f"Given {len(given)} times; send it once."]
+            else:
+                values[key] = given[0]
+        return values
+
+    def _load_body(self, raw: bytes, content_type: str | None, errors: dict[str, Any]) -> Any:
+        assert self._body is not None
+        if not raw.strip():
+            if self.operation.body_required:
+                errors["body"] = ["A JSON request body is required."]
+            return None
+        media_type = (content_type or "").split(";", 1)[0].strip().lower()
+        if media_type not in self.operation.body_media_types:
+            allowed = ", ".join(self.operation.body_media_types)
+            raise UnsupportedMediaType(
+                f"Content-Type {media_type or '(none)'!r} is not accepted here; send the body as {allowed}.",
+                errors={"Content-Type": [f"Must be {allowed}."]},
+            )
+        document = parse_json(raw)
+        try:
+            return self._body.deserialize(document)
+        except ValidationError as exc:
+            errors.update(flatten(exc.messages))
+            return None
+
+
+def parse_json(raw: bytes) -> Any:
+    """Parse a JSON body strictly, with errors a client can act on."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"The request body is not UTF-8: {exc}.", errors={"body": ["Not UTF-8."]}) from exc
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        reason = f"Malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
+        raise BadRequest(reason, errors={"body": [reason]}) from exc
+    except ValueError as exc:  # NaN/Infinity, rejected by _reject_constant
+        raise BadRequest(f"Malformed JSON: {exc}.", errors={"body": [str(exc)]}) from exc
+    except RecursionError as exc:
+        raise BadRequest("The JSON body is nested too deeply.", errors={"body": ["Nested too deeply."]}) from exc
+    if _depth(document) > MAX_JSON_DEPTH:
+        reason = f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep."
+        raise BadRequest(reason, errors={"body": [reason]})
+    return document
+
+
+def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages as ``{"a.b": [...]}``; whole-body errors under ``body``."""
+    if isinstance(messages, list):
+        return {prefix or "body": [str(m) for m in messages]}
+    if not isinstance(messages, dict):
+        return {prefix or "body": [str(messages)]}
+    flat: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        name = prefix if key == "_schema" else f"{prefix}.{key}" if prefix else str(key)
+        for sub_key, sub_value in flatten(value, name).items():
+            flat.setdefault(sub_key, []).extend(sub_value)
+    return flat
+
+
+@functools.lru_cache(maxsize=8)
+def build_validators(spec_path: str | None = None) -> dict[str, OperationValidator]:
+    """One validator per operation of the spec at ``spec_path``; built once per process."""
+    builder = builder_for(spec_path)
+    return {op_id: OperationValidator(op, builder) for op_id, op in load_spec(spec_path).operations.items()}
+
+
+def _schema_for(builder: SchemaBuilder, operation: Operation, location: str, *, name: str, unknown: str) -> Schema:
+    params = operation.params_in(location)
+    key: Callable[[str], str] = str.lower if location == "header" else str
+    return parameter_schema(builder, [(key(p.name), p.schema, p.required) for p in params], name=name, unknown=unknown)
+
+
+def _load(schema: Schema, values: Mapping[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return dict(schema.load(values))
+    except ValidationError as exc:
+        errors.update(flatten(exc.messages))
+        return {}
+
+
+def _summary(errors: Mapping[str, Any]) -> str:
+    names = ", ".join(errors)
+    return f"The request is invalid; see errors for each field ({names})."
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _depth(document: Json | list[Any] | Any) -> int:
+    depth, level = 0, [document]
+    while level:
+        depth += 1
+        level = [
+            child
+            for node in level
+            if isinstance(node, dict | list)
+            for child in (node.values() if isinstance(node, dict) else node)
+            if isinstance(child, dict | list)
+        ]
+    return depth
