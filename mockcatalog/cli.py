@@ -22,28 +22,55 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="MOCKCATALOG_HOST",
-              help="Interface to listen on (use 0.0.0.0 to be reachable from other hosts).")
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
-              envvar="MOCKCATALOG_PORT", help="Port to listen on; 0 picks a free one.")
-@click.option("--fixtures", "fixtures", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              envvar="MOCKCATALOG_FIXTURES",
-              help="Directory with dataSets.json and batches.json (default: the packaged fixtures).")
-@click.option("--rebase-time/--no-rebase-time", default=None, envvar="MOCKCATALOG_REBASE_TIME",
-              help="Shift fixture timestamps so the newest is now "
-                   "[default: on for the packaged fixtures, off for --fixtures].")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    envvar="MOCKCATALOG_HOST",
+    help="Interface to listen on (use 0.0.0.0 to be reachable from other hosts).",
+)
+@click.option(
+    "--port",
+    default=8080,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    envvar="MOCKCATALOG_PORT",
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--fixtures",
+    "fixtures",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    envvar="MOCKCATALOG_FIXTURES",
+    help="Directory with dataSets.json and batches.json (default: the packaged fixtures).",
+)
+@click.option(
+    "--rebase-time/--no-rebase-time",
+    default=None,
+    envvar="MOCKCATALOG_REBASE_TIME",
+    help="Shift fixture timestamps so the newest is now "
+    "[default: on for the packaged fixtures, off for --fixtures].",
+)
 @click.option("--seed", type=int, envvar="MOCKCATALOG_SEED", help="Seed for repeatable generated ids.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
-              help="Worker threads of the WSGI server.")
-def serve(host: str, port: int, fixtures: Path | None, rebase_time: bool | None, seed: int | None,
-          threads: int) -> None:
+@click.option(
+    "--threads",
+    default=8,
+    show_default=True,
+    type=click.IntRange(1, 256),
+    help="Worker threads of the WSGI server.",
+)
+def serve(
+    host: str, port: int, fixtures: Path | None, rebase_time: bool | None, seed: int | None, threads: int
+) -> None:
     """Serve the mock until interrupted (Ctrl-C); prints the base URL once it accepts connections."""
     try:
-        app = create_app({
-            "MOCKCATALOG_FIXTURES": str(fixtures) if fixtures else None,
-            "MOCKCATALOG_REBASE_TIMESTAMPS": rebase_time,
-            "MOCKCATALOG_SEED": seed,
-        })
+        app = create_app(
+            {
+                "MOCKCATALOG_FIXTURES": str(fixtures) if fixtures else None,
+                "MOCKCATALOG_REBASE_TIMESTAMPS": rebase_time,
+                "MOCKCATALOG_SEED": seed,
+            }
+        )
     except FixtureError as exc:
         raise click.BadParameter(str(exc), param_hint="--fixtures") from exc
 

@@ -213,9 +213,7 @@ def has_tags(pairs: tuple[tuple[str, re.Pattern[str] | None], ...]) -> Predicate
             if namespace not in tags:
                 return False
             values = tags[namespace] if isinstance(tags[namespace], list) else [tags[namespace]]
-            if pattern is not None and not any(
-                isinstance(v, str) and pattern.fullmatch(v) for v in values
-            ):
+            if pattern is not None and not any(isinstance(v, str) and pattern.fullmatch(v) for v in values):
                 return False
         return True
 

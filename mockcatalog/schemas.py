@@ -13,11 +13,10 @@ as text and is converted).
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 import functools
 import re
 from pathlib import Path
+from typing import Any, Literal
 
 from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
@@ -123,8 +122,10 @@ class SchemaBuilder:
         if kind == "integer":
             return fields.Integer(strict=flavour == "json", **kwargs)
         if kind == "number":
-            return JsonNumber(allow_nan=False, **kwargs) if flavour == "json" else fields.Float(
-                allow_nan=False, **kwargs
+            return (
+                JsonNumber(allow_nan=False, **kwargs)
+                if flavour == "json"
+                else fields.Float(allow_nan=False, **kwargs)
             )
         if kind == "boolean":
             return JsonBoolean(**kwargs) if flavour == "json" else fields.Boolean(**kwargs)
@@ -180,4 +181,3 @@ def _validators(node: Json) -> list[validate.Validator]:
     if any(key in node for key in length_keys):
         found.append(validate.Length(min=node.get(length_keys[0]), max=node.get(length_keys[1])))
     return found
-

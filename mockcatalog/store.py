@@ -150,4 +150,3 @@ class CatalogStore:
                 return {}
             data = self._tenants[tenant] = {name: {} for name in COLLECTIONS}
         return data[collection]
-

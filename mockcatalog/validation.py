@@ -50,9 +50,7 @@ class OperationValidator:
         name = operation.operation_id
         self.query_kinds = {p.name: p.query_kind for p in operation.params_in("query") if p.query_kind}
         self._array_params = {
-            p.name
-            for p in operation.params_in("query")
-            if builder.resolve_type(p.schema) == "array"
+            p.name for p in operation.params_in("query") if builder.resolve_type(p.schema) == "array"
         }
         self._query = _schema_for(builder, operation, "query", name=f"{name}Query", unknown=RAISE)
         self._path = _schema_for(builder, operation, "path", name=f"{name}Path", unknown=RAISE)
@@ -128,7 +126,9 @@ def parse_json(raw: bytes) -> Any:
     except ValueError as exc:  # NaN/Infinity, rejected by _reject_constant
         raise BadRequest(f"Malformed JSON: {exc}.", errors={"body": [str(exc)]}) from exc
     except RecursionError as exc:
-        raise BadRequest("The JSON body is nested too deeply.", errors={"body": ["Nested too deeply."]}) from exc
+        raise BadRequest(
+            "The JSON body is nested too deeply.", errors={"body": ["Nested too deeply."]}
+        ) from exc
     if _depth(document) > MAX_JSON_DEPTH:
         reason = f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep."
         raise BadRequest(reason, errors={"body": [reason]})
@@ -156,10 +156,14 @@ def build_validators(spec_path: str | None = None) -> dict[str, OperationValidat
     return {op_id: OperationValidator(op, builder) for op_id, op in load_spec(spec_path).operations.items()}
 
 
-def _schema_for(builder: SchemaBuilder, operation: Operation, location: str, *, name: str, unknown: str) -> Schema:
+def _schema_for(
+    builder: SchemaBuilder, operation: Operation, location: str, *, name: str, unknown: str
+) -> Schema:
     params = operation.params_in(location)
     key: Callable[[str], str] = str.lower if location == "header" else str
-    return parameter_schema(builder, [(key(p.name), p.schema, p.required) for p in params], name=name, unknown=unknown)
+    return parameter_schema(
+        builder, [(key(p.name), p.schema, p.required) for p in params], name=name, unknown=unknown
+    )
 
 
 def _load(schema: Schema, values: Mapping[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
