@@ -1,0 +1,49 @@
+"""Shared fixtures: an app on the default fixtures, its test client, and caller credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mockcatalog import create_app
+from mockcatalog.server import LiveServer
+
+ACME = "ACME000000000000000000AA@AdobeOrg"
+GLOBEX = "GLOBEX0000000000000000BB@AdobeOrg"
+
+Credentials = Callable[..., dict[str, str]]
+
+
+def make_credentials(
+    org: str = ACME, sandbox: str | None = None, api_key: str = "test-client"
+) -> dict[str, str]:
+    headers = {"Authorization": "Bearer test-token", "x-api-key": api_key, "x-gw-ims-org-id": org}
+    if sandbox is not None:
+        headers["x-sandbox-name"] = sandbox
+    return headers
+
+
+@pytest.fixture
+def credentials() -> Credentials:
+    """``credentials(org=ACME, sandbox=None, api_key=...)``: the headers a caller sends."""
+    return make_credentials
+
+
+@pytest.fixture
+def app() -> Flask:
+    return create_app({"MOCKCATALOG_SEED": 1})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[LiveServer]:
+    """The app on 127.0.0.1 and a free port, stopped when the test ends."""
+    with LiveServer(app) as server:
+        yield server

@@ -1,0 +1,86 @@
+"""The `mockcatalog` command as a user runs it: a real process on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+
+from mockcatalog.cli import main
+
+from ..conftest import ACME, make_credentials
+
+pytestmark = pytest.mark.e2e
+
+Serve = Callable[..., str]
+
+
+@pytest.fixture
+def serve() -> Iterator[Serve]:
+    """Start `mockcatalog serve --port 0 ARGS...`; return the URL it prints. Stopped at teardown."""
+    processes: list[subprocess.Popen[str]] = []
+
+    def start(*args: str) -> str:
+        command = [
+            sys.executable,
+            "-c",
+            "from mockcatalog.cli import main; main()",
+            "serve",
+            "--port",
+            "0",
+            *args,
+        ]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        processes.append(process)
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        assert line.startswith("mockcatalog serving on http://127.0.0.1:"), (
+            process.stderr and process.stderr.read()
+        )
+        return line.split()[-1]
+
+    yield start
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)  # also closes the pipes
+        assert process.returncode == 0
+
+
+def test_serve_prints_its_url_once_it_accepts_connections(serve: Serve) -> None:
+    url = serve()
+    response = requests.get(
+        f"{url}/data/foundation/catalog/batches", params={"limit": 3}, headers=make_credentials(), timeout=10
+    )
+    assert response.status_code == 200 and len(response.json()) == 3
+
+
+def test_serve_loads_a_fixture_directory_verbatim(serve: Serve, tmp_path: Path) -> None:
+    dataset = {"imsOrg": ACME, "name": "mine", "created": 1000}
+    (tmp_path / "dataSets.json").write_text(json.dumps({"d1": dataset}))
+    url = serve("--fixtures", str(tmp_path))
+    assert requests.get(f"{url}/dataSets", headers=make_credentials(), timeout=10).json() == {"d1": dataset}
+
+
+def test_help_explains_serve() -> None:
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--fixtures", "--rebase-time"):
+        assert option in result.output
+
+
+def test_bad_fixtures_are_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "batches.json").write_text("[]")
+    result = CliRunner().invoke(main, ["serve", "--fixtures", str(tmp_path)])
+    assert result.exit_code == 2 and "keyed by id" in result.output
+
+
+def test_the_console_script_is_installed() -> None:
+    assert shutil.which("mockcatalog"), "pip install -e . should install the mockcatalog command"

@@ -1,0 +1,79 @@
+"""Reading fixture directories: clear errors, schema checks, and timestamp rebasing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from marshmallow import INCLUDE
+
+from mockcatalog.fixture_files import (
+    FixtureError,
+    Fixtures,
+    default_fixture_dir,
+    read_fixtures,
+    rebase_timestamps,
+)
+from mockcatalog.schemas import builder_for
+
+
+def write(directory: Path, name: str, content: Any) -> None:
+    (directory / name).write_text(content if isinstance(content, str) else json.dumps(content))
+
+
+def schemas() -> dict[str, Any]:
+    builder = builder_for()
+    return {"batches": builder.component("Batch")(unknown=INCLUDE)}
+
+
+def test_the_packaged_fixtures_load_and_validate() -> None:
+    fixtures = read_fixtures(default_fixture_dir(), schemas())
+    orgs = {obj["imsOrg"] for objects in fixtures.collections.values() for obj in objects.values()}
+    assert len(orgs) == 2
+    statuses = {batch["status"] for batch in fixtures.collections["batches"].values()}
+    assert {"success", "failed", "loading"} <= statuses
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "cannot read JSON"),
+        ([], "keyed by id"),
+        ({"b1": []}, "expected an object"),
+        ({"b1": {"status": "success"}}, "imsOrg"),
+        ({"b1": {"imsOrg": "o", "recordCount": "many"}}, "does not match openapi.yaml"),
+    ],
+)
+def test_bad_files_are_reported_with_path_and_id(tmp_path: Path, content: Any, message: str) -> None:
+    write(tmp_path, "batches.json", content)
+    with pytest.raises(FixtureError, match=message) as raised:
+        read_fixtures(tmp_path, schemas())
+    assert "batches.json" in str(raised.value)
+
+
+def test_a_missing_directory_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(FixtureError, match="not a directory"):
+        read_fixtures(tmp_path / "nope")
+
+
+def test_rebase_moves_the_newest_timestamp_to_now_and_keeps_gaps() -> None:
+    fixtures = Fixtures(
+        collections={
+            "batches": {
+                "old": {
+                    "imsOrg": "o",
+                    "created": 1_000,
+                    "updated": 2_000,
+                    "availableDates": {"startDate": 1},
+                },
+                "new": {"imsOrg": "o", "created": 5_000, "completed": 9_000},
+            }
+        }
+    )
+    moved = rebase_timestamps(fixtures, now_ms=100_000).collections["batches"]
+    assert moved["new"]["completed"] == 100_000
+    assert moved["new"]["created"] - moved["old"]["created"] == 4_000
+    assert moved["old"]["availableDates"]["startDate"] == 1 + 91
+    assert fixtures.collections["batches"]["new"]["completed"] == 9_000  # input untouched

@@ -1,0 +1,165 @@
+"""The list query language, without Flask: parsing, predicates, ordering, paging, projection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mockcatalog.errors import BadRequest
+from mockcatalog.query import (
+    ListQuery,
+    SortKey,
+    build_query,
+    field_in,
+    parse_order_by,
+    parse_properties,
+    parse_property,
+    parse_tags,
+    related_to,
+    wildcard,
+)
+from mockcatalog.spec import load_spec
+from mockcatalog.validation import build_validators
+
+OBJECTS: dict[str, dict[str, Any]] = {
+    "a": {
+        "name": "test-alpha",
+        "status": "success",
+        "recordCount": 10,
+        "version": "1.0.9",
+        "created": 100,
+        "tags": {"ns": ["blue", "green"]},
+        "availableDates": {"startDate": 5, "endDate": 9},
+        "relatedObjects": [{"type": "dataSet", "id": "d1"}],
+    },
+    "b": {
+        "name": "beta",
+        "status": "failed",
+        "recordCount": 2,
+        "version": "1.0.10",
+        "created": 300,
+        "tags": {"ns": ["red"], "other": []},
+        "relatedObjects": [{"type": "dataSet", "id": "d2"}, {"type": "connection", "id": "c1"}],
+    },
+    "c": {
+        "name": "te*st",
+        "recordCount": 10,
+        "created": 200,
+        "availableDates": {"startDate": 7, "endDate": 20},
+    },
+}
+
+
+def run(*predicates: Any, **settings: Any) -> list[str]:
+    return list(ListQuery(predicates=predicates, limit=None, **settings).run(OBJECTS.items()))
+
+
+def test_simple_filter_matches_any_listed_value() -> None:
+    assert run(field_in("status", "success,failed")) == ["a", "b"]
+
+
+def test_negated_simple_filter_keeps_objects_without_the_field() -> None:
+    assert run(field_in("status", "!failed")) == ["a", "c"]
+
+
+def test_simple_filter_compares_numbers_numerically() -> None:
+    assert run(field_in("recordCount", "10")) == ["a", "c"]
+    assert run(field_in("recordCount", "!10,2")) == []
+
+
+def test_related_filter_matches_type_and_id() -> None:
+    assert run(related_to("dataSet", "d2")) == ["b"]
+    assert run(related_to("connection", "d2")) == []
+    assert run(related_to("dataSet", "d1,d2")) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("status", ["a", "b"]),
+        ("!status", ["c"]),
+        ("name~^test", ["a"]),
+        ("name==test*", ["a"]),
+        ("name!=test*", ["b", "c"]),
+        ("name==te**st", ["c"]),
+        ("recordCount>2", ["a", "c"]),
+        ("recordCount<=2", ["b"]),
+        ("version>1.0.9", ["b"]),
+        ("version>=1.0.9", ["a", "b"]),
+        ("name<c", ["b"]),
+    ],
+)
+def test_property_expressions(expression: str, expected: list[str]) -> None:
+    assert run(parse_property(expression)) == expected
+
+
+@pytest.mark.parametrize("expression", ["name~(", "name~[a-", "1name", "na me==x", ""])
+def test_bad_property_expression_is_a_400_naming_the_parameter(expression: str) -> None:
+    with pytest.raises(BadRequest) as raised:
+        parse_property(expression)
+    assert raised.value.errors is not None and list(raised.value.errors) == ["property"]
+
+
+def test_tags_pairs_are_anded_and_accept_wildcards() -> None:
+    assert run(parse_tags("ns:gr*")) == ["a"]
+    assert run(parse_tags("ns:*")) == ["a", "b"]
+    assert run(parse_tags("ns:red,other:*")) == ["b"]
+    assert run(parse_tags("ns:blue,other:*")) == []
+
+
+@pytest.mark.parametrize("text", ["ns", ":v", "ns:", "a:b,c"])
+def test_malformed_tags_are_rejected(text: str) -> None:
+    with pytest.raises(BadRequest):
+        parse_tags(text)
+
+
+def test_wildcard_escapes_everything_but_star() -> None:
+    assert wildcard("a.b*").fullmatch("a.bcd")
+    assert not wildcard("a.b*").fullmatch("axbcd")
+    assert wildcard("x**").fullmatch("x*")
+    assert not wildcard("x**").fullmatch("xy")
+
+
+def test_order_by_is_multi_key_and_puts_missing_fields_last() -> None:
+    assert run(order_by=parse_order_by("desc:recordCount,desc:created")) == ["c", "a", "b"]
+    assert run(order_by=parse_order_by("asc:status")) == ["b", "a", "c"]
+    assert run(order_by=parse_order_by("desc:status")) == ["a", "b", "c"]
+    assert run(order_by=(SortKey("version"),)) == ["a", "b", "c"]  # 1.0.9 < 1.0.10
+
+
+def test_order_by_rejects_garbage() -> None:
+    with pytest.raises(BadRequest):
+        parse_order_by("sideways:name")
+
+
+def test_paging_follows_the_order_and_past_the_end_is_empty() -> None:
+    order = parse_order_by("created")
+    assert list(ListQuery(order_by=order, start=1, limit=1).run(OBJECTS.items())) == ["c"]
+    assert ListQuery(order_by=order, start=3, limit=20).run(OBJECTS.items()) == {}
+
+
+def test_properties_project_top_level_fields_only() -> None:
+    query = ListQuery(properties=parse_properties("name,missing"), limit=None)
+    assert query.run(OBJECTS.items())["a"] == {"name": "test-alpha"}
+    with pytest.raises(BadRequest):
+        parse_properties("schemaRef.id")
+
+
+def test_build_query_reads_parameter_meaning_from_the_spec() -> None:
+    kinds = build_validators()["listBatches"].query_kinds
+    assert kinds["dataSet"] == {"kind": "related", "type": "dataSet"}
+    query = build_query(
+        {"startAfter": 5, "endBefore": 21, "recordCount": "10", "limit": 1, "orderBy": "desc:created"}, kinds
+    )
+    assert list(query.run(OBJECTS.items())) == ["c"]
+    assert query.limit == 1
+
+
+def test_every_query_parameter_of_every_list_operation_has_a_meaning() -> None:
+    for operation in load_spec().operations.values():
+        if operation.method == "GET" and not operation.params_in("path"):
+            names = {p.name for p in operation.params_in("query")}
+            assert names == {p.name for p in operation.params_in("query") if p.query_kind}, (
+                operation.operation_id
+            )

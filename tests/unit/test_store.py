@@ -1,0 +1,109 @@
+"""The store on its own: tenancy, creation rules, and that failures leave nothing behind."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockcatalog.clock import Clock
+from mockcatalog.errors import BadRequest, NotFound
+from mockcatalog.fixture_files import Fixtures
+from mockcatalog.query import ListQuery
+from mockcatalog.store import CatalogStore
+from mockcatalog.tenancy import Caller
+
+NOW = 1_800_000_000_000
+ORG_A, ORG_B = "A@AdobeOrg", "B@AdobeOrg"
+
+
+@pytest.fixture
+def store() -> CatalogStore:
+    store = CatalogStore(clock=Clock(NOW), seed=3)
+    store.load(
+        Fixtures(
+            collections={
+                "dataSets": {
+                    "dsA": {"imsOrg": ORG_A, "name": "a"},
+                    "dsAdev": {"imsOrg": ORG_A, "sandboxName": "dev", "name": "a-dev"},
+                    "dsB": {"imsOrg": ORG_B, "name": "b"},
+                },
+                "batches": {"b1": {"imsOrg": ORG_A, "relatedObjects": [{"type": "dataSet", "id": "dsA"}]}},
+            }
+        )
+    )
+    return store
+
+
+def caller(org: str = ORG_A, sandbox: str = "prod") -> Caller:
+    return Caller(org=org, sandbox=sandbox, api_key="client-1", token="t")
+
+
+def everything(store: CatalogStore, tenant: tuple[str, str], collection: str) -> dict[str, object]:
+    return store.list_objects(tenant, collection, ListQuery(limit=None))
+
+
+def test_objects_land_in_their_org_and_sandbox(store: CatalogStore) -> None:
+    assert list(everything(store, (ORG_A, "prod"), "dataSets")) == ["dsA"]
+    assert list(everything(store, (ORG_A, "dev"), "dataSets")) == ["dsAdev"]
+    assert list(everything(store, (ORG_B, "prod"), "dataSets")) == ["dsB"]
+    assert everything(store, ("nobody", "prod"), "dataSets") == {}
+
+
+def test_reading_an_unknown_tenant_does_not_create_it(store: CatalogStore) -> None:
+    before = store.tenants()
+    everything(store, ("random@AdobeOrg", "prod"), "batches")
+    assert store.tenants() == before
+
+
+def test_create_batch_fills_the_documented_fields(store: CatalogStore) -> None:
+    batch = store.create_batch(
+        caller(), {"datasetId": "dsA", "inputFormat": {"format": "CSV"}, "tags": {"t": ["x"]}}
+    )
+    assert batch["status"] == "loading"
+    assert batch["relatedObjects"] == [{"type": "dataSet", "id": "dsA"}]
+    assert batch["created"] == batch["updated"] == NOW
+    assert batch["createdClient"] == "client-1" and batch["imsOrg"] == ORG_A
+    assert batch["externalId"] == batch["id"] and len(batch["id"]) == 26
+    assert batch["inputFormat"] == {"format": "csv"} and batch["tags"] == {"t": ["x"]}
+    assert list(everything(store, (ORG_A, "prod"), "batches")) == ["b1", batch["id"]]
+
+
+def test_create_batch_refuses_another_tenants_dataset_and_writes_nothing(store: CatalogStore) -> None:
+    for who in (caller(ORG_B), caller(ORG_A, "dev")):
+        with pytest.raises(BadRequest) as raised:
+            store.create_batch(who, {"datasetId": "dsA"})
+        assert raised.value.errors is not None and "datasetId" in raised.value.errors
+    assert list(everything(store, (ORG_A, "prod"), "batches")) == ["b1"]
+    assert everything(store, (ORG_B, "prod"), "batches") == {}
+
+
+def test_replay_must_name_existing_batches(store: CatalogStore) -> None:
+    with pytest.raises(BadRequest):
+        store.create_batch(caller(), {"datasetId": "dsA", "replay": {"predecessors": ["b1", "nope"]}})
+    batch = store.create_batch(caller(), {"datasetId": "dsA", "replay": {"predecessors": ["b1"]}})
+    assert batch["replay"] == {"predecessors": ["b1"]}
+
+
+def test_get_objects_keeps_id_order_and_404s_on_any_missing(store: CatalogStore) -> None:
+    store.create_batch(caller(), {"datasetId": "dsA"})
+    found = store.get_objects((ORG_A, "prod"), "dataSets", ["dsA"], ("name",))
+    assert found == {"dsA": {"name": "a"}}
+    with pytest.raises(NotFound):
+        store.get_objects((ORG_B, "prod"), "dataSets", ["dsA"], None)
+
+
+def test_summary_of_another_tenants_dataset_is_not_found(store: CatalogStore) -> None:
+    with pytest.raises(NotFound):
+        store.ingest_batch_summary((ORG_B, "prod"), "dsA", ListQuery(limit=None))
+    assert (
+        store.ingest_batch_summary((ORG_A, "prod"), "dsA", ListQuery(limit=None))["metrics"]["batchCount"]
+        == 1
+    )
+
+
+def test_ids_repeat_for_the_same_seed() -> None:
+    def first_id() -> str:
+        fresh = CatalogStore(clock=Clock(NOW), seed=9)
+        fresh.load(Fixtures(collections={"dataSets": {"d": {"imsOrg": ORG_A}}}))
+        return str(fresh.create_batch(caller(), {"datasetId": "d"})["id"])
+
+    assert first_id() == first_id()

@@ -1,0 +1,35 @@
+"""Credentials: 401 for the token, 403 for the client id and org, sandbox default."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockcatalog.errors import Forbidden, MockCatalogError, Unauthorized
+from mockcatalog.tenancy import caller_from_headers
+
+GOOD = {"Authorization": "Bearer abc", "x-api-key": "client", "x-gw-ims-org-id": "ORG@AdobeOrg"}
+
+
+def test_good_headers_name_the_tenant_and_default_the_sandbox() -> None:
+    caller = caller_from_headers(GOOD)
+    assert caller.tenant == ("ORG@AdobeOrg", "prod")
+    assert caller_from_headers({**GOOD, "x-sandbox-name": "dev"}).tenant == ("ORG@AdobeOrg", "dev")
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "field"),
+    [
+        ({"Authorization": None}, Unauthorized, "Authorization"),
+        ({"Authorization": "Basic abc"}, Unauthorized, "Authorization"),
+        ({"Authorization": "Bearer "}, Unauthorized, "Authorization"),
+        ({"x-api-key": None}, Forbidden, "x-api-key"),
+        ({"x-gw-ims-org-id": " "}, Forbidden, "x-gw-ims-org-id"),
+    ],
+)
+def test_missing_credentials(
+    change: dict[str, str | None], error: type[MockCatalogError], field: str
+) -> None:
+    headers = {k: v for k, v in {**GOOD, **change}.items() if v is not None}
+    with pytest.raises(error) as raised:
+        caller_from_headers(headers)
+    assert raised.value.errors is not None and field in raised.value.errors

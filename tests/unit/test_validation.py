@@ -1,0 +1,108 @@
+"""Per-operation request validation, fed plain mappings (no Flask, no server)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from mockcatalog.errors import BadRequest, UnsupportedMediaType
+from mockcatalog.validation import OperationValidator, ValidRequest, build_validators, flatten, parse_json
+
+HEADERS = {"x-api-key": "k", "x-gw-ims-org-id": "ORG@AdobeOrg"}
+
+
+def validator(operation_id: str) -> OperationValidator:
+    return build_validators()[operation_id]
+
+
+def validate(operation_id: str, query: list[tuple[str, str]] | None = None, **kwargs: Any) -> ValidRequest:
+    kwargs.setdefault("headers", HEADERS)
+    kwargs.setdefault("path", {})
+    return validator(operation_id).validate(args=MultiDict(query or []), **kwargs)
+
+
+def errors_of(operation_id: str, query: list[tuple[str, str]] | None = None, **kwargs: Any) -> dict[str, Any]:
+    with pytest.raises(BadRequest) as raised:
+        validate(operation_id, query, **kwargs)
+    assert raised.value.errors is not None
+    return raised.value.errors
+
+
+def test_defaults_and_conversions_come_from_the_spec() -> None:
+    valid = validate("listBatches", [("start", "3"), ("createdAfter", "1700000000000")])
+    assert valid.query == {"limit": 20, "start": 3, "createdAfter": 1700000000000}
+    assert valid.headers["x-sandbox-name"] == "prod"
+
+
+def test_limit_out_of_range_names_the_range() -> None:
+    for value in ("0", "101", "-1", "2.5", "x"):
+        errors = errors_of("listBatches", [("limit", value)])
+        assert list(errors) == ["limit"]
+    assert "less than or equal to 100" in errors_of("listBatches", [("limit", "101")])["limit"][0]
+
+
+def test_every_bad_field_is_reported_at_once() -> None:
+    errors = errors_of("listBatches", [("limit", "0"), ("start", "-1"), ("bogus", "1"), ("status", "")])
+    assert set(errors) == {"limit", "start", "bogus", "status"}
+    assert "Allowed here:" in errors["bogus"][0]
+
+
+def test_repeated_scalar_parameter_is_rejected_but_property_may_repeat() -> None:
+    assert "send it once" in errors_of("listBatches", [("limit", "1"), ("limit", "2")])["limit"][0]
+    valid = validate("listBatches", [("property", "name"), ("property", "status==success")])
+    assert valid.query["property"] == ["name", "status==success"]
+
+
+def test_integer_filters_accept_lists_and_negation_only_of_integers() -> None:
+    assert validate("listBatches", [("recordCount", "!1,2")]).query["recordCount"] == "!1,2"
+    assert list(errors_of("listBatches", [("recordCount", "1,x")])) == ["recordCount"]
+
+
+def test_sandbox_header_format_is_checked() -> None:
+    assert list(errors_of("listBatches", headers={**HEADERS, "x-sandbox-name": "Prod Sandbox"})) == [
+        "x-sandbox-name"
+    ]
+
+
+def test_body_errors_are_flattened_to_dotted_paths() -> None:
+    body = json.dumps({"datasetId": "a b", "inputFormat": {"format": "xml"}}).encode()
+    errors = errors_of("createBatch", body=body, content_type="application/json")
+    assert set(errors) == {"datasetId", "inputFormat.format"}
+
+
+def test_body_must_be_json_media_type() -> None:
+    with pytest.raises(UnsupportedMediaType):
+        validate("createBatch", body=b'{"datasetId": "a"}', content_type="text/plain")
+    valid = validate(
+        "createBatch", body=b'{"datasetId": "a"}', content_type="application/json; charset=utf-8"
+    )
+    assert valid.body == {"datasetId": "a"}
+
+
+def test_missing_body_is_a_400() -> None:
+    assert list(errors_of("createBatch", body=b"", content_type="application/json")) == ["body"]
+
+
+def test_body_that_is_not_an_object_is_a_400() -> None:
+    assert list(errors_of("createBatch", body=b"[1, 2]", content_type="application/json")) == ["body"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b"{", b"\xff\xfe{}", b'{"datasetId": NaN}', b"[" * 100 + b"]" * 100, b"[" * 5000 + b"]" * 5000],
+)
+def test_malformed_json_is_a_400_never_a_crash(raw: bytes) -> None:
+    with pytest.raises(BadRequest) as raised:
+        parse_json(raw)
+    assert raised.value.errors is not None and list(raised.value.errors) == ["body"]
+
+
+def test_flatten_nests_keys_and_keeps_schema_errors_at_their_level() -> None:
+    assert flatten({"a": {"b": ["x"], "_schema": ["y"]}, "_schema": ["z"]}) == {
+        "a.b": ["x"],
+        "a": ["y"],
+        "body": ["z"],
+    }
