@@ -83,7 +83,7 @@ def test_datasets_list_and_read_several_by_id(
     assert missing.status_code == 404 and "5ba9452f7de80400007fc52a" in missing.json()["detail"]
 
 
-@pytest.mark.parametrize(("catalog", "ingest"), zip(CATALOG, IMPORT, strict=True))
+@pytest.mark.parametrize(("catalog", "ingest"), list(zip(CATALOG, IMPORT, strict=True)))
 def test_create_batch_then_find_it_everywhere(
     live_server: LiveServer, credentials: Credentials, catalog: str, ingest: str
 ) -> None:
