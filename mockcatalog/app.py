@@ -22,7 +22,7 @@ from mockcatalog.clock import Clock
 from mockcatalog.errors import MockCatalogError, UriTooLong, error_body
 from mockcatalog.fixture_files import default_fixture_dir, read_fixtures, rebase_timestamps
 from mockcatalog.resources import VIEWS
-from mockcatalog.resources.common import Call
+from mockcatalog.resources.common import Call, json_response
 from mockcatalog.schemas import builder_for
 from mockcatalog.spec import GATEWAY_PREFIXES, load_spec
 from mockcatalog.store import CatalogStore
@@ -158,6 +158,4 @@ def _unexpected_error(error: Exception) -> Response:
 
 
 def _json_error(status: int, detail: str, errors: Mapping[str, Any] | None = None) -> Response:
-    response = current_app.json.response(error_body(status, detail, errors))
-    response.status_code = status
-    return response
+    return json_response(error_body(status, detail, errors), status)

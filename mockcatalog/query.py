@@ -267,11 +267,16 @@ def field_compares(field: str, op: str, operand: str) -> Predicate:
 def sort_pairs(pairs: list[tuple[str, Json]], keys: tuple[SortKey, ...]) -> list[tuple[str, Json]]:
     """Stable multi-key sort; objects lacking a key's field come last in either direction."""
     for key in reversed(keys):
-        present = [pair for pair in pairs if key.field in pair[1]]
-        missing = [pair for pair in pairs if key.field not in pair[1]]
-        present.sort(key=lambda pair, f=key.field: sort_rank(pair[1][f]), reverse=key.descending)
+        name = key.field
+        present = [pair for pair in pairs if name in pair[1]]
+        missing = [pair for pair in pairs if name not in pair[1]]
+        present.sort(key=_rank_of(name), reverse=key.descending)
         pairs = present + missing
     return pairs
+
+
+def _rank_of(name: str) -> Callable[[tuple[str, Json]], tuple[int, Any]]:
+    return lambda pair: sort_rank(pair[1][name])
 
 
 def sort_rank(value: Any) -> tuple[int, Any]:

@@ -23,6 +23,7 @@ from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validat
 from mockcatalog.spec import Json, Spec, load_spec
 
 Flavour = Literal["json", "text"]
+UnknownPolicy = Literal["exclude", "include", "raise"]
 
 _INT_FORMAT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
@@ -52,11 +53,11 @@ class Pattern(validate.Validator):
         self.pattern = pattern
         self._regex = re.compile(re.sub(r"(?<!\\)\$$", r"\\Z", pattern))
         expected = description.strip().rstrip(".")
-        self.error = f"Expected {expected} (pattern {pattern})." if expected else f"Must match {pattern}."
+        self.message = f"Expected {expected} (pattern {pattern})." if expected else f"Must match {pattern}."
 
     def __call__(self, value: Any) -> Any:
         if not isinstance(value, str) or not self._regex.search(value):
-            raise ValidationError(self.error)
+            raise ValidationError(self.message)
         return value
 
 
@@ -90,13 +91,14 @@ class SchemaBuilder:
 
     def resolve_type(self, node: Json) -> str | None:
         """The ``type`` of a schema node, following ``$ref``."""
-        return self._spec.deref(node).get("type")
+        kind = self._spec.deref(node).get("type")
+        return kind if isinstance(kind, str) else None
 
-    def unknown_policy(self, node: Json) -> str:
+    def unknown_policy(self, node: Json) -> UnknownPolicy:
         """``additionalProperties: false`` rejects unknown fields; anything else keeps them."""
         return RAISE if self._spec.deref(node).get("additionalProperties") is False else INCLUDE
 
-    def field(self, node: Json, *, required: bool = False, flavour: Flavour = "json") -> fields.Field:
+    def field(self, node: Json, *, required: bool = False, flavour: Flavour = "json") -> fields.Field[Any]:
         """The marshmallow field for one schema node (``$ref`` resolved to its shared class)."""
         ref = node.get("$ref", "")
         if ref.startswith("#/components/schemas/"):
@@ -133,7 +135,7 @@ class SchemaBuilder:
             return fields.String(**kwargs)
         return fields.Raw(**kwargs)
 
-    def _object_field(self, node: Json, flavour: Flavour, kwargs: dict[str, Any]) -> fields.Field:
+    def _object_field(self, node: Json, flavour: Flavour, kwargs: dict[str, Any]) -> fields.Field[Any]:
         if "properties" in node:
             schema_cls = self.object_schema(node, name=node.get("title", "Object"), flavour=flavour)
             return fields.Nested(schema_cls, unknown=self.unknown_policy(node), **kwargs)
@@ -150,7 +152,7 @@ def builder_for(spec_path: str | Path | None = None) -> SchemaBuilder:
 
 
 def parameter_schema(
-    builder: SchemaBuilder, params: list[tuple[str, Json, bool]], *, name: str, unknown: str
+    builder: SchemaBuilder, params: list[tuple[str, Json, bool]], *, name: str, unknown: UnknownPolicy
 ) -> Schema:
     """One schema instance validating a set of parameters (all of a query string, say)."""
     attrs = {pname: builder.field(schema, required=req, flavour="text") for pname, schema, req in params}

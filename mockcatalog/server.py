@@ -37,7 +37,7 @@ class LiveServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
     def start(self) -> LiveServer:
         self._thread.start()
@@ -59,7 +59,7 @@ def serve_forever(
     app: Flask, host: str, port: int, *, threads: int = 8, on_ready: Callable[[str], None]
 ) -> None:
     """Serve ``app`` with waitress until interrupted; ``on_ready(url)`` once the socket listens."""
-    from waitress.server import create_server
+    from waitress.server import create_server  # type: ignore[import-untyped]  # no stubs published
 
     server: Any = create_server(app, host=host, port=port, threads=threads, ident="mockcatalog")
     signal.signal(signal.SIGTERM, _exit_on_signal)  # stop as cleanly on `kill` as on Ctrl-C

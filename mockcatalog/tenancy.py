@@ -8,14 +8,20 @@ to ``prod``; its format is checked by the spec-generated header schema.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from mockcatalog.errors import Forbidden, Unauthorized
 
 DEFAULT_SANDBOX = "prod"
 
 Tenant = tuple[str, str]  # (IMS org, sandbox name)
+
+
+class HeaderLookup(Protocol):
+    """Request headers, looked up case-insensitively (werkzeug's ``Headers``)."""
+
+    def get(self, key: str, /) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ class Caller:
         return f"{self.api_key}@techacct.adobe.com"
 
 
-def caller_from_headers(headers: Mapping[str, str]) -> Caller:
+def caller_from_headers(headers: HeaderLookup) -> Caller:
     """Read the caller's credentials; raise 401/403 errors that say which header to send."""
     scheme, _, token = (headers.get("Authorization") or "").strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -18,10 +18,23 @@ from typing import Any, Protocol
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields
 
 from mockcatalog.errors import BadRequest, UnsupportedMediaType
-from mockcatalog.schemas import SchemaBuilder, builder_for, parameter_schema
+from mockcatalog.schemas import SchemaBuilder, UnknownPolicy, builder_for, parameter_schema
 from mockcatalog.spec import Json, Operation, load_spec
+from mockcatalog.tenancy import HeaderLookup
 
 MAX_JSON_DEPTH = 64
+
+#: Query kinds that filter; the real service also reads these from request headers.
+FILTER_KINDS = frozenset({"equals", "related", "after", "before", "tags", "property"})
+#: Headers that HTTP clients and proxies send on their own are never read as filters (``Connection``
+#: would otherwise become the related-object filter ``connection``).
+STANDARD_HEADERS = frozenset(
+    {
+        "accept", "accept-encoding", "accept-language", "authorization", "cache-control", "connection",
+        "content-length", "content-type", "cookie", "forwarded", "host", "if-match", "if-none-match",
+        "origin", "pragma", "referer", "te", "trailer", "transfer-encoding", "upgrade", "user-agent", "via",
+    }
+)  # fmt: skip
 
 
 class MultiMapping(Protocol):
@@ -56,7 +69,14 @@ class OperationValidator:
         self._path = _schema_for(builder, operation, "path", name=f"{name}Path", unknown=RAISE)
         self._headers = _schema_for(builder, operation, "header", name=f"{name}Headers", unknown=EXCLUDE)
         self._header_names = [p.name.lower() for p in operation.params_in("header")]
-        self._body: fields.Field | None = None
+        self._filter_headers = {
+            p.name.lower(): p.name
+            for p in operation.params_in("query")
+            if p.query_kind
+            and p.query_kind["kind"] in FILTER_KINDS
+            and p.name.lower() not in STANDARD_HEADERS
+        }
+        self._body: fields.Field[Any] | None = None
         if operation.body_schema is not None:
             self._body = builder.field(operation.body_schema, required=operation.body_required)
 
@@ -64,14 +84,16 @@ class OperationValidator:
         self,
         *,
         args: MultiMapping,
-        headers: Mapping[str, str],
+        headers: HeaderLookup,
         path: Mapping[str, str],
         body: bytes = b"",
         content_type: str | None = None,
     ) -> ValidRequest:
         errors: dict[str, Any] = {}
-        query = _load(self._query, self._query_values(args, errors), errors)
-        header_values = {name: headers[name] for name in self._header_names if headers.get(name) is not None}
+        query = _load(self._query, self._query_values(args, headers, errors), errors)
+        header_values = {
+            name: value for name in self._header_names if (value := headers.get(name)) is not None
+        }
         valid_headers = _load(self._headers, header_values, errors)
         valid_path = _load(self._path, dict(path), errors)
         valid_body = self._load_body(body, content_type, errors) if self._body is not None else None
@@ -79,8 +101,15 @@ class OperationValidator:
             raise BadRequest(_summary(errors), errors=errors)
         return ValidRequest(query=query, headers=valid_headers, path=valid_path, body=valid_body)
 
-    def _query_values(self, args: MultiMapping, errors: dict[str, Any]) -> dict[str, Any]:
+    def _query_values(
+        self, args: MultiMapping, headers: HeaderLookup, errors: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The query parameters, plus filters sent as headers (a query parameter wins)."""
         values: dict[str, Any] = {}
+        for header, name in self._filter_headers.items():
+            value = headers.get(header)
+            if value is not None:
+                values[name] = [value] if name in self._array_params else value
         for key in args.keys():
             given = args.getlist(key)
             if key in self._array_params:
@@ -157,7 +186,7 @@ def build_validators(spec_path: str | None = None) -> dict[str, OperationValidat
 
 
 def _schema_for(
-    builder: SchemaBuilder, operation: Operation, location: str, *, name: str, unknown: str
+    builder: SchemaBuilder, operation: Operation, location: str, *, name: str, unknown: UnknownPolicy
 ) -> Schema:
     params = operation.params_in(location)
     key: Callable[[str], str] = str.lower if location == "header" else str

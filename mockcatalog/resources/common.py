@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, current_app, g
+from flask import Response, g, jsonify
 
 from mockcatalog.query import ListQuery, build_query, parse_properties
 from mockcatalog.store import CatalogStore
@@ -32,7 +32,7 @@ def current_call() -> Call:
 
 
 def json_response(body: Any, status: int = 200) -> Response:
-    response = current_app.json.response(body)
+    response = jsonify(body)
     response.status_code = status
     return response
 

@@ -69,6 +69,18 @@ def test_related_object_tags_and_property_filters(live_server: LiveServer, crede
     assert all(b["recordCount"] >= 1000 for b in big.values())
 
 
+def test_filters_sent_as_headers(live_server: LiveServer, credentials: Credentials) -> None:
+    acme = credentials()
+    everything = get(live_server, "/batches", acme, limit=100).json()  # requests sends Connection: keep-alive
+    assert {b["status"] for b in everything.values()} > {"failed"}
+    failed = get(live_server, "/batches", {**acme, "status": "failed"}, limit=100).json()
+    assert failed and {b["status"] for b in failed.values()} == {"failed"}
+    overridden = get(
+        live_server, "/batches", {**acme, "status": "failed"}, status="success", limit=100
+    ).json()
+    assert {b["status"] for b in overridden.values()} == {"success"}
+
+
 @pytest.mark.parametrize("prefix", CATALOG)
 def test_datasets_list_and_read_several_by_id(
     live_server: LiveServer, credentials: Credentials, prefix: str

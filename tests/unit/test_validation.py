@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import Headers, MultiDict
 
 from mockcatalog.errors import BadRequest, UnsupportedMediaType
 from mockcatalog.validation import OperationValidator, ValidRequest, build_validators, flatten, parse_json
@@ -19,7 +19,7 @@ def validator(operation_id: str) -> OperationValidator:
 
 
 def validate(operation_id: str, query: list[tuple[str, str]] | None = None, **kwargs: Any) -> ValidRequest:
-    kwargs.setdefault("headers", HEADERS)
+    kwargs["headers"] = Headers(kwargs.get("headers", HEADERS))  # case-insensitive, as in a request
     kwargs.setdefault("path", {})
     return validator(operation_id).validate(args=MultiDict(query or []), **kwargs)
 
@@ -106,3 +106,20 @@ def test_flatten_nests_keys_and_keeps_schema_errors_at_their_level() -> None:
         "a": ["y"],
         "body": ["z"],
     }
+
+
+def test_filters_may_come_as_headers_but_query_parameters_win() -> None:
+    headers = {**HEADERS, "status": "failed", "dataSet": "d1", "property": "name"}
+    assert validate("listBatches", headers=headers).query == {
+        "limit": 20,
+        "status": "failed",
+        "dataSet": "d1",
+        "property": ["name"],
+    }
+    assert validate("listBatches", [("status", "success")], headers=headers).query["status"] == "success"
+
+
+def test_standard_headers_are_never_filters() -> None:
+    headers = {**HEADERS, "Connection": "keep-alive", "limit": "5"}
+    assert "connection" not in validate("listBatches", headers=headers).query
+    assert validate("listBatches", headers=headers).query["limit"] == 20  # paging is not a filter
