@@ -1,5 +1,9 @@
 """The in-memory store: plain dicts, one set of collections per (IMS org, sandbox) tenant.
 
+Each tenant's collections are :class:`~mockcatalog.collection.Collection` objects: the loaded
+fixtures are their untouched base, and writes go to an overlay, so :meth:`CatalogStore.reset` (run
+before every test by the pytest plugin) costs the same at 100 or 100,000 fixture objects.
+
 Rules that keep it simple and safe under a threaded server:
 
 - every read and write takes the store's lock, so a list never sees a half-made write;
@@ -18,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mockcatalog.clock import Clock
+from mockcatalog.collection import Collection
 from mockcatalog.errors import BadRequest, NotFound
 from mockcatalog.fixture_files import Fixtures
 from mockcatalog.ids import IdFactory
@@ -36,19 +41,66 @@ class CatalogStore:
 
     def __init__(self, *, clock: Clock | None = None, seed: int | None = None) -> None:
         self.clock = clock or Clock()
+        self.seed = seed
         self.ids = IdFactory(seed)
         self._lock = threading.RLock()
-        self._tenants: dict[Tenant, dict[str, dict[str, Json]]] = {}
+        self._tenants: dict[Tenant, dict[str, Collection]] = {}
+        self._baseline: set[Tenant] = set()
 
-    # --- loading ------------------------------------------------------------------------------
+    # --- loading, resetting, exporting --------------------------------------------------------
 
-    def load(self, fixtures: Fixtures) -> None:
-        """Add fixture objects, each to the tenant its ``imsOrg``/``sandboxName`` names."""
+    def load(self, fixtures: Fixtures, *, baseline: bool = True) -> dict[str, list[str]]:
+        """Add fixture objects, each to the tenant its ``imsOrg``/``sandboxName`` names.
+
+        With ``baseline`` they become part of what :meth:`reset` returns to; without, they are
+        changes like any write, and the next reset removes them. Returns the ids per collection.
+        """
+        added: dict[str, list[str]] = {}
         with self._lock:
+            touched: set[Tenant] = set()
             for collection, objects in fixtures.collections.items():
                 for object_id, obj in objects.items():
-                    tenant = (obj["imsOrg"], obj.get("sandboxName") or DEFAULT_SANDBOX)
-                    self._collection(tenant, collection, create=True)[object_id] = obj
+                    tenant = tenant_of(obj)
+                    self._collection(tenant, collection, create=True).put(object_id, obj)
+                    touched.add(tenant)
+                    added.setdefault(collection, []).append(object_id)
+            if baseline:
+                for tenant in touched:
+                    for collection in self._tenants[tenant].values():
+                        collection.commit()
+                self._baseline |= touched
+        return added
+
+    def reset(self) -> None:
+        """Back to the baseline fixtures, ids restarting from the seed; cost independent of their size."""
+        with self._lock:
+            for tenant in list(self._tenants):
+                if tenant not in self._baseline:
+                    del self._tenants[tenant]
+                    continue
+                for collection in self._tenants[tenant].values():
+                    if not collection.is_pristine:
+                        collection.reset()
+            self.ids = IdFactory(self.seed)
+
+    def replace_all(self, fixtures: Fixtures) -> None:
+        """Forget everything and make ``fixtures`` the new baseline (a state import)."""
+        with self._lock:
+            self._tenants.clear()
+            self._baseline.clear()
+            self.load(fixtures, baseline=True)
+
+    def export(self) -> Fixtures:
+        """Every tenant's current objects, in fixture-file form (``sandboxName`` set outside prod)."""
+        exported = Fixtures(collections={name: {} for name in COLLECTIONS})
+        with self._lock:
+            for (org, sandbox), collections in self._tenants.items():
+                for name, collection in collections.items():
+                    for object_id, obj in collection.items():
+                        if sandbox != DEFAULT_SANDBOX and obj.get("sandboxName") != sandbox:
+                            obj = {**obj, "sandboxName": sandbox}
+                        exported.collections[name][object_id] = obj
+        return exported
 
     def tenants(self) -> list[Tenant]:
         with self._lock:
@@ -67,13 +119,13 @@ class CatalogStore:
         wanted = list(dict.fromkeys(ids))
         with self._lock:
             objects = self._collection(tenant, collection)
-            missing = [object_id for object_id in wanted if object_id not in objects]
-            if missing:
-                raise NotFound(
-                    f"No {collection} object with id {', '.join(missing)} in this organization and sandbox.",
-                    errors={"ids": [f"Not found: {object_id}" for object_id in missing]},
-                )
-            found = {object_id: objects[object_id] for object_id in wanted}
+            found = {oid: obj for oid in wanted if (obj := objects.get(oid)) is not None}
+        missing = [object_id for object_id in wanted if object_id not in found]
+        if missing:
+            raise NotFound(
+                f"No {collection} object with id {', '.join(missing)} in this organization and sandbox.",
+                errors={"ids": [f"Not found: {object_id}" for object_id in missing]},
+            )
         projection = ListQuery(properties=properties)
         return {object_id: projection.project(obj) for object_id, obj in found.items()}
 
@@ -125,7 +177,7 @@ class CatalogStore:
                     batch[optional] = body[optional]
             if caller.sandbox != DEFAULT_SANDBOX:
                 batch["sandboxName"] = caller.sandbox
-            self._collection(caller.tenant, "batches", create=True)[batch_id] = batch
+            self._collection(caller.tenant, "batches", create=True).put(batch_id, batch)
             return batch
 
     # --- helpers ------------------------------------------------------------------------------
@@ -141,12 +193,20 @@ class CatalogStore:
                 errors={"replay.predecessors": [f"No batch {bid!r} here." for bid in unknown]},
             )
 
-    def _collection(self, tenant: Tenant, collection: str, *, create: bool = False) -> dict[str, Json]:
+    def _collection(self, tenant: Tenant, collection: str, *, create: bool = False) -> Collection:
         if collection not in COLLECTIONS:
             raise KeyError(collection)
         data = self._tenants.get(tenant)
         if data is None:
             if not create:
-                return {}
-            data = self._tenants[tenant] = {name: {} for name in COLLECTIONS}
+                return _EMPTY
+            data = self._tenants[tenant] = {name: Collection() for name in COLLECTIONS}
         return data[collection]
+
+
+def tenant_of(obj: Mapping[str, Any]) -> Tenant:
+    """The tenant a fixture object names with ``imsOrg`` and ``sandboxName``."""
+    return (obj["imsOrg"], obj.get("sandboxName") or DEFAULT_SANDBOX)
+
+
+_EMPTY = Collection()  # what an unknown tenant reads; never written

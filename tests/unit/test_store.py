@@ -107,3 +107,25 @@ def test_ids_repeat_for_the_same_seed() -> None:
         return str(fresh.create_batch(caller(), {"datasetId": "d"})["id"])
 
     assert first_id() == first_id()
+
+
+def test_reset_returns_to_the_fixtures_and_restarts_ids(store: CatalogStore) -> None:
+    first = store.create_batch(caller(ORG_B), {"datasetId": "dsB"})["id"]
+    store.load(Fixtures(collections={"dataSets": {"dsNew": {"imsOrg": "new@AdobeOrg"}}}), baseline=False)
+    store.reset()
+    assert list(everything(store, (ORG_B, "prod"), "batches")) == []
+    assert ("new@AdobeOrg", "prod") not in store.tenants()
+    assert list(everything(store, (ORG_A, "prod"), "batches")) == ["b1"]
+    assert store.create_batch(caller(ORG_B), {"datasetId": "dsB"})["id"] == first
+
+
+def test_export_then_replace_round_trips_every_tenant(store: CatalogStore) -> None:
+    store.create_batch(caller(ORG_A, "dev"), {"datasetId": "dsAdev"})
+    exported = store.export()
+    fresh = CatalogStore(clock=Clock(NOW))
+    fresh.replace_all(exported)
+    for tenant in store.tenants():
+        for collection in ("dataSets", "batches"):
+            assert everything(fresh, tenant, collection) == everything(store, tenant, collection)
+    fresh.reset()
+    assert len(everything(fresh, (ORG_A, "dev"), "batches")) == 1  # imported state is the new baseline
