@@ -1,30 +1,39 @@
-"""``create_app``: the Flask app, with routes, validation and error handling all driven by openapi.yaml.
+"""``create_app``: the Flask app, with routes, validation and error handling all driven by the specs.
 
-Every operation of the spec is routed at its own path and again under its real gateway base path
-(``x-mockcatalog-gateway``). Before a view runs, one ``before_request`` hook checks the URL length
-(414), the credentials (401/403) and the request against the operation's generated schemas (400,
-415), and leaves the result in ``g`` for the view (:func:`current_call`). Every error, unknown
-paths and methods included, answers the spec's JSON ``Error`` body.
+Every operation of ``openapi.yaml`` is routed at its own path and again under its real gateway base
+path (``x-mockcatalog-gateway``); the admin API (``admin-openapi.yaml``) is routed under
+``/__admin``. Before a Catalog view runs, one ``before_request`` hook checks the URL length (414),
+fires any injected fault, checks the credentials (401/403) and validates the request against the
+operation's generated schemas (400, 415), leaving the result in ``g`` for the view. After it, the
+request is journaled and counted for contract coverage. Every error, unknown paths and methods
+included, answers the spec's JSON ``Error`` body.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
-from marshmallow import INCLUDE
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from mockcatalog import admin
 from mockcatalog.clock import Clock
+from mockcatalog.control import MockControl
 from mockcatalog.errors import MockCatalogError, UriTooLong, error_body
-from mockcatalog.fixture_files import default_fixture_dir, read_fixtures, rebase_timestamps
+from mockcatalog.faults import Fault
+from mockcatalog.fixture_files import Fixtures, default_fixture_dir, read_fixtures, rebase_timestamps
+from mockcatalog.journal import RecordedRequest, recorded_body, recorded_headers
 from mockcatalog.resources import VIEWS
 from mockcatalog.resources.common import Call, json_response
-from mockcatalog.schemas import builder_for
-from mockcatalog.spec import GATEWAY_PREFIXES, load_spec
+from mockcatalog.schemas import fixture_schemas
+from mockcatalog.spec import GATEWAY_PREFIXES, Operation, load_spec
 from mockcatalog.store import CatalogStore
 from mockcatalog.tenancy import caller_from_headers
 from mockcatalog.validation import OperationValidator, build_validators
@@ -43,24 +52,35 @@ DEFAULT_CONFIG: Mapping[str, Any] = {
     "MOCKCATALOG_SEED": None,
     # A fixed "now" in Unix ms (frozen clock); None: wall-clock time.
     "MOCKCATALOG_NOW_MS": None,
-    # Request bodies over this many bytes answer 413.
+    # How many requests the journal keeps (the newest).
+    "MOCKCATALOG_JOURNAL_SIZE": 1000,
+    # Catalog request bodies over this many bytes answer 413 (admin bodies are not limited).
     "MAX_CONTENT_LENGTH": 1024 * 1024,
 }
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class MockCatalog:
-    """The app's mock state, kept in ``app.extensions["mockcatalog"]``."""
+@dataclass(frozen=True)
+class Route:
+    """What an endpoint serves: its operation, validator, and whether it is the control plane."""
 
-    store: CatalogStore
-    validators: Mapping[str, OperationValidator]
-    operation_of_endpoint: Mapping[str, str]
+    operation: Operation
+    validator: OperationValidator
+    admin: bool
+
+
+def admin_spec_path() -> Path:
+    return Path(str(resources.files("mockcatalog") / "admin-openapi.yaml"))
+
+
+def control_of(app: Flask) -> MockControl:
+    control: MockControl = app.extensions[EXTENSION]
+    return control
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the mock: load the spec and fixtures, route every operation, install the checks."""
+    """Build the mock: load the specs and fixtures, route every operation, install the checks."""
     app = Flask("mockcatalog")
     app.config.from_mapping(DEFAULT_CONFIG)
     app.config.from_mapping(config or {})
@@ -70,72 +90,169 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     spec_path = app.config["MOCKCATALOG_SPEC"]
     store = CatalogStore(clock=Clock(app.config["MOCKCATALOG_NOW_MS"]), seed=app.config["MOCKCATALOG_SEED"])
     store.load(_fixtures(app, spec_path, store.clock))
-    mock = MockCatalog(store=store, validators=build_validators(spec_path), operation_of_endpoint={})
-    app.extensions[EXTENSION] = mock
-    _add_routes(app, mock, spec_path)
+    app.extensions[EXTENSION] = MockControl(
+        store, load_spec(spec_path), journal_size=app.config["MOCKCATALOG_JOURNAL_SIZE"]
+    )
+    routes: dict[str, Route] = {}
+    _add_routes(app, routes, spec_path, VIEWS, admin=False)
+    _add_routes(app, routes, str(admin_spec_path()), admin.VIEWS, admin=True)
+    app.extensions[f"{EXTENSION}.routes"] = routes
     app.before_request(_check_request)
+    app.after_request(_record_request)
     app.register_error_handler(MockCatalogError, _mock_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app
 
 
-def _fixtures(app: Flask, spec_path: str | None, clock: Clock) -> Any:
+def _fixtures(app: Flask, spec_path: str | None, clock: Clock) -> Fixtures:
     directory = app.config["MOCKCATALOG_FIXTURES"] or default_fixture_dir()
-    builder = builder_for(spec_path)
-    schemas = {
-        "dataSets": builder.component("DataSet")(unknown=INCLUDE),
-        "batches": builder.component("Batch")(unknown=INCLUDE),
-    }
-    fixtures = read_fixtures(directory, schemas)
+    fixtures = read_fixtures(directory, fixture_schemas(spec_path))
     rebase = app.config["MOCKCATALOG_REBASE_TIMESTAMPS"]
     if rebase is None:
         rebase = app.config["MOCKCATALOG_FIXTURES"] is None
     return rebase_timestamps(fixtures, clock.now_ms()) if rebase else fixtures
 
 
-def _add_routes(app: Flask, mock: MockCatalog, spec_path: str | None) -> None:
-    endpoints: dict[str, str] = {}
+def _add_routes(
+    app: Flask,
+    routes: dict[str, Route],
+    spec_path: str | None,
+    views: Mapping[str, Callable[..., ResponseReturnValue]],
+    *,
+    admin: bool,
+) -> None:
+    validators = build_validators(spec_path)
     for op_id, operation in load_spec(spec_path).operations.items():
-        view = VIEWS[op_id]
         rule = operation.path.replace("{", "<").replace("}", ">")
-        for prefix in ("", GATEWAY_PREFIXES[operation.gateway]):
+        prefixes = ["", GATEWAY_PREFIXES[operation.gateway]] if operation.gateway else [""]
+        for prefix in prefixes:
             endpoint = f"{op_id}@{prefix or '/'}"
             app.add_url_rule(
                 prefix + rule,
                 endpoint=endpoint,
-                view_func=view,
+                view_func=views[op_id],
                 methods=[operation.method],
                 provide_automatic_options=False,
             )
-            endpoints[endpoint] = op_id
-    mock.operation_of_endpoint = endpoints
+            routes[endpoint] = Route(operation, validators[op_id], admin)
 
 
-def _check_request() -> None:
+def _route() -> Route | None:
+    routes: Mapping[str, Route] = current_app.extensions[f"{EXTENSION}.routes"]
+    return routes.get(request.endpoint or "")
+
+
+def _check_request() -> ResponseReturnValue | None:
     url_length = len(request.path) + (len(request.query_string) + 1 if request.query_string else 0)
     if url_length > MAX_URL_LENGTH:
         raise UriTooLong(
             f"URL length {url_length} exceeds the allowed {MAX_URL_LENGTH} characters; "
             "send fewer or shorter query parameters."
         )
-    if request.url_rule is None or request.endpoint is None:
-        return  # unknown path or method: werkzeug's 404/405 follows
-    mock: MockCatalog = current_app.extensions[EXTENSION]
-    validator = mock.validators[mock.operation_of_endpoint[request.endpoint]]
-    caller = caller_from_headers(request.headers)
-    valid = validator.validate(
+    route = _route()
+    if route is None:
+        return None  # unknown path or method: werkzeug's 404/405 follows
+    control = control_of(current_app)
+    if route.admin:
+        request.max_content_length = None  # fixture and state uploads may be large
+    else:
+        fault = control.faults.take(route.operation.label, route.operation.operation_id)
+        if fault is not None:
+            return _fire(fault)
+    caller = caller_from_headers(request.headers) if route.operation.needs_credentials else None
+    valid = route.validator.validate(
         args=request.args,
         headers=request.headers,
         path=request.view_args or {},
         body=request.get_data(cache=True),
         content_type=request.content_type,
     )
-    g.mockcatalog_call = Call(caller=caller, valid=valid, validator=validator, store=mock.store)
+    g.mockcatalog_call = Call(caller=caller, valid=valid, validator=route.validator, store=control.store)
+    return None
+
+
+def _fire(fault: Fault) -> ResponseReturnValue | None:
+    """Act out an injected fault: wait, then drop the connection, answer instead, or carry on."""
+    if fault.delay:
+        time.sleep(fault.delay)
+    if fault.drop:
+        return _dropped_connection()
+    if fault.status is None:
+        return None
+    response = json_response(fault.response_body(), fault.status)
+    response.headers.update(fault.headers)
+    return response
+
+
+def _dropped_connection() -> Response:
+    """Close the client's connection without an answer.
+
+    The development server hands its socket over (``werkzeug.socket``), so it is shut at once. Other
+    servers get a response that promises more bytes than it sends, so they close the connection
+    mid-response: either way the client sees a broken connection, not an HTTP status.
+    """
+    sock = request.environ.get("werkzeug.socket")
+    if sock is not None:
+        import socket
+
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    response = Response(b"", status=200)
+    response.headers["Content-Length"] = "1024"
+    g.mockcatalog_dropped = True
+    return response
+
+
+def _record_request(response: Response) -> Response:
+    route = _route()
+    if route is not None and route.admin:
+        return response
+    violation: MockCatalogError | None = g.get("mockcatalog_violation")
+    control = control_of(current_app)
+    control.journal.record(
+        RecordedRequest(
+            method=request.method,
+            path=request.path,
+            operation=route.operation.label if route else None,
+            query=request.args.to_dict(flat=False),
+            headers=recorded_headers(request.headers.items()),
+            body=recorded_body(_body_read_so_far(), request.content_type),
+            status=0 if g.get("mockcatalog_dropped") else response.status_code,
+            time_ms=control.store.clock.now_ms(),
+            violation=violation.detail if violation else None,
+            errors=violation.errors or {} if violation else {},
+        )
+    )
+    if route is not None:
+        sent = [
+            *request.args,
+            *(p.name for p in route.operation.params_in("header") if p.name in request.headers),
+        ]
+        control.coverage.record(
+            route.operation.operation_id, [*sent, *(request.view_args or {})], response.status_code
+        )
+    return response
+
+
+def _body_read_so_far() -> bytes:
+    """The request body, unless reading it is what failed (a 413 must not turn into a 500 here)."""
+    try:
+        return request.get_data(cache=True)
+    except HTTPException:
+        return b""
+
+
+#: Errors that mean "the real service would reject this request", not "this data does not exist".
+_CONTRACT_STATUSES = frozenset({400, 401, 403, 405, 413, 414, 415})
 
 
 def _mock_error(error: MockCatalogError) -> Response:
-    return _json_error(error.status, error.detail, error.errors)
+    if error.status in _CONTRACT_STATUSES and g.get("mockcatalog_call") is None:
+        g.mockcatalog_violation = error  # raised before the view: a contract check failed
+    return json_response(error.to_dict(), error.status)
 
 
 def _http_error(error: HTTPException) -> Response:
@@ -145,7 +262,9 @@ def _http_error(error: HTTPException) -> Response:
         405: f"{request.method} is not allowed on {request.path}.",
         413: "The request body is larger than the mock accepts.",
     }.get(status, error.description or "")
-    response = _json_error(status, detail)
+    if status in _CONTRACT_STATUSES or (status == 404 and _route() is None):
+        g.mockcatalog_violation = MockCatalogError(detail)
+    response = json_response(error_body(status, detail), status)
     for name, value in error.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value
@@ -154,8 +273,6 @@ def _http_error(error: HTTPException) -> Response:
 
 def _unexpected_error(error: Exception) -> Response:
     log.exception("unexpected error in mockcatalog", exc_info=error)
-    return _json_error(500, f"Internal error in the mock ({type(error).__name__}); please report it.")
-
-
-def _json_error(status: int, detail: str, errors: Mapping[str, Any] | None = None) -> Response:
-    return json_response(error_body(status, detail, errors), status)
+    return json_response(
+        error_body(500, f"Internal error in the mock ({type(error).__name__}); please report it."), 500
+    )

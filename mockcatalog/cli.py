@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from mockcatalog.app import create_app
+from mockcatalog.factories import DEFAULT_ORG, generate_fixtures, write_fixtures
 from mockcatalog.fixture_files import FixtureError
 from mockcatalog.server import serve_forever
 
@@ -78,3 +80,42 @@ def serve(
         click.echo(f"mockcatalog serving on {url}", nl=True)
 
     serve_forever(app, host, port, threads=threads, on_ready=announce)
+
+
+@main.group()
+def fixtures() -> None:
+    """Make fixture directories."""
+
+
+@fixtures.command()
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="The same seed gives byte-identical files."
+)
+@click.option("--datasets", type=click.IntRange(1, 100_000), default=10, show_default=True)
+@click.option("--batches", type=click.IntRange(0, 10_000_000), default=100, show_default=True)
+@click.option(
+    "--org",
+    "orgs",
+    multiple=True,
+    default=[DEFAULT_ORG],
+    show_default=True,
+    help="IMS org of the data; repeat for several (datasets are spread over them).",
+)
+@click.option("--sandbox", default="prod", show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write dataSets.json and batches.json into.",
+)
+def generate(seed: int, datasets: int, batches: int, orgs: tuple[str, ...], sandbox: str, out: Path) -> None:
+    """Generate realistic fake datasets and batches with faker.
+
+    Timestamps count back from 2027-01-01; serve the result with --rebase-time to make it recent.
+    """
+    with click.progressbar(length=batches, label="batches", file=sys.stderr) as bar:
+        made = generate_fixtures(
+            seed, datasets=datasets, batches=batches, orgs=orgs, sandbox=sandbox, progress=bar.update
+        )
+    for path in write_fixtures(made, out):
+        click.echo(str(path))

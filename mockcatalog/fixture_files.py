@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from marshmallow import Schema, ValidationError
 
@@ -57,22 +57,27 @@ def _read_file(path: Path, schema: Schema | None) -> dict[str, Json]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FixtureError(f"{path}: cannot read JSON: {exc}") from exc
+    check_objects(data, schema, where=str(path))
+    return cast(dict[str, Json], data)
+
+
+def check_objects(data: Any, schema: Schema | None, *, where: str) -> None:
+    """Raise :class:`FixtureError` unless ``data`` is ``{id: object}`` with tenants and valid shapes."""
     if not isinstance(data, dict):
-        raise FixtureError(f"{path}: expected an object keyed by id, as the API returns lists")
+        raise FixtureError(f"{where}: expected an object keyed by id, as the API returns lists")
     for object_id, obj in data.items():
-        where = f"{path}: object {object_id!r}"
+        here = f"{where}: object {object_id!r}"
         if not isinstance(obj, dict):
-            raise FixtureError(f"{where}: expected an object")
+            raise FixtureError(f"{here}: expected an object")
         if not isinstance(obj.get("imsOrg"), str) or not obj["imsOrg"]:
-            raise FixtureError(f"{where}: needs an 'imsOrg' naming its organization")
+            raise FixtureError(f"{here}: needs an 'imsOrg' naming its organization")
         if "sandboxName" in obj and not isinstance(obj["sandboxName"], str):
-            raise FixtureError(f"{where}: 'sandboxName' must be a string")
+            raise FixtureError(f"{here}: 'sandboxName' must be a string")
         if schema is not None:
             try:
                 schema.load(obj)
             except ValidationError as exc:
-                raise FixtureError(f"{where}: does not match openapi.yaml: {exc.messages}") from exc
-    return data
+                raise FixtureError(f"{here}: does not match openapi.yaml: {exc.messages}") from exc
 
 
 def rebase_timestamps(fixtures: Fixtures, now_ms: int) -> Fixtures:

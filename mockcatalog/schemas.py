@@ -151,6 +151,17 @@ def builder_for(spec_path: str | Path | None = None) -> SchemaBuilder:
     return SchemaBuilder(load_spec(spec_path))
 
 
+def fixture_schemas(spec_path: str | Path | None = None) -> dict[str, Schema]:
+    """What fixture objects are checked with: the API's own ``DataSet`` and ``Batch`` shapes."""
+    builder = builder_for(spec_path)
+    return {
+        collection: builder.component(name)(
+            unknown=builder.unknown_policy({"$ref": f"#/components/schemas/{name}"})
+        )
+        for collection, name in (("dataSets", "DataSet"), ("batches", "Batch"))
+    }
+
+
 def parameter_schema(
     builder: SchemaBuilder, params: list[tuple[str, Json, bool]], *, name: str, unknown: UnknownPolicy
 ) -> Schema:

@@ -45,12 +45,22 @@ class Operation:
     operation_id: str
     method: str
     path: str
-    gateway: str
+    gateway: str | None  # family of gateway base path it also answers under (GATEWAY_PREFIXES)
     parameters: tuple[Parameter, ...]
     body_schema: Json | None = None
     body_required: bool = False
     body_media_types: tuple[str, ...] = ()
+    security: list[Any] | None = None  # the effective OpenAPI security requirements
     raw: Json = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        """``"POST /batches"``: how people (and schemathesis) name an operation."""
+        return f"{self.method} {self.path}"
+
+    @property
+    def needs_credentials(self) -> bool:
+        return self.security != []
 
     def params_in(self, location: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)
@@ -108,7 +118,7 @@ def _operations(document: Json) -> dict[str, Operation]:
                 operation_id=raw["operationId"],
                 method=method.upper(),
                 path=path,
-                gateway=raw.get("x-mockcatalog-gateway", "catalog"),
+                gateway=raw.get("x-mockcatalog-gateway"),
                 parameters=tuple(
                     Parameter(
                         name=p["name"],
@@ -122,6 +132,7 @@ def _operations(document: Json) -> dict[str, Operation]:
                 body_schema=content.get("application/json", {}).get("schema"),
                 body_required=bool(body.get("required", False)),
                 body_media_types=tuple(content),
+                security=raw.get("security", document.get("security")),
                 raw=raw,
             )
     return operations

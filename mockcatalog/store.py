@@ -58,12 +58,12 @@ class CatalogStore:
         added: dict[str, list[str]] = {}
         with self._lock:
             touched: set[Tenant] = set()
-            for collection, objects in fixtures.collections.items():
+            for name, objects in fixtures.collections.items():
                 for object_id, obj in objects.items():
                     tenant = tenant_of(obj)
-                    self._collection(tenant, collection, create=True).put(object_id, obj)
+                    self._collection(tenant, name, create=True).put(object_id, obj)
                     touched.add(tenant)
-                    added.setdefault(collection, []).append(object_id)
+                    added.setdefault(name, []).append(object_id)
             if baseline:
                 for tenant in touched:
                     for collection in self._tenants[tenant].values():
@@ -94,7 +94,7 @@ class CatalogStore:
         """Every tenant's current objects, in fixture-file form (``sandboxName`` set outside prod)."""
         exported = Fixtures(collections={name: {} for name in COLLECTIONS})
         with self._lock:
-            for (org, sandbox), collections in self._tenants.items():
+            for (_org, sandbox), collections in self._tenants.items():
                 for name, collection in collections.items():
                     for object_id, obj in collection.items():
                         if sandbox != DEFAULT_SANDBOX and obj.get("sandboxName") != sandbox:

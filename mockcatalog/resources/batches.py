@@ -9,7 +9,7 @@ from mockcatalog.resources.common import current_call, get_by_ids, json_response
 
 def list_batches() -> Response:
     call = current_call()
-    return json_response(call.store.list_objects(call.caller.tenant, "batches", call.list_query()))
+    return json_response(call.store.list_objects(call.who.tenant, "batches", call.list_query()))
 
 
 def get_batches(**_path: str) -> Response:
@@ -18,4 +18,4 @@ def get_batches(**_path: str) -> Response:
 
 def create_batch() -> Response:
     call = current_call()
-    return json_response(call.store.create_batch(call.caller, call.valid.body), status=201)
+    return json_response(call.store.create_batch(call.who, call.valid.body), status=201)

@@ -17,10 +17,15 @@ from mockcatalog.validation import OperationValidator, ValidRequest
 class Call:
     """One validated API call, left in ``g`` by the app's ``before_request`` check."""
 
-    caller: Caller
+    caller: Caller | None  # None for the admin API, which needs no credentials
     valid: ValidRequest
     validator: OperationValidator
     store: CatalogStore
+
+    @property
+    def who(self) -> Caller:
+        assert self.caller is not None, "Catalog operations always have a caller"
+        return self.caller
 
     def list_query(self) -> ListQuery:
         return build_query(self.valid.query, self.validator.query_kinds)
@@ -43,4 +48,4 @@ def get_by_ids(collection: str) -> Response:
     ids = call.valid.path["ids"].split(",")
     properties = call.valid.query.get("properties")
     fields = parse_properties(properties) if properties else None
-    return json_response(call.store.get_objects(call.caller.tenant, collection, ids, fields))
+    return json_response(call.store.get_objects(call.who.tenant, collection, ids, fields))

@@ -11,7 +11,7 @@ from mockcatalog.summary import window
 
 def list_datasets() -> Response:
     call = current_call()
-    return json_response(call.store.list_objects(call.caller.tenant, "dataSets", call.list_query()))
+    return json_response(call.store.list_objects(call.who.tenant, "dataSets", call.list_query()))
 
 
 def get_datasets(**_path: str) -> Response:
@@ -25,5 +25,5 @@ def get_ingest_batch_summary(**_path: str) -> Response:
         query.get("createdAfter"), query.get("createdBefore"), call.store.clock.now_ms()
     )
     list_query = build_query(query, call.validator.query_kinds)
-    summary = call.store.ingest_batch_summary(call.caller.tenant, call.valid.path["id"], list_query)
+    summary = call.store.ingest_batch_summary(call.who.tenant, call.valid.path["id"], list_query)
     return json_response(summary)

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from marshmallow import INCLUDE
 
 from mockcatalog.fixture_files import (
     FixtureError,
@@ -16,7 +15,7 @@ from mockcatalog.fixture_files import (
     read_fixtures,
     rebase_timestamps,
 )
-from mockcatalog.schemas import builder_for
+from mockcatalog.schemas import fixture_schemas
 
 
 def write(directory: Path, name: str, content: Any) -> None:
@@ -24,8 +23,7 @@ def write(directory: Path, name: str, content: Any) -> None:
 
 
 def schemas() -> dict[str, Any]:
-    builder = builder_for()
-    return {"batches": builder.component("Batch")(unknown=INCLUDE)}
+    return fixture_schemas()
 
 
 def test_the_packaged_fixtures_load_and_validate() -> None:

@@ -1,0 +1,70 @@
+"""Which parts of openapi.yaml a test session exercised: operations, parameters, status codes.
+
+Counted as requests arrive (only requests that matched an operation); reported against what the
+spec declares, so that "never exercised" lists are what a consumer's suite has not yet tried.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from mockcatalog.spec import Spec
+
+
+class ContractCoverage:
+    def __init__(self, spec: Spec) -> None:
+        self._spec = spec
+        self._calls: Counter[str] = Counter()
+        self._parameters: dict[str, set[str]] = {}
+        self._statuses: dict[str, set[str]] = {}
+        self._lock = threading.Lock()
+
+    def record(self, operation_id: str, parameters: Iterable[str], status: int) -> None:
+        with self._lock:
+            self._calls[operation_id] += 1
+            self._parameters.setdefault(operation_id, set()).update(parameters)
+            self._statuses.setdefault(operation_id, set()).add(str(status))
+
+    def report(self) -> dict[str, Any]:
+        """Per operation (keyed ``"GET /batches"``): calls, parameters and statuses used and not."""
+        operations: dict[str, Any] = {}
+        with self._lock:
+            for operation_id, operation in self._spec.operations.items():
+                declared_params = [p.name for p in operation.parameters]
+                declared_statuses = [code for code in operation.raw.get("responses", {}) if code != "default"]
+                used_params = self._parameters.get(operation_id, set())
+                seen = self._statuses.get(operation_id, set())
+                operations[operation.label] = {
+                    "calls": self._calls[operation_id],
+                    "parameters": {
+                        "used": [name for name in declared_params if name in used_params],
+                        "unused": [name for name in declared_params if name not in used_params],
+                    },
+                    "statuses": {
+                        "seen": sorted(seen),
+                        "unseen": [code for code in declared_statuses if code not in seen],
+                    },
+                }
+        exercised = sum(1 for entry in operations.values() if entry["calls"])
+        return {"operations": operations, "exercised": exercised, "total": len(operations)}
+
+
+def render_coverage(report: dict[str, Any]) -> str:
+    lines = [
+        f"mockcatalog contract coverage: {report['exercised']} of {report['total']} operations exercised"
+    ]
+    for label, entry in report["operations"].items():
+        if not entry["calls"]:
+            lines.append(f"  {label}: never called")
+            continue
+        lines.append(
+            f"  {label}: {entry['calls']} call(s), statuses seen {', '.join(entry['statuses']['seen'])}"
+        )
+        if entry["parameters"]["unused"]:
+            lines.append(f"    parameters never sent: {', '.join(entry['parameters']['unused'])}")
+        if entry["statuses"]["unseen"]:
+            lines.append(f"    statuses never answered: {', '.join(entry['statuses']['unseen'])}")
+    return "\n".join(lines)

@@ -1,0 +1,101 @@
+"""Fault and latency injection, so consumers can test their retry and timeout code.
+
+A :class:`Fault` names an operation (``"POST /batches"``, an operation id, or ``"*"``) and what to
+do instead of, or before, answering: a status and body (500, 503, 429 with ``Retry-After``, ...), a
+delay, or dropping the connection. It fires for the next ``times`` matching calls (``None``: every
+call), each with ``probability`` drawn from its own seeded random generator, so a fraction of calls
+fails the same way on every run. Faults are checked before credentials and validation, as a failing
+gateway or backend would answer before looking at the request.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockcatalog.errors import error_body
+
+
+@dataclass
+class Fault:
+    operation: str = "*"
+    status: int | None = 503  # None: answer normally (after ``delay``)
+    body: Any = None  # default: the mock's JSON error body for ``status``
+    headers: dict[str, str] = field(default_factory=dict)
+    times: int | None = 1
+    probability: float = 1.0
+    seed: int | None = 0
+    delay: float = 0.0  # seconds
+    drop: bool = False  # close the connection instead of answering
+    id: int = 0
+    fired: int = 0
+    _random: random.Random = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.status is not None and not 100 <= self.status <= 599:
+            raise ValueError(f"status must be an HTTP status (100 to 599), not {self.status}")
+        if not 0.0 <= self.probability <= 1.0:
+            raise ValueError(f"probability must be between 0 and 1, not {self.probability}")
+        if self.times is not None and self.times < 1:
+            raise ValueError(f"times must be at least 1 (or null for every call), not {self.times}")
+        if self.delay < 0:
+            raise ValueError(f"delay must not be negative, not {self.delay}")
+        self._random = random.Random(self.seed)
+
+    def applies_to(self, label: str, operation_id: str) -> bool:
+        return self.operation in ("*", label, operation_id)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.times is not None and self.fired >= self.times
+
+    def response_body(self) -> Any:
+        if self.body is not None:
+            return self.body
+        assert self.status is not None
+        return error_body(self.status, f"Injected fault ({self.status}) for {self.operation}.")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "operation": self.operation, "status": self.status, "body": self.body,
+            "headers": self.headers, "times": self.times, "probability": self.probability,
+            "seed": self.seed, "delay": self.delay, "drop": self.drop, "fired": self.fired,
+        }  # fmt: skip
+
+
+class Faults:
+    """The active faults, in the order they were added; the first that applies fires."""
+
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._next_id = 1
+        self._lock = threading.Lock()
+
+    def add(self, fault: Fault) -> Fault:
+        with self._lock:
+            fault.id = self._next_id
+            self._next_id += 1
+            self._faults.append(fault)
+            return fault
+
+    def take(self, label: str, operation_id: str) -> Fault | None:
+        """The fault that fires for this call, if any (counting it as fired)."""
+        with self._lock:
+            for fault in self._faults:
+                if fault.exhausted or not fault.applies_to(label, operation_id):
+                    continue
+                if fault.probability < 1.0 and fault._random.random() >= fault.probability:
+                    continue
+                fault.fired += 1
+                return fault
+            return None
+
+    def active(self) -> list[Fault]:
+        with self._lock:
+            return [fault for fault in self._faults if not fault.exhausted]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()

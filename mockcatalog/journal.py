@@ -1,0 +1,101 @@
+"""What the mock received: a bounded journal of requests, and the contract violations among them.
+
+Both are bounded (a long-lived server must not grow without limit): the journal keeps the newest
+``maxlen`` requests, the violation list the first ``maxlen`` violations (the first ones explain the
+rest). Credentials are masked before anything is kept.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+MAX_BODY_CHARS = 64 * 1024
+_MASKED_HEADERS = frozenset({"authorization", "cookie"})
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as the mock saw it, with the answer it gave."""
+
+    method: str
+    path: str
+    operation: str | None  # "POST /batches" (spec path, whatever prefix was used), None if unmatched
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: Any
+    status: int
+    time_ms: int
+    violation: str | None = None  # why the real service would have rejected it, if it would
+    errors: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def describe(self) -> str:
+        """One line: ``POST /data/foundation/import/batches {"datasetId": "x"} -> 201``."""
+        query = "&".join(f"{k}={v}" for k, values in self.query.items() for v in values)
+        body = "" if self.body is None else " " + json.dumps(self.body, sort_keys=True)[:200]
+        return f"{self.method} {self.path}{'?' + query if query else ''}{body} -> {self.status}"
+
+
+def recorded_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {name: ("***" if name.lower() in _MASKED_HEADERS else value) for name, value in headers}
+
+
+def recorded_body(raw: bytes, content_type: str | None) -> Any:
+    """The body as JSON when it parses, else as (truncated) text; None when empty."""
+    if not raw:
+        return None
+    text = raw[:MAX_BODY_CHARS].decode("utf-8", errors="replace")
+    if "json" in (content_type or "") and len(raw) <= MAX_BODY_CHARS:
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
+    return text
+
+
+class Journal:
+    """The newest requests, oldest first, safe to record into from many server threads."""
+
+    def __init__(self, maxlen: int = 1000) -> None:
+        self._entries: deque[RecordedRequest] = deque(maxlen=maxlen)
+        self._violations: list[RecordedRequest] = []
+        self._max_violations = maxlen
+        self._lock = threading.Lock()
+
+    def record(self, entry: RecordedRequest) -> None:
+        with self._lock:
+            self._entries.append(entry)
+            if entry.violation and len(self._violations) < self._max_violations:
+                self._violations.append(entry)
+
+    def entries(self) -> list[RecordedRequest]:
+        with self._lock:
+            return list(self._entries)
+
+    def violations(self) -> list[RecordedRequest]:
+        with self._lock:
+            return list(self._violations)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._violations.clear()
+
+
+def violation_report(violations: list[RecordedRequest]) -> str:
+    """A readable account of requests the real Catalog would have rejected."""
+    lines = [f"{len(violations)} request(s) the real Catalog service would reject:"]
+    for number, entry in enumerate(violations, start=1):
+        lines.append(f"  {number}. {entry.describe()}")
+        lines.append(f"     {entry.violation}")
+        for name, messages in entry.errors.items():
+            shown = messages if isinstance(messages, list) else [messages]
+            lines.extend(f"       - {name}: {message}" for message in shown)
+    return "\n".join(lines)

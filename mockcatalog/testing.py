@@ -1,0 +1,207 @@
+"""What a consumer's test holds: :class:`MockCatalog`, the ``mock_catalog`` fixture's value.
+
+It bundles one tenant's credentials with the running mock: the live server's URL, an in-process
+client on the same store, one-line seeding helpers, journal assertions, and fault injection. It
+works without pytest too (``MockCatalog.start()``), for other test runners.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from marshmallow import Schema
+
+from mockcatalog.app import control_of, create_app
+from mockcatalog.control import MockControl
+from mockcatalog.factories import batch_object, dataset_object, generate_fixtures
+from mockcatalog.faults import Fault
+from mockcatalog.fixture_files import FixtureError, Fixtures, check_objects, read_fixtures
+from mockcatalog.journal import RecordedRequest, violation_report
+from mockcatalog.schemas import fixture_schemas
+from mockcatalog.server import LiveServer
+from mockcatalog.spec import GATEWAY_PREFIXES
+from mockcatalog.tenancy import DEFAULT_SANDBOX
+from mockcatalog.verify import Criteria, assert_called, matching
+
+DEFAULT_ORG = "ACME000000000000000000AA@AdobeOrg"
+DEFAULT_API_KEY = "mockcatalog-test-client"
+
+
+class MockCatalog:
+    """A running mock, seen as one (org, sandbox) tenant."""
+
+    def __init__(
+        self,
+        app: Flask,
+        server: LiveServer,
+        *,
+        org: str = DEFAULT_ORG,
+        sandbox: str = DEFAULT_SANDBOX,
+        api_key: str = DEFAULT_API_KEY,
+        strict: bool = True,
+    ) -> None:
+        self.app = app
+        self.server = server
+        self.org = org
+        self.sandbox = sandbox
+        self.api_key = api_key
+        #: Fail the test at teardown when a request the real service would reject arrived.
+        self.strict = strict
+        #: An in-process client for the same store (no socket): fast, for tests that need no HTTP.
+        self.client: FlaskClient = app.test_client()
+
+    @classmethod
+    def start(cls, config: dict[str, Any] | None = None, **tenant: Any) -> MockCatalog:
+        """A new app on a new live server (stop it with :meth:`stop`)."""
+        app = create_app(config)
+        return cls(app, LiveServer(app).start(), **tenant)
+
+    def stop(self) -> None:
+        self.server.stop()
+
+    # --- where and who --------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """Base URL of the live server, e.g. ``http://127.0.0.1:43817``."""
+        return self.server.url
+
+    @property
+    def catalog_url(self) -> str:
+        """The Catalog base URL as a real client builds it (``.../data/foundation/catalog``)."""
+        return self.url + GATEWAY_PREFIXES["catalog"]
+
+    @property
+    def import_url(self) -> str:
+        """The Batch Ingestion base URL (``.../data/foundation/import``)."""
+        return self.url + GATEWAY_PREFIXES["import"]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers this tenant sends: token, client id, org and sandbox."""
+        return {
+            "Authorization": "Bearer mockcatalog-test-token",
+            "x-api-key": self.api_key,
+            "x-gw-ims-org-id": self.org,
+            "x-sandbox-name": self.sandbox,
+        }
+
+    def tenant(self, org: str | None = None, sandbox: str | None = None) -> MockCatalog:
+        """The same mock seen as another tenant (to test isolation, say)."""
+        return MockCatalog(
+            self.app,
+            self.server,
+            org=org or self.org,
+            sandbox=sandbox or self.sandbox,
+            api_key=self.api_key,
+            strict=self.strict,
+        )
+
+    @property
+    def control(self) -> MockControl:
+        return control_of(self.app)
+
+    # --- seeding --------------------------------------------------------------------------------
+
+    def add_dataset(self, name: str = "Test dataset", **fields: Any) -> str:
+        """Add a dataset to this tenant; ``fields`` override the defaults. Returns its id."""
+        now = self.control.store.clock.now_ms()
+        object_id = str(fields.pop("id", None) or self.control.store.ids.object_id(now))
+        obj = dataset_object(
+            org=self.org, sandbox=self.sandbox, name=name, now_ms=now, object_id=object_id,
+            client=self.api_key, user=f"{self.api_key}@techacct.adobe.com", **fields,
+        )  # fmt: skip
+        self._add("dataSets", {object_id: obj})
+        return object_id
+
+    def add_batch(self, dataset_id: str, status: str = "success", **fields: Any) -> str:
+        """Add a batch of ``dataset_id`` in ``status``; ``fields`` override the defaults. Returns its id."""
+        now = self.control.store.clock.now_ms()
+        object_id = str(fields.pop("id", None) or self.control.store.ids.batch_id(now))
+        obj = batch_object(
+            org=self.org, sandbox=self.sandbox, dataset_id=dataset_id, status=status, now_ms=now,
+            object_id=object_id, client=self.api_key, user=f"{self.api_key}@techacct.adobe.com", **fields,
+        )  # fmt: skip
+        self._add("batches", {object_id: obj})
+        return object_id
+
+    def load_fixtures(self, directory: str | Path) -> dict[str, list[str]]:
+        """Add a fixture directory's objects (for this test only). Returns the ids per collection."""
+        return self.control.store.load(read_fixtures(directory, self._schemas()), baseline=False)
+
+    def generate(self, *, datasets: int = 3, batches: int = 20, seed: int = 0) -> dict[str, list[str]]:
+        """Add faker-made datasets and batches to this tenant (the same seed, the same data)."""
+        made = generate_fixtures(
+            seed, datasets=datasets, batches=batches, orgs=[self.org], sandbox=self.sandbox
+        )
+        return self.control.store.load(made, baseline=False)
+
+    def _add(self, collection: str, objects: dict[str, Any]) -> None:
+        try:
+            check_objects(objects, self._schemas()[collection], where=collection)
+        except FixtureError as exc:
+            raise ValueError(str(exc)) from exc
+        self.control.store.load(Fixtures(collections={collection: objects}), baseline=False)
+
+    def _schemas(self) -> dict[str, Schema]:
+        return fixture_schemas(self.app.config["MOCKCATALOG_SPEC"])
+
+    # --- what arrived ---------------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request the mock received since the test began, oldest first."""
+        return self.control.journal.entries()
+
+    def calls(self, operation: str, **criteria: Any) -> list[RecordedRequest]:
+        """Requests of ``operation`` (``"POST /batches"``) matching ``json=``, ``query=``, ``headers=``
+        and ``status=`` (see :class:`~mockcatalog.verify.Criteria`)."""
+        return matching(self.requests, Criteria(operation, **criteria))
+
+    def assert_called(
+        self, operation: str, *, times: int | None = None, **criteria: Any
+    ) -> list[RecordedRequest]:
+        """Assert ``operation`` was called (``times`` times) as described; the failure lists near misses."""
+        return assert_called(self.requests, Criteria(operation, **criteria), times)
+
+    def assert_not_called(self, operation: str, **criteria: Any) -> None:
+        assert_called(self.requests, Criteria(operation, **criteria), times=0)
+
+    @property
+    def violations(self) -> list[RecordedRequest]:
+        """Requests the real Catalog would have rejected (what strict mode fails the test for)."""
+        return self.control.journal.violations()
+
+    def violation_report(self) -> str:
+        return violation_report(self.violations)
+
+    # --- faults ---------------------------------------------------------------------------------
+
+    def fail_next(
+        self, operation: str = "*", status: int = 503, *, times: int = 1, body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Fault:  # fmt: skip
+        """The next ``times`` calls of ``operation`` answer ``status`` (then it answers normally)."""
+        return self.add_fault(Fault(operation, status, body, headers or {}, times))
+
+    def throttle_next(self, operation: str = "*", *, retry_after: int = 1, times: int = 1) -> Fault:
+        """The next ``times`` calls answer 429 Too Many Requests with ``Retry-After``."""
+        return self.fail_next(operation, 429, times=times, headers={"Retry-After": str(retry_after)})
+
+    def fail_fraction(self, operation: str, probability: float, status: int = 500, *, seed: int = 0) -> Fault:
+        """A reproducible ``probability`` of the calls of ``operation`` answer ``status``."""
+        return self.add_fault(Fault(operation, status, times=None, probability=probability, seed=seed))
+
+    def delay(self, operation: str, seconds: float, *, times: int | None = None) -> Fault:
+        """Calls of ``operation`` answer normally, ``seconds`` late."""
+        return self.add_fault(Fault(operation, None, times=times, delay=seconds))
+
+    def drop_next(self, operation: str = "*", *, times: int = 1) -> Fault:
+        """The next ``times`` calls get their connection closed without an answer."""
+        return self.add_fault(Fault(operation, None, times=times, drop=True))
+
+    def add_fault(self, fault: Fault) -> Fault:
+        return self.control.faults.add(fault)
