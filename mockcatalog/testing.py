@@ -165,9 +165,11 @@ class MockCatalog:
         self, operation: str, *, times: int | None = None, **criteria: Any
     ) -> list[RecordedRequest]:
         """Assert ``operation`` was called (``times`` times) as described; the failure lists near misses."""
+        __tracebackhide__ = True
         return assert_called(self.requests, Criteria(operation, **criteria), times)
 
     def assert_not_called(self, operation: str, **criteria: Any) -> None:
+        __tracebackhide__ = True
         assert_called(self.requests, Criteria(operation, **criteria), times=0)
 
     @property

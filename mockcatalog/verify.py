@@ -63,6 +63,7 @@ def assert_called(
     entries: Sequence[RecordedRequest], criteria: Criteria, times: int | None = None
 ) -> list[RecordedRequest]:
     """The matching requests; AssertionError with the near misses when there are none (or not ``times``)."""
+    __tracebackhide__ = True
     found = matching(entries, criteria)
     if (times is None and found) or (times is not None and len(found) == times):
         return found

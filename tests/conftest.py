@@ -11,6 +11,8 @@ from flask.testing import FlaskClient
 from mockcatalog import create_app
 from mockcatalog.server import LiveServer
 
+pytest_plugins = ["pytester"]
+
 ACME = "ACME000000000000000000AA@AdobeOrg"
 GLOBEX = "GLOBEX0000000000000000BB@AdobeOrg"
 

@@ -1,0 +1,155 @@
+"""The pytest plugin as a consumer meets it: run real test files with pytester and read the outcome."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+CLIENT = """
+import requests
+
+def list_batches(mock_catalog, **params):
+    url = mock_catalog.catalog_url + "/batches"
+    return requests.get(url, params=params, headers=mock_catalog.headers, timeout=5)
+"""
+
+
+def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
+    pytester.makepyfile(test_consumer=CLIENT + source)
+    return pytester.runpytest_inprocess("-p", "no:cacheprovider", *args)
+
+
+def test_a_request_the_real_service_would_reject_fails_the_test_with_a_report(
+    pytester: pytest.Pytester,
+) -> None:
+    result = run(
+        pytester,
+        """
+def test_pages_too_far(mock_catalog):
+    assert list_batches(mock_catalog, limit=500).status_code == 400  # the consumer's bug
+""",
+    )
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*request(s) the real Catalog service would reject*",
+            "*GET /data/foundation/catalog/batches?limit=500 -> 400*",
+            "*limit: Must be greater than or equal to 1 and less than or equal to 100.*",
+        ]
+    )
+
+
+def test_strict_mode_can_be_turned_off_for_a_test_that_means_it(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+import pytest
+
+@pytest.mark.mockcatalog(strict=False)
+def test_handles_a_400(mock_catalog):
+    assert list_batches(mock_catalog, limit=0).status_code == 400
+""",
+    )
+    result.assert_outcomes(passed=1)
+
+
+def test_each_test_sees_pristine_fixtures_and_its_own_journal(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+def test_first(mock_catalog):
+    mock_catalog.add_dataset("only in the first test")
+    mock_catalog.fail_next("GET /batches", 500, times=5)
+    assert list_batches(mock_catalog).status_code == 500
+
+def test_second(mock_catalog):
+    assert mock_catalog.requests == []
+    datasets = mock_catalog.client.get("/dataSets", headers=mock_catalog.headers).json
+    assert "only in the first test" not in [d["name"] for d in datasets.values()]
+    assert list_batches(mock_catalog).status_code == 200  # the first test's faults are gone
+""",
+    )
+    result.assert_outcomes(passed=2)
+
+
+def test_a_failed_verification_shows_the_near_misses(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+def test_verify(mock_catalog):
+    list_batches(mock_catalog, status="failed")
+    mock_catalog.assert_called("GET /batches", query={"status": "success"})
+""",
+    )
+    result.assert_outcomes(failed=1)
+    output = result.stdout.str()
+    for line in (
+        "Expected GET /batches, query {'status': 'success'} at least once; it matched 0 of 1 request(s).",
+        "Closest requests the mock received:",
+        "GET /data/foundation/catalog/batches?status=failed -> 200",
+        "differs: query status=['failed'] (wanted ['success'])",
+    ):
+        assert line in output
+    assert "verify.py" not in output  # the mock's own frames are hidden
+
+
+def test_settings_come_from_ini_options(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    org = "INI0000000000000000000AA@AdobeOrg"
+    (tmp_path / "dataSets.json").write_text(json.dumps({"d1": {"imsOrg": org, "name": "from ini"}}))
+    pytester.makeini(f"[pytest]\nmockcatalog_fixtures = {tmp_path}\nmockcatalog_org = {org}\n")
+    result = run(
+        pytester,
+        """
+def test_configured(mock_catalog):
+    datasets = mock_catalog.client.get("/dataSets", headers=mock_catalog.headers).json
+    assert datasets == {"d1": {"imsOrg": mock_catalog.org, "name": "from ini"}}
+""",
+    )
+    result.assert_outcomes(passed=1)
+
+
+def test_extra_orgs_get_seeded_fake_data(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+def test_other_org(mock_catalog):
+    other = mock_catalog.tenant(org="EXTRA@AdobeOrg")
+    assert len(list_batches(other, limit=100).json()) == 20
+    assert list_batches(mock_catalog.tenant(org="NOBODY@AdobeOrg")).json() == {}
+""",
+        "--mockcatalog-extra-orgs=EXTRA@AdobeOrg",
+    )
+    result.assert_outcomes(passed=1)
+
+
+def test_contract_coverage_is_printed_and_written(pytester: pytest.Pytester, tmp_path: Path) -> None:
+    report = tmp_path / "coverage.json"
+    result = run(
+        pytester,
+        """
+def test_list(mock_catalog):
+    list_batches(mock_catalog, limit=2)
+""",
+        "--mockcatalog-coverage",
+        f"--mockcatalog-coverage-json={report}",
+    )
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        ["*mockcatalog contract coverage: 1 of 6 operations exercised*", "*POST /batches: never called*"]
+    )
+    listed = json.loads(report.read_text())["operations"]["GET /batches"]
+    assert (
+        listed["calls"] == 1
+        and "limit" in listed["parameters"]["used"]
+        and "start" in listed["parameters"]["unused"]
+    )
+    assert listed["statuses"]["seen"] == ["200"] and "400" in listed["statuses"]["unseen"]
+
+
+def test_help_documents_the_options(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_inprocess("--help")
+    result.stdout.fnmatch_lines(
+        ["*mockcatalog*", "*--mockcatalog-fixtures*", "*--mockcatalog-strict*", "*mockcatalog_seed*"]
+    )
