@@ -133,7 +133,7 @@ class SchemaBuilder:
             return JsonBoolean(**kwargs) if flavour == "json" else fields.Boolean(**kwargs)
         if kind == "string":
             return fields.String(**kwargs)
-        return fields.Raw(**kwargs)
+        return fields.Raw(allow_none=True, **{k: v for k, v in kwargs.items() if k != "allow_none"})
 
     def _object_field(self, node: Json, flavour: Flavour, kwargs: dict[str, Any]) -> fields.Field[Any]:
         if "properties" in node:

@@ -69,6 +69,17 @@ def test_serve_loads_a_fixture_directory_verbatim(serve: Serve, tmp_path: Path) 
     assert requests.get(f"{url}/dataSets", headers=make_credentials(), timeout=10).json() == {"d1": dataset}
 
 
+def test_admin_api_and_a_dropped_connection_under_waitress(serve: Serve) -> None:
+    url = serve()
+    fault = requests.post(
+        f"{url}/__admin/faults", json={"operation": "GET /batches", "drop": True}, timeout=10
+    )
+    assert fault.status_code == 201
+    with pytest.raises(requests.RequestException):  # waitress closes the connection mid-response
+        requests.get(f"{url}/batches", headers=make_credentials(), timeout=10)
+    assert requests.get(f"{url}/batches", headers=make_credentials(), timeout=10).status_code == 200
+
+
 def test_help_explains_serve() -> None:
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0

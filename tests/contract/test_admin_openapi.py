@@ -1,0 +1,30 @@
+"""Contract: the admin API (admin-openapi.yaml) answers as its own document says.
+
+Kept apart from the Catalog contract: its own app, its own spec, no credentials.
+"""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.config import SchemathesisConfig
+
+from mockcatalog import create_app
+from mockcatalog.app import admin_spec_path
+
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            # The admin API is unauthenticated by design (a local test fixture's control plane).
+            "ignored_auth": {"enabled": False},
+        }
+    }
+)
+schema = schemathesis.openapi.from_path(admin_spec_path(), config=CONFIG)
+schema.app = create_app({"MOCKCATALOG_SEED": 1})
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_admin_operation_conforms_to_its_openapi(case: schemathesis.Case) -> None:
+    case.call_and_validate()

@@ -1,0 +1,124 @@
+"""The control plane over HTTP (/__admin) and injected faults, as a standalone-server user meets them."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+import requests
+
+from mockcatalog.server import LiveServer
+
+from ..conftest import ACME, Credentials
+
+pytestmark = pytest.mark.e2e
+
+
+def admin(server: LiveServer, method: str, path: str, **kwargs: Any) -> requests.Response:
+    return requests.request(method, f"{server.url}/__admin{path}", timeout=10, **kwargs)
+
+
+def batches(server: LiveServer, headers: dict[str, str], **params: Any) -> requests.Response:
+    return requests.get(f"{server.url}/batches", headers=headers, params=params, timeout=10)
+
+
+def test_load_fixtures_then_reset(live_server: LiveServer, credentials: Credentials) -> None:
+    loaded = admin(
+        live_server, "POST", "/fixtures",
+        json={"dataSets": {"mine": {"imsOrg": ACME, "name": "loaded"}}},
+    )  # fmt: skip
+    assert loaded.status_code == 201 and loaded.json() == {"dataSets": ["mine"], "batches": []}
+    assert (
+        requests.get(f"{live_server.url}/dataSets/mine", headers=credentials(), timeout=10).status_code == 200
+    )
+    assert admin(live_server, "POST", "/reset").json() == {"status": "reset"}
+    assert (
+        requests.get(f"{live_server.url}/dataSets/mine", headers=credentials(), timeout=10).status_code == 404
+    )
+
+
+def test_bad_fixture_objects_are_a_400_and_load_nothing(live_server: LiveServer) -> None:
+    before = admin(live_server, "GET", "/state").json()
+    refused = admin(live_server, "POST", "/fixtures", json={"dataSets": {"x": {"name": "no org"}}})
+    assert refused.status_code == 400 and "imsOrg" in refused.json()["detail"]
+    unknown = admin(live_server, "POST", "/fixtures", json={"datasets": {}})
+    assert unknown.status_code == 400 and "datasets" in unknown.json()["errors"]
+    assert admin(live_server, "GET", "/state").json() == before
+
+
+def test_journal_and_violations(live_server: LiveServer, credentials: Credentials) -> None:
+    batches(live_server, credentials(), limit=2)
+    batches(live_server, credentials(), limit=0)
+    journal = admin(live_server, "GET", "/requests", params={"operation": "GET /batches"}).json()["requests"]
+    assert [(r["query"], r["status"]) for r in journal] == [({"limit": ["2"]}, 200), ({"limit": ["0"]}, 400)]
+    assert journal[0]["headers"]["Authorization"] == "***"
+    violations = admin(live_server, "GET", "/violations").json()
+    assert len(violations["violations"]) == 1 and "limit" in violations["report"]
+    assert admin(live_server, "DELETE", "/requests").status_code == 204
+    assert admin(live_server, "GET", "/requests").json() == {"requests": []}
+
+
+def test_export_and_import_state(live_server: LiveServer, credentials: Credentials) -> None:
+    state = admin(live_server, "GET", "/state").json()
+    assert set(state) == {"dataSets", "batches"} and state["batches"]
+    only_one = {"dataSets": {"d1": {"imsOrg": ACME, "name": "only"}}, "batches": {}}
+    assert admin(live_server, "PUT", "/state", json=only_one).status_code == 200
+    assert (
+        requests.get(f"{live_server.url}/dataSets", headers=credentials(), timeout=10).json()
+        == only_one["dataSets"]
+    )
+    admin(live_server, "POST", "/reset")  # the imported state is the new baseline
+    assert admin(live_server, "GET", "/state").json() == only_one
+
+
+def test_fail_next_then_recover_with_retry_after(live_server: LiveServer, credentials: Credentials) -> None:
+    added = admin(
+        live_server, "POST", "/faults",
+        json={"operation": "GET /batches", "status": 429, "headers": {"Retry-After": "2"}, "times": 2},
+    )  # fmt: skip
+    assert added.status_code == 201 and added.json()["id"] == 1
+    first, second, third = (batches(live_server, credentials()) for _ in range(3))
+    assert (first.status_code, second.status_code, third.status_code) == (429, 429, 200)
+    assert first.headers["Retry-After"] == "2" and first.json()["status"] == 429
+    assert admin(live_server, "GET", "/faults").json() == {"faults": []}
+
+
+def test_faults_fire_before_credentials_and_validation(live_server: LiveServer) -> None:
+    admin(live_server, "POST", "/faults", json={"operation": "listBatches", "status": 500, "times": 1})
+    assert batches(live_server, {}, limit=0).status_code == 500
+
+
+def test_delay_answers_late(live_server: LiveServer, credentials: Credentials) -> None:
+    admin(live_server, "POST", "/faults", json={"operation": "GET /batches", "status": None, "delay": 0.3})
+    with pytest.raises(requests.Timeout):
+        requests.get(f"{live_server.url}/batches", headers=credentials(), timeout=0.1)
+    admin(live_server, "DELETE", "/faults")
+    admin(live_server, "POST", "/faults", json={"operation": "GET /batches", "status": None, "delay": 0.2})
+    started = time.monotonic()
+    assert batches(live_server, credentials()).status_code == 200
+    assert time.monotonic() - started >= 0.2
+
+
+def test_drop_closes_the_connection(live_server: LiveServer, credentials: Credentials) -> None:
+    admin(live_server, "POST", "/faults", json={"operation": "*", "drop": True})
+    with pytest.raises(requests.ConnectionError):
+        batches(live_server, credentials())
+    assert batches(live_server, credentials()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [{"status": 700}, {"probability": 2}, {"times": 0}, {"operation": 5}, {"unknown": True}, {"delay": -1}],
+)
+def test_bad_faults_are_a_400(live_server: LiveServer, fault: dict[str, Any]) -> None:
+    response = admin(live_server, "POST", "/faults", json=fault)
+    assert response.status_code == 400 and response.json()["errors"]
+    assert admin(live_server, "GET", "/faults").json() == {"faults": []}
+
+
+def test_admin_calls_are_not_journaled_and_need_no_credentials(live_server: LiveServer) -> None:
+    admin(live_server, "GET", "/state")
+    assert admin(live_server, "GET", "/requests").json() == {"requests": []}
+    coverage = admin(live_server, "GET", "/coverage").json()
+    assert coverage["total"] == 6

@@ -1,0 +1,85 @@
+"""The journal (bounded, masked) and the one-line assertions on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mockcatalog.journal import Journal, RecordedRequest, recorded_body, recorded_headers, violation_report
+from mockcatalog.verify import Criteria, assert_called, matching
+
+
+def entry(method: str = "POST", path: str = "/batches", status: int = 201, **fields: Any) -> RecordedRequest:
+    values: dict[str, Any] = {
+        "operation": f"{method} /batches", "query": {}, "headers": {}, "body": None, "time_ms": 0,
+    }  # fmt: skip
+    values.update(fields)
+    return RecordedRequest(method=method, path=path, status=status, **values)
+
+
+def test_journal_keeps_the_newest_and_the_first_violations() -> None:
+    journal = Journal(maxlen=3)
+    for number in range(5):
+        journal.record(entry(status=number, violation="bad" if number % 2 else None))
+    assert [e.status for e in journal.entries()] == [2, 3, 4]
+    assert [e.status for e in journal.violations()] == [1, 3]
+    journal.clear()
+    assert journal.entries() == [] and journal.violations() == []
+
+
+def test_credentials_are_masked_and_bodies_parsed() -> None:
+    assert recorded_headers([("Authorization", "Bearer secret"), ("x-api-key", "k")]) == {
+        "Authorization": "***",
+        "x-api-key": "k",
+    }
+    assert recorded_body(b'{"a": 1}', "application/json") == {"a": 1}
+    assert recorded_body(b"{broken", "application/json") == "{broken"
+    assert recorded_body(b"", "application/json") is None
+
+
+def test_criteria_match_operation_body_subset_query_headers_and_status() -> None:
+    sent = entry(
+        path="/data/foundation/import/batches",
+        body={"datasetId": "d1", "inputFormat": {"format": "json"}},
+        query={"limit": ["5"]},
+        headers={"X-Api-Key": "k"},
+    )
+    assert not Criteria("POST /batches", json={"inputFormat": {"format": "json"}}).misses(sent)
+    assert not Criteria("POST /data/foundation/import/batches").misses(sent)
+    assert not Criteria("POST /batches", query={"limit": 5}, headers={"x-api-key": "k"}, status=201).misses(
+        sent
+    )
+    assert Criteria("POST /batches", json={"datasetId": "d2"}).misses(sent) == [
+        "body datasetId is 'd1', wanted 'd2'"
+    ]
+    assert Criteria("GET /batches").misses(sent) == ["operation is POST /batches"]
+
+
+def test_assert_called_counts_and_explains_near_misses() -> None:
+    entries = [
+        entry(body={"datasetId": "d1"}),
+        entry(method="GET", status=200),
+        entry(body={"datasetId": "d2"}),
+    ]
+    assert len(assert_called(entries, Criteria("POST /batches"), times=2)) == 2
+    with pytest.raises(AssertionError) as raised:
+        assert_called(entries, Criteria("POST /batches", json={"datasetId": "d3"}), times=1)
+    message = str(raised.value)
+    assert "matched 0 of 3 request(s)" in message
+    lines = message.splitlines()
+    assert "d2" in lines[2] and "d1" in lines[4]  # same operation first, newest first
+    assert "GET" not in message.split("Closest requests")[1].split("\n")[1]
+
+
+def test_assert_called_with_no_requests_says_so() -> None:
+    with pytest.raises(AssertionError, match="received no requests"):
+        assert_called([], Criteria("POST /batches"))
+    assert matching([], Criteria("POST /batches")) == []
+
+
+def test_violation_report_lists_each_field() -> None:
+    bad = entry(method="GET", status=400, violation="The request is invalid.", errors={"limit": ["Too big."]})
+    report = violation_report([bad])
+    assert "1 request(s) the real Catalog service would reject" in report
+    assert "GET /batches -> 400" in report and "- limit: Too big." in report
