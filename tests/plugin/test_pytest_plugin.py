@@ -153,3 +153,28 @@ def test_help_documents_the_options(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(
         ["*mockcatalog*", "*--mockcatalog-fixtures*", "*--mockcatalog-strict*", "*mockcatalog_seed*"]
     )
+
+
+def test_each_xdist_worker_has_its_own_server_and_store(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_parallel=CLIENT
+        + f"""
+import os
+import pytest
+
+@pytest.mark.parametrize("n", range(6))
+def test_isolated(mock_catalog, n):
+    worker = os.environ["PYTEST_XDIST_WORKER"]
+    (pytester_dir / worker).write_text(mock_catalog.url)
+    mock_catalog.add_dataset(f"{{worker}}-{{n}}")
+    datasets = mock_catalog.client.get("/dataSets", headers=mock_catalog.headers).json
+    assert [d["name"] for d in datasets.values() if d["name"].startswith("gw")] == [f"{{worker}}-{{n}}"]
+
+import pathlib
+pytester_dir = pathlib.Path({str(pytester.path)!r})
+"""
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2")
+    result.assert_outcomes(passed=6)
+    urls = {(pytester.path / worker).read_text() for worker in ("gw0", "gw1")}
+    assert len(urls) == 2
