@@ -36,6 +36,7 @@ class Parameter:
     schema: Json  # may hold $ref pointers; schemas.py resolves them to shared classes
     required: bool = False
     query_kind: Json | None = None  # the ``x-mockcatalog-query`` extension, if any
+    raw: Json = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def _operations(document: Json) -> dict[str, Operation]:
                         schema=p.get("schema", {}),
                         required=bool(p.get("required", False)),
                         query_kind=p.get("x-mockcatalog-query"),
+                        raw=p,
                     )
                     for p in parameters
                 ),

@@ -9,6 +9,7 @@ without a server.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 from collections.abc import Callable, Mapping
@@ -69,6 +70,13 @@ class OperationValidator:
         self._path = _schema_for(builder, operation, "path", name=f"{name}Path", unknown=RAISE)
         self._headers = _schema_for(builder, operation, "header", name=f"{name}Headers", unknown=EXCLUDE)
         self._header_names = [p.name.lower() for p in operation.params_in("header")]
+        self._query_names = [p.name for p in operation.params_in("query")]
+        #: old names the spec mentions (``x-mockcatalog-formerly``), e.g. sort -> orderBy
+        self._renamed = {
+            old: p.name
+            for p in operation.params_in("query")
+            for old in p.raw.get("x-mockcatalog-formerly", [])
+        }
         self._filter_headers = {
             p.name.lower(): p.name
             for p in operation.params_in("query")
@@ -91,6 +99,10 @@ class OperationValidator:
     ) -> ValidRequest:
         errors: dict[str, Any] = {}
         query = _load(self._query, self._query_values(args, headers, errors), errors)
+        for name in errors.keys() - self._query_names:
+            hint = self.suggestion(name)
+            if hint and name in args.keys():
+                errors[name] = [f"Did you mean {hint!r}? " + message for message in errors[name]]
         header_values = {
             name: value for name in self._header_names if (value := headers.get(name)) is not None
         }
@@ -100,6 +112,14 @@ class OperationValidator:
         if errors:
             raise BadRequest(_summary(errors), errors=errors)
         return ValidRequest(query=query, headers=valid_headers, path=valid_path, body=valid_body)
+
+    def suggestion(self, unknown: str) -> str | None:
+        """The declared query parameter an unknown one most likely meant."""
+        if unknown in self._renamed:
+            return self._renamed[unknown]
+        lowered = {name.lower(): name for name in self._query_names}
+        close = difflib.get_close_matches(unknown.lower(), list(lowered), n=1, cutoff=0.75)
+        return lowered[close[0]] if close else None
 
     def _query_values(
         self, args: MultiMapping, headers: HeaderLookup, errors: dict[str, Any]

@@ -123,3 +123,11 @@ def test_standard_headers_are_never_filters() -> None:
     headers = {**HEADERS, "Connection": "keep-alive", "limit": "5"}
     assert "connection" not in validate("listBatches", headers=headers).query
     assert validate("listBatches", headers=headers).query["limit"] == 20  # paging is not a filter
+
+
+def test_unknown_parameters_suggest_what_was_meant() -> None:
+    errors = errors_of("listBatches", [("sort", "created"), ("offset", "2"), ("dataset", "d1"), ("zzz", "1")])
+    assert errors["sort"][0].startswith("Did you mean 'orderBy'?")
+    assert errors["offset"][0].startswith("Did you mean 'start'?")
+    assert errors["dataset"][0].startswith("Did you mean 'dataSet'?")
+    assert errors["zzz"][0].startswith("Unknown parameter.")
