@@ -21,25 +21,30 @@ from typing import Any
 
 from flask import Flask, Response, current_app, g, request
 from flask.typing import ResponseReturnValue
+from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from mockcatalog import admin
 from mockcatalog.clock import Clock
 from mockcatalog.control import MockControl
-from mockcatalog.errors import MockCatalogError, UriTooLong, error_body
+from mockcatalog.errors import BadRequest, MockCatalogError, Unauthorized, UriTooLong, error_body
 from mockcatalog.faults import Fault
 from mockcatalog.fixture_files import Fixtures, default_fixture_dir, read_fixtures, rebase_timestamps
 from mockcatalog.journal import RecordedRequest, recorded_body, recorded_headers
+from mockcatalog.lifecycle import ProcessingPolicy
 from mockcatalog.resources import VIEWS
 from mockcatalog.resources.common import Call, json_response
 from mockcatalog.schemas import fixture_schemas
 from mockcatalog.spec import GATEWAY_PREFIXES, Operation, load_spec
 from mockcatalog.store import CatalogStore
 from mockcatalog.tenancy import caller_from_headers
-from mockcatalog.validation import OperationValidator, build_validators
+from mockcatalog.validation import BINARY, OperationValidator, build_validators, flatten
 
 EXTENSION = "mockcatalog"
-MAX_URL_LENGTH = 2000
+MAX_URL_LENGTH = 2000  # the Platform gateway's limit (seed 002)
+#: Paths that are not behind the Platform gateway, so its URL limit does not apply: the admin API,
+#: and the fake IMS (another host in real life).
+NOT_THE_GATEWAY = ("/__admin/", "/ims/")
 
 DEFAULT_CONFIG: Mapping[str, Any] = {
     # A fixture directory; None serves the fixtures packaged with mockcatalog.
@@ -56,6 +61,14 @@ DEFAULT_CONFIG: Mapping[str, Any] = {
     "MOCKCATALOG_JOURNAL_SIZE": 1000,
     # Catalog request bodies over this many bytes answer 413 (admin bodies are not limited).
     "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # Uploaded files over this many bytes answer 413; files are kept in memory.
+    "MOCKCATALOG_MAX_FILE_BYTES": 64 * 1024 * 1024,
+    # When completed batches finish: after this many ms of the mock's clock (0: at once) ...
+    "MOCKCATALOG_PROCESSING_DELAY_MS": 0,
+    # ... or on the Nth read of the batch by id (0: not by polls; takes precedence).
+    "MOCKCATALOG_PROCESSING_POLLS": 0,
+    # Accept only bearer tokens issued by the fake IMS (/ims/token/v3) and not expired.
+    "MOCKCATALOG_STRICT_AUTH": False,
 }
 
 log = logging.getLogger(__name__)
@@ -88,7 +101,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.compact = True  # type: ignore[attr-defined]
 
     spec_path = app.config["MOCKCATALOG_SPEC"]
-    store = CatalogStore(clock=Clock(app.config["MOCKCATALOG_NOW_MS"]), seed=app.config["MOCKCATALOG_SEED"])
+    store = CatalogStore(
+        clock=Clock(app.config["MOCKCATALOG_NOW_MS"]),
+        seed=app.config["MOCKCATALOG_SEED"],
+        policy=ProcessingPolicy(
+            delay_ms=int(app.config["MOCKCATALOG_PROCESSING_DELAY_MS"]),
+            polls=int(app.config["MOCKCATALOG_PROCESSING_POLLS"]),
+        ),
+        validate=object_validator(spec_path),
+    )
     store.load(_fixtures(app, spec_path, store.clock))
     app.extensions[EXTENSION] = MockControl(
         store, load_spec(spec_path), journal_size=app.config["MOCKCATALOG_JOURNAL_SIZE"]
@@ -114,6 +135,21 @@ def _fixtures(app: Flask, spec_path: str | None, clock: Clock) -> Fixtures:
     return rebase_timestamps(fixtures, clock.now_ms()) if rebase else fixtures
 
 
+def object_validator(spec_path: str | None) -> Callable[[str, dict[str, Any]], None]:
+    """Checks what a Catalog write produced against openapi.yaml's shapes (400 naming the fields)."""
+    schemas = fixture_schemas(spec_path)
+
+    def validate(collection: str, obj: dict[str, Any]) -> None:
+        try:
+            schemas[collection].load(obj)
+        except ValidationError as exc:
+            raise BadRequest(
+                f"The {collection} object would not match openapi.yaml.", errors=flatten(exc.messages)
+            ) from exc
+
+    return validate
+
+
 def _add_routes(
     app: Flask,
     routes: dict[str, Route],
@@ -124,7 +160,12 @@ def _add_routes(
 ) -> None:
     validators = build_validators(spec_path)
     for op_id, operation in load_spec(spec_path).operations.items():
-        rule = operation.path.replace("{", "<").replace("}", ">")
+        rule = operation.path
+        for param in operation.params_in("path"):
+            converter = param.raw.get("x-mockcatalog-converter")
+            rule = rule.replace(
+                f"{{{param.name}}}", f"<{converter}:{param.name}>" if converter else f"<{param.name}>"
+            )
         prefixes = ["", GATEWAY_PREFIXES[operation.gateway]] if operation.gateway else [""]
         for prefix in prefixes:
             endpoint = f"{op_id}@{prefix or '/'}"
@@ -146,7 +187,7 @@ def _route() -> Route | None:
 def _check_request() -> ResponseReturnValue | None:
     route = _route()
     url_length = len(request.path) + (len(request.query_string) + 1 if request.query_string else 0)
-    if url_length > MAX_URL_LENGTH and not (route and route.admin):  # the gateway's limit, seed 002
+    if url_length > MAX_URL_LENGTH and not request.path.startswith(NOT_THE_GATEWAY):
         raise UriTooLong(
             f"URL length {url_length} exceeds the allowed {MAX_URL_LENGTH} characters; "
             "send fewer or shorter query parameters."
@@ -156,12 +197,18 @@ def _check_request() -> ResponseReturnValue | None:
     control = control_of(current_app)
     if route.admin:
         request.max_content_length = None  # fixture and state uploads may be large
-    else:
+    elif BINARY in route.operation.bodies:
+        request.max_content_length = current_app.config["MOCKCATALOG_MAX_FILE_BYTES"]
+    if not route.admin:
         fault = control.faults.take(route.operation.label, route.operation.operation_id)
         answer = _fire(fault) if fault is not None else None
         if answer is not None:
             return answer
     caller = caller_from_headers(request.headers) if route.operation.needs_credentials else None
+    if caller is not None and current_app.config["MOCKCATALOG_STRICT_AUTH"]:
+        problem = control.tokens.problem(caller.token, control.store.clock.now_ms())
+        if problem:
+            raise Unauthorized(problem, errors={"Authorization": [problem]})
     valid = route.validator.validate(
         args=request.args,
         headers=request.headers,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from mockcatalog.contract_coverage import ContractCoverage
 from mockcatalog.faults import Faults
+from mockcatalog.ims import TokenIssuer
 from mockcatalog.journal import Journal
 from mockcatalog.spec import Spec
 from mockcatalog.store import CatalogStore
@@ -20,9 +21,10 @@ class MockControl:
         self.journal = Journal(journal_size)
         self.faults = Faults()
         self.coverage = ContractCoverage(spec)
+        self.tokens = TokenIssuer()
 
     def reset(self) -> None:
-        """Pristine fixtures, an empty journal, no faults (coverage keeps counting)."""
+        """Pristine fixtures and clock, an empty journal, no faults (coverage and issued tokens stay)."""
         self.store.reset()
         self.journal.clear()
         self.faults.clear()

@@ -7,7 +7,10 @@ Hierarchy::
     ├── Unauthorized            401, missing or malformed ``Authorization: Bearer``
     ├── Forbidden               403, missing ``x-api-key`` / ``x-gw-ims-org-id``
     ├── NotFound                404, no such object in the caller's tenant
+    ├── Conflict                409, an action the batch's status does not allow
+    ├── PreconditionFailed      412, ``If-Match`` names a stale version
     ├── UriTooLong              414, URL over 2000 characters (seed 002)
+    ├── UnprocessableEntity     422, a JSON Patch that cannot be applied (RFC 5789)
     └── UnsupportedMediaType    415, a body that is not ``application/json``
 
 The store, query and validation modules raise these and never build responses; ``app.py`` turns
@@ -53,8 +56,20 @@ class NotFound(MockCatalogError):
     status = 404
 
 
+class Conflict(MockCatalogError):
+    status = 409
+
+
+class PreconditionFailed(MockCatalogError):
+    status = 412
+
+
 class UriTooLong(MockCatalogError):
     status = 414
+
+
+class UnprocessableEntity(MockCatalogError):
+    status = 422
 
 
 class UnsupportedMediaType(MockCatalogError):

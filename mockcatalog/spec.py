@@ -48,9 +48,8 @@ class Operation:
     path: str
     gateway: str | None  # family of gateway base path it also answers under (GATEWAY_PREFIXES)
     parameters: tuple[Parameter, ...]
-    body_schema: Json | None = None
+    bodies: Mapping[str, Json] = field(default_factory=dict)  # media type -> schema
     body_required: bool = False
-    body_media_types: tuple[str, ...] = ()
     security: list[Any] | None = None  # the effective OpenAPI security requirements
     raw: Json = field(default_factory=dict, repr=False, compare=False)
 
@@ -131,9 +130,8 @@ def _operations(document: Json) -> dict[str, Operation]:
                     )
                     for p in parameters
                 ),
-                body_schema=content.get("application/json", {}).get("schema"),
+                bodies={media_type: entry.get("schema", {}) for media_type, entry in content.items()},
                 body_required=bool(body.get("required", False)),
-                body_media_types=tuple(content),
                 security=raw.get("security", document.get("security")),
                 raw=raw,
             )

@@ -18,31 +18,50 @@ Rules that keep it simple and safe under a threaded server:
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+import jsonpatch  # type: ignore[import-untyped]  # no stubs published
 
 from mockcatalog.clock import Clock
 from mockcatalog.collection import Collection
-from mockcatalog.errors import BadRequest, NotFound
+from mockcatalog.errors import BadRequest, NotFound, PreconditionFailed, UnprocessableEntity
 from mockcatalog.fixture_files import Fixtures
 from mockcatalog.ids import IdFactory
+from mockcatalog.ingestion import INITIAL_VERSION, Ingestion
+from mockcatalog.lifecycle import ProcessingPolicy
 from mockcatalog.query import ListQuery, related_to
 from mockcatalog.summary import summarize
 from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller, Tenant
 
 Json = dict[str, Any]
 
-COLLECTIONS = ("dataSets", "batches")
-INITIAL_VERSION = "1.0.0"
+COLLECTIONS = ("dataSets", "batches")  # what the API serves, exports and imports
+INTERNAL = ("runs",)  # per-batch uploads and processing state (see ingestion.py)
+#: Fields the server sets; a client's value for them is ignored (a JSON Patch touching them is a 400).
+SERVER_MANAGED = ("id", "imsOrg", "sandboxName", "created", "createdClient", "createdUser")
 
 
-class CatalogStore:
-    """All tenants' datasets and batches, with the operations the API performs on them."""
+class CatalogStore(Ingestion):
+    """All tenants' datasets and batches, with the operations the API performs on them.
 
-    def __init__(self, *, clock: Clock | None = None, seed: int | None = None) -> None:
+    ``validate(collection, obj)`` (the app passes openapi.yaml's shapes) checks every object a
+    Catalog write produces, raising :class:`~mockcatalog.errors.BadRequest`.
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        seed: int | None = None,
+        policy: ProcessingPolicy | None = None,
+        validate: Callable[[str, Json], None] | None = None,
+    ) -> None:
         self.clock = clock or Clock()
         self.seed = seed
         self.ids = IdFactory(seed)
+        self.initial_policy = self.policy = policy or ProcessingPolicy()
+        self.validate = validate
         self._lock = threading.RLock()
         self._tenants: dict[Tenant, dict[str, Collection]] = {}
         self._baseline: set[Tenant] = set()
@@ -82,6 +101,8 @@ class CatalogStore:
                     if not collection.is_pristine:
                         collection.reset()
             self.ids = IdFactory(self.seed)
+            self.policy = self.initial_policy
+            self.clock.reset()
 
     def replace_all(self, fixtures: Fixtures) -> None:
         """Forget everything and make ``fixtures`` the new baseline (a state import)."""
@@ -95,8 +116,8 @@ class CatalogStore:
         exported = Fixtures(collections={name: {} for name in COLLECTIONS})
         with self._lock:
             for (_org, sandbox), collections in self._tenants.items():
-                for name, collection in collections.items():
-                    for object_id, obj in collection.items():
+                for name in COLLECTIONS:
+                    for object_id, obj in collections[name].items():
                         if sandbox != DEFAULT_SANDBOX and obj.get("sandboxName") != sandbox:
                             obj = {**obj, "sandboxName": sandbox}
                         exported.collections[name][object_id] = obj
@@ -110,6 +131,7 @@ class CatalogStore:
 
     def list_objects(self, tenant: Tenant, collection: str, query: ListQuery) -> dict[str, Json]:
         with self._lock:
+            self._settle(tenant)
             return query.run(self._collection(tenant, collection).items())
 
     def get_objects(
@@ -118,6 +140,7 @@ class CatalogStore:
         """``{id: object}`` for each id, in the order given; 404 naming any id not found."""
         wanted = list(dict.fromkeys(ids))
         with self._lock:
+            self._settle(tenant, polled=wanted if collection == "batches" else ())
             objects = self._collection(tenant, collection)
             found = {oid: obj for oid in wanted if (obj := objects.get(oid)) is not None}
         missing = [object_id for object_id in wanted if object_id not in found]
@@ -132,6 +155,7 @@ class CatalogStore:
     def ingest_batch_summary(self, tenant: Tenant, dataset_id: str, query: ListQuery) -> Json:
         """Summarize the dataset's batches that ``query`` selects (see :mod:`mockcatalog.summary`)."""
         with self._lock:
+            self._settle(tenant)
             dataset = self._collection(tenant, "dataSets").get(dataset_id)
             if dataset is None:
                 raise NotFound(f"No dataset with id {dataset_id} in this organization and sandbox.")
@@ -140,67 +164,121 @@ class CatalogStore:
             chosen = [batch for _, batch in query.select(batches)]
         return query.project(summarize(dataset_id, dataset, chosen))
 
-    # --- writes -------------------------------------------------------------------------------
+    # --- Catalog writes -----------------------------------------------------------------------
 
-    def create_batch(self, caller: Caller, body: Mapping[str, Any]) -> Json:
-        """Register a new batch in status ``loading`` (Batch Ingestion ``POST /batches``)."""
+    def create_dataset(self, caller: Caller, body: Mapping[str, Any]) -> str:
+        """Catalog ``POST /dataSets``: a new dataset with the given fields; returns its id."""
         with self._lock:
-            dataset_id = body["datasetId"]
-            if dataset_id not in self._collection(caller.tenant, "dataSets"):
-                raise BadRequest(
-                    f"datasetId {dataset_id!r} is not a dataset of this organization and sandbox; "
-                    "create the dataset first or check x-gw-ims-org-id / x-sandbox-name.",
-                    errors={"datasetId": [f"No dataset {dataset_id!r} here."]},
-                )
-            self._check_predecessors(caller.tenant, body.get("replay"))
             now = self.clock.now_ms()
-            batch_id = self.ids.batch_id(now)
-            input_format = dict(body.get("inputFormat") or {})
-            input_format["format"] = str(input_format.get("format", "json")).lower()
-            batch: Json = {
-                "id": batch_id,
-                "imsOrg": caller.org,
-                "status": "loading",
-                "created": now,
-                "updated": now,
-                "createdClient": caller.api_key,
-                "createdUser": caller.user,
-                "updatedUser": caller.user,
-                "externalId": body.get("externalId", batch_id),
-                "inputFormat": input_format,
-                "relatedObjects": [{"type": "dataSet", "id": dataset_id}],
+            dataset_id = self.ids.object_id(now)
+            dataset: Json = {
+                **_client_fields(body),
+                **_server_fields(caller, now),
                 "version": INITIAL_VERSION,
-                "tags": dict(body.get("tags") or {}),
             }
-            for optional in ("replay", "enableErrorDiagnostics", "partialIngestionPercentage"):
-                if optional in body:
-                    batch[optional] = body[optional]
+            dataset.setdefault("tags", {})
+            dataset.setdefault("classification", {"dataBehavior": "time-series"})
+            dataset["files"] = f"@/dataSetFiles?dataSetId={dataset_id}"
             if caller.sandbox != DEFAULT_SANDBOX:
-                batch["sandboxName"] = caller.sandbox
-            self._collection(caller.tenant, "batches", create=True).put(batch_id, batch)
-            return batch
+                dataset["sandboxName"] = caller.sandbox
+            self._check("dataSets", dataset)
+            self._collection(caller.tenant, "dataSets", create=True).put(dataset_id, dataset)
+            return dataset_id
+
+    def create_catalog_batch(self, caller: Caller, body: Mapping[str, Any]) -> str:
+        """Catalog's own ``POST /batches``: a batch related to existing datasets; returns its id."""
+        with self._lock:
+            datasets = self._collection(caller.tenant, "dataSets")
+            missing = [
+                ref["id"]
+                for ref in body["relatedObjects"]
+                if ref["type"] == "dataSet" and ref["id"] not in datasets
+            ]
+            if missing:
+                raise BadRequest(
+                    f"relatedObjects names datasets that do not exist here: {', '.join(missing)}.",
+                    errors={"relatedObjects": [f"No dataset {ds!r} here." for ds in missing]},
+                )
+            fields = _client_fields(body)
+            batch = self.new_batch(caller, list(fields.pop("relatedObjects")), fields)
+            self._check("batches", batch)
+            return str(batch["id"])
+
+    def write_object(
+        self,
+        caller: Caller,
+        collection: str,
+        object_id: str,
+        *,
+        fields: Mapping[str, Any] | None = None,
+        patch: list[Json] | None = None,
+        replace: bool = False,
+        if_match: str | None = None,
+    ) -> None:
+        """PATCH (``fields`` merged, or a JSON ``patch``) or PUT (``replace``) one object.
+
+        Server-managed fields keep their values; ``version`` is bumped and ``updated`` set.
+        """
+        with self._lock:
+            current = self._current(caller.tenant, collection, object_id, if_match)
+            if patch is not None:
+                written = apply_json_patch(current, patch)
+                try:
+                    self._check(collection, written)
+                except BadRequest as exc:
+                    raise UnprocessableEntity(
+                        f"The JSON Patch would leave an object that does not match openapi.yaml: {exc.errors}.",
+                        errors=exc.errors,
+                    ) from exc
+            elif replace:
+                written = dict(_client_fields(fields or {}))
+            else:
+                written = {**current, **_client_fields(fields or {})}
+            written.update({name: current[name] for name in SERVER_MANAGED if name in current})
+            written.update(
+                version=bump_version(str(current.get("version", INITIAL_VERSION))),
+                updated=self.clock.now_ms(),
+                updatedUser=caller.user,
+            )
+            self._check(collection, written)
+            self._collection(caller.tenant, collection).put(object_id, written)
+
+    def delete_object(
+        self, caller: Caller, collection: str, object_id: str, if_match: str | None = None
+    ) -> None:
+        with self._lock:
+            self._current(caller.tenant, collection, object_id, if_match)
+            self._collection(caller.tenant, collection).delete(object_id)
+            if collection == "batches":
+                self._collection(caller.tenant, "runs").delete(object_id)
 
     # --- helpers ------------------------------------------------------------------------------
 
-    def _check_predecessors(self, tenant: Tenant, replay: Mapping[str, Any] | None) -> None:
-        if not replay:
-            return
-        batches = self._collection(tenant, "batches")
-        unknown = [bid for bid in replay.get("predecessors", ()) if bid not in batches]
-        if unknown:
-            raise BadRequest(
-                f"replay.predecessors names batches that do not exist here: {', '.join(unknown)}.",
-                errors={"replay.predecessors": [f"No batch {bid!r} here." for bid in unknown]},
+    def _current(self, tenant: Tenant, collection: str, object_id: str, if_match: str | None) -> Json:
+        current = self._collection(tenant, collection).get(object_id)
+        if current is None:
+            raise NotFound(f"No {collection} object with id {object_id} in this organization and sandbox.")
+        version = str(current.get("version", ""))
+        if if_match is not None and if_match.strip('"') != version:
+            raise PreconditionFailed(
+                f"If-Match names version {if_match!r}, but {object_id} is at version {version!r}; "
+                "read it again and retry.",
+                errors={"If-Match": [f"Current version is {version!r}."]},
             )
+        return current
+
+    def _check(self, collection: str, obj: Json) -> None:
+        if self.validate is not None:
+            self.validate(collection, obj)
 
     def _collection(self, tenant: Tenant, collection: str, *, create: bool = False) -> Collection:
-        if collection not in COLLECTIONS:
+        if collection not in COLLECTIONS + INTERNAL:
             raise KeyError(collection)
         data = self._tenants.get(tenant)
         if data is None:
             if not create:
                 return _EMPTY
-            data = self._tenants[tenant] = {name: Collection() for name in COLLECTIONS}
+            data = self._tenants[tenant] = {name: Collection() for name in COLLECTIONS + INTERNAL}
         return data[collection]
 
 
@@ -210,3 +288,52 @@ def tenant_of(obj: Mapping[str, Any]) -> Tenant:
 
 
 _EMPTY = Collection()  # what an unknown tenant reads; never written
+
+
+def _client_fields(body: Mapping[str, Any]) -> Json:
+    """The fields of a request body a client may set (server-managed ones dropped)."""
+    ignored = {*SERVER_MANAGED, "version", "updated", "updatedUser"}
+    return {key: value for key, value in body.items() if key not in ignored}
+
+
+def _server_fields(caller: Caller, now: int) -> Json:
+    return {
+        "imsOrg": caller.org,
+        "created": now,
+        "updated": now,
+        "createdClient": caller.api_key,
+        "createdUser": caller.user,
+        "updatedUser": caller.user,
+    }
+
+
+def apply_json_patch(document: Json, patch: list[Json]) -> Json:
+    """RFC 6902, all or nothing, through the jsonpatch library; server-managed fields are off limits.
+
+    A patch that cannot be applied (a failed ``test``, a missing path) is a 422, as RFC 5789 says.
+    """
+    for operation in patch:
+        for pointer in (operation.get("path"), operation.get("from")):
+            top = str(pointer or "").split("/")[1:2]
+            if top and top[0] in (*SERVER_MANAGED, "version", "updated", "updatedUser"):
+                raise BadRequest(
+                    f"JSON Patch may not change the server-managed field {top[0]!r}.",
+                    errors={"body": [f"{operation.get('op')} {pointer}: server-managed field."]},
+                )
+    try:
+        result = jsonpatch.apply_patch(document, patch)
+    except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
+        raise UnprocessableEntity(
+            f"The JSON Patch cannot be applied: {exc}.", errors={"body": [str(exc)]}
+        ) from exc
+    if not isinstance(result, dict):
+        raise UnprocessableEntity("The JSON Patch must leave an object.", errors={"body": ["Not an object."]})
+    return result
+
+
+def bump_version(version: str) -> str:
+    """``1.0.3`` -> ``1.0.4``; anything else gets a ``.1`` appended."""
+    head, _, last = version.rpartition(".")
+    if last.isdigit():
+        return f"{head}.{int(last) + 1}" if head else str(int(last) + 1)
+    return f"{version}.1"

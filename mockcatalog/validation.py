@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -24,6 +25,8 @@ from mockcatalog.spec import Json, Operation, load_spec
 from mockcatalog.tenancy import HeaderLookup
 
 MAX_JSON_DEPTH = 64
+BINARY = "application/octet-stream"
+FORM = "application/x-www-form-urlencoded"
 
 #: Query kinds that filter; the real service also reads these from request headers.
 FILTER_KINDS = frozenset({"equals", "related", "after", "before", "tags", "property"})
@@ -84,9 +87,13 @@ class OperationValidator:
             and p.query_kind["kind"] in FILTER_KINDS
             and p.name.lower() not in STANDARD_HEADERS
         }
-        self._body: fields.Field[Any] | None = None
-        if operation.body_schema is not None:
-            self._body = builder.field(operation.body_schema, required=operation.body_required)
+        #: media type -> the field its body is loaded with (None: raw bytes)
+        self._bodies: dict[str, fields.Field[Any] | None] = {
+            media_type: None
+            if media_type == BINARY
+            else builder.field(schema, required=True, flavour="text" if media_type == FORM else "json")
+            for media_type, schema in operation.bodies.items()
+        }
 
     def validate(
         self,
@@ -108,7 +115,7 @@ class OperationValidator:
         }
         valid_headers = _load(self._headers, header_values, errors)
         valid_path = _load(self._path, dict(path), errors)
-        valid_body = self._load_body(body, content_type, errors) if self._body is not None else None
+        valid_body = self._load_body(body, content_type, errors) if self._bodies else None
         if errors:
             raise BadRequest(_summary(errors), errors=errors)
         return ValidRequest(query=query, headers=valid_headers, path=valid_path, body=valid_body)
@@ -141,24 +148,43 @@ class OperationValidator:
         return values
 
     def _load_body(self, raw: bytes, content_type: str | None, errors: dict[str, Any]) -> Any:
-        assert self._body is not None
-        if not raw.strip():
-            if self.operation.body_required:
-                errors["body"] = ["A JSON request body is required."]
-            return None
         media_type = (content_type or "").split(";", 1)[0].strip().lower()
-        if media_type not in self.operation.body_media_types:
-            allowed = ", ".join(self.operation.body_media_types)
+        if (raw.strip() or media_type) and media_type not in self._bodies:
+            allowed = ", ".join(self._bodies)
             raise UnsupportedMediaType(
                 f"Content-Type {media_type or '(none)'!r} is not accepted here; send the body as {allowed}.",
                 errors={"Content-Type": [f"Must be {allowed}."]},
             )
-        document = parse_json(raw)
+        body_field = self._bodies.get(media_type)
+        if media_type == BINARY:
+            return raw  # an empty file is a file
+        if not raw.strip():
+            if self.operation.body_required:
+                errors["body"] = [f"A request body is required ({', '.join(self._bodies)})."]
+            return None
+        assert body_field is not None
+        document = parse_form(raw) if media_type == FORM else parse_json(raw)
         try:
-            return self._body.deserialize(document)
+            return body_field.deserialize(document)
         except ValidationError as exc:
             errors.update(flatten(exc.messages))
             return None
+
+
+def parse_form(raw: bytes) -> dict[str, str]:
+    """An ``application/x-www-form-urlencoded`` body; a repeated field is a 400."""
+    try:
+        fields_ = urllib.parse.parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadRequest(f"Malformed form body: {exc}.", errors={"body": [str(exc)]}) from exc
+    repeated = {
+        name: [f"Given {len(values)} times; send it once."]
+        for name, values in fields_.items()
+        if len(values) > 1
+    }
+    if repeated:
+        raise BadRequest("The form body repeats fields.", errors=repeated)
+    return {name: values[0] for name, values in fields_.items()}
 
 
 def parse_json(raw: bytes) -> Any:

@@ -1,10 +1,17 @@
-"""Batch views: the Catalog list and by-id reads, and the Batch Ingestion create."""
+"""Batch views: Catalog reads and writes, and Batch Ingestion's create, upload and actions."""
 
 from __future__ import annotations
 
 from flask import Response
 
-from mockcatalog.resources.common import current_call, get_by_ids, json_response
+from mockcatalog.resources.common import (
+    current_call,
+    delete_by_id,
+    get_by_ids,
+    json_response,
+    references,
+    write_by_id,
+)
 
 
 def list_batches() -> Response:
@@ -19,3 +26,39 @@ def get_batches(**_path: str) -> Response:
 def create_batch() -> Response:
     call = current_call()
     return json_response(call.store.create_batch(call.who, call.valid.body), status=201)
+
+
+def create_catalog_batch() -> Response:
+    call = current_call()
+    return json_response(
+        references("batches", call.store.create_catalog_batch(call.who, call.valid.body)), 201
+    )
+
+
+def update_batch(**_path: str) -> Response:
+    return write_by_id("batches")
+
+
+def replace_batch(**_path: str) -> Response:
+    return write_by_id("batches", replace=True)
+
+
+def delete_batch(**_path: str) -> Response:
+    return delete_by_id("batches")
+
+
+def batch_action(**_path: str) -> Response:
+    """200 with an empty body, as the real service answers (SDKs accept exactly that)."""
+    call = current_call()
+    call.store.batch_action(call.who, call.valid.path["id"], call.valid.query["action"])
+    return Response(status=200)
+
+
+def upload_file(**_path: str) -> Response:
+    call = current_call()
+    path = call.valid.path
+    created = call.store.upload_file(
+        call.who, path["id"], path["datasetId"], path["filePath"], call.valid.body
+    )
+    described = {"batchId": path["id"], "datasetId": path["datasetId"], "path": path["filePath"]}
+    return json_response({**described, "size": len(call.valid.body)}, 201 if created else 200)

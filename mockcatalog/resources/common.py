@@ -42,10 +42,38 @@ def json_response(body: Any, status: int = 200) -> Response:
     return response
 
 
+def references(collection: str, *object_ids: str) -> list[str]:
+    """What Catalog writes answer: ``["@/dataSets/5ba9..."]``."""
+    return [f"@/{collection}/{object_id}" for object_id in object_ids]
+
+
 def get_by_ids(collection: str) -> Response:
     """``GET /{collection}/{id1},{id2}``: the objects keyed by id, ``properties`` applied."""
     call = current_call()
-    ids = call.valid.path["ids"].split(",")
+    ids = call.valid.path["id"].split(",")
     properties = call.valid.query.get("properties")
     fields = parse_properties(properties) if properties else None
     return json_response(call.store.get_objects(call.who.tenant, collection, ids, fields))
+
+
+def write_by_id(collection: str, *, replace: bool = False) -> Response:
+    """PATCH (fields or JSON Patch, by Content-Type) or PUT one object; answers its reference."""
+    call = current_call()
+    object_id, body = call.valid.path["id"], call.valid.body
+    call.store.write_object(
+        call.who,
+        collection,
+        object_id,
+        fields=body if isinstance(body, dict) else None,
+        patch=body if isinstance(body, list) else None,
+        replace=replace,
+        if_match=call.valid.headers.get("if-match"),
+    )
+    return json_response(references(collection, object_id))
+
+
+def delete_by_id(collection: str) -> Response:
+    call = current_call()
+    object_id = call.valid.path["id"]
+    call.store.delete_object(call.who, collection, object_id, if_match=call.valid.headers.get("if-match"))
+    return json_response(references(collection, object_id))
