@@ -227,7 +227,7 @@ class CatalogStore(Ingestion):
                     self._check(collection, written)
                 except BadRequest as exc:
                     raise UnprocessableEntity(
-                        f"The JSON Patch would leave an object that does not match openapi.yaml: {exc.errors}.",
+                        "The JSON Patch would leave an object that does not match openapi.yaml.",
                         errors=exc.errors,
                     ) from exc
             elif replace:
