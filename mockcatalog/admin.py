@@ -14,6 +14,7 @@ from mockcatalog.errors import BadRequest
 from mockcatalog.faults import Fault
 from mockcatalog.fixture_files import FIXTURE_FILES, FixtureError, Fixtures, check_objects
 from mockcatalog.journal import violation_report
+from mockcatalog.lifecycle import ProcessingPolicy
 from mockcatalog.resources.common import current_call, json_response
 from mockcatalog.schemas import fixture_schemas
 
@@ -95,6 +96,44 @@ def import_state() -> Response:
     return json_response({name: list(objects) for name, objects in fixtures.collections.items()})
 
 
+def _clock_state() -> Response:
+    clock = _control().store.clock
+    return json_response({"now": clock.now_ms(), "frozen": clock.frozen})
+
+
+def get_clock() -> Response:
+    return _clock_state()
+
+
+def change_clock() -> Response:
+    body = current_call().valid.body
+    clock = _control().store.clock
+    if body.get("freeze") is True:
+        clock.freeze(body.get("at"))
+    elif body.get("freeze") is False:
+        clock.unfreeze()
+    elif "at" in body:
+        raise BadRequest("'at' goes with \"freeze\": true.", errors={"at": ["Only with freeze: true."]})
+    if body.get("advance"):
+        clock.advance(body["advance"])
+    return _clock_state()
+
+
+def _processing() -> Response:
+    policy = _control().store.policy
+    return json_response({"delay": policy.delay_ms, "polls": policy.polls})
+
+
+def get_processing() -> Response:
+    return _processing()
+
+
+def set_processing() -> Response:
+    body = current_call().valid.body
+    _control().store.policy = ProcessingPolicy(delay_ms=body.get("delay", 0), polls=body.get("polls", 0))
+    return _processing()
+
+
 def get_coverage() -> Response:
     return json_response(_control().coverage.report())
 
@@ -111,4 +150,8 @@ VIEWS: Mapping[str, Callable[..., ResponseReturnValue]] = {
     "exportState": export_state,
     "importState": import_state,
     "getCoverage": get_coverage,
+    "getClock": get_clock,
+    "changeClock": change_clock,
+    "getProcessing": get_processing,
+    "setProcessing": set_processing,
 }

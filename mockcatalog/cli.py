@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -11,6 +12,19 @@ from mockcatalog.app import create_app
 from mockcatalog.factories import DEFAULT_ORG, generate_fixtures, write_fixtures
 from mockcatalog.fixture_files import FixtureError
 from mockcatalog.server import serve_forever
+
+
+def _milliseconds(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """``2s``, ``500ms``, ``1.5`` (seconds) -> milliseconds."""
+    text = value.strip().lower()
+    scale = 1 if text.endswith("ms") else 1000
+    try:
+        milliseconds = float(text.removesuffix("ms").removesuffix("s")) * scale
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a duration; write e.g. 2s, 500ms or 1.5") from None
+    if milliseconds < 0:
+        raise click.BadParameter("a duration cannot be negative")
+    return round(milliseconds)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,6 +69,33 @@ def main() -> None:
 )
 @click.option("--seed", type=int, envvar="MOCKCATALOG_SEED", help="Seed for repeatable generated ids.")
 @click.option(
+    "--processing-delay",
+    callback=_milliseconds,
+    metavar="DURATION",
+    default="0s",
+    show_default=True,
+    envvar="MOCKCATALOG_PROCESSING_DELAY",
+    help="How long a completed batch takes to succeed or fail (e.g. 2s, 500ms).",
+)
+@click.option(
+    "--processing-polls",
+    type=click.IntRange(0, 1000),
+    default=0,
+    show_default=True,
+    help="Finish a completed batch on its Nth read by id instead (exercises polling loops).",
+)
+@click.option(
+    "--strict-auth",
+    is_flag=True,
+    envvar="MOCKCATALOG_STRICT_AUTH",
+    help="Accept only bearer tokens issued by the mock's fake IMS (POST /ims/token/v3).",
+)
+@click.option(
+    "--freeze-clock",
+    is_flag=True,
+    help="Stop the mock's clock at start-up, so timestamps repeat (the admin API can move it).",
+)
+@click.option(
     "--threads",
     default=8,
     show_default=True,
@@ -62,7 +103,16 @@ def main() -> None:
     help="Worker threads of the WSGI server.",
 )
 def serve(
-    host: str, port: int, fixtures: Path | None, rebase_time: bool | None, seed: int | None, threads: int
+    host: str,
+    port: int,
+    fixtures: Path | None,
+    rebase_time: bool | None,
+    seed: int | None,
+    processing_delay: int,
+    processing_polls: int,
+    strict_auth: bool,
+    freeze_clock: bool,
+    threads: int,
 ) -> None:
     """Serve the mock until interrupted (Ctrl-C); prints the base URL once it accepts connections."""
     try:
@@ -71,6 +121,10 @@ def serve(
                 "MOCKCATALOG_FIXTURES": str(fixtures) if fixtures else None,
                 "MOCKCATALOG_REBASE_TIMESTAMPS": rebase_time,
                 "MOCKCATALOG_SEED": seed,
+                "MOCKCATALOG_PROCESSING_DELAY_MS": processing_delay,
+                "MOCKCATALOG_PROCESSING_POLLS": processing_polls,
+                "MOCKCATALOG_STRICT_AUTH": strict_auth,
+                "MOCKCATALOG_NOW_MS": time.time_ns() // 1_000_000 if freeze_clock else None,
             }
         )
     except FixtureError as exc:

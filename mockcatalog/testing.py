@@ -20,6 +20,7 @@ from mockcatalog.factories import batch_object, dataset_object, generate_fixture
 from mockcatalog.faults import Fault
 from mockcatalog.fixture_files import FixtureError, Fixtures, check_objects, read_fixtures
 from mockcatalog.journal import RecordedRequest, violation_report
+from mockcatalog.lifecycle import ProcessingPolicy
 from mockcatalog.schemas import fixture_schemas
 from mockcatalog.server import LiveServer
 from mockcatalog.spec import GATEWAY_PREFIXES
@@ -179,6 +180,24 @@ class MockCatalog:
 
     def violation_report(self) -> str:
         return violation_report(self.violations)
+
+    # --- time and processing --------------------------------------------------------------------
+
+    def now_ms(self) -> int:
+        return self.control.store.clock.now_ms()
+
+    def freeze_clock(self, at_ms: int | None = None) -> int:
+        """Stop the mock's time (at ``at_ms``, default now), so timestamps repeat; returns it."""
+        return self.control.store.clock.freeze(at_ms)
+
+    def advance_clock(self, seconds: float) -> int:
+        """Move the mock's time forward (delayed batches finish, tokens expire); returns the new now."""
+        return self.control.store.clock.advance(round(seconds * 1000))
+
+    def processing(self, *, delay: float = 0, polls: int = 0) -> None:
+        """Completed batches finish ``delay`` seconds (of the mock's clock) later, or on the
+        ``polls``-th read by id; both 0: at once (the default). Lasts until the test ends."""
+        self.control.store.policy = ProcessingPolicy(delay_ms=round(delay * 1000), polls=polls)
 
     # --- faults ---------------------------------------------------------------------------------
 

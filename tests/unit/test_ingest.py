@@ -1,0 +1,65 @@
+"""Processing uploaded files: counts, bad rows, the 106 empty-file error and the verdict."""
+
+from __future__ import annotations
+
+import json
+
+from mockcatalog.ingest import PARQUET_MAGIC, process_files
+
+
+def lines(*records: object) -> bytes:
+    return "\n".join(r if isinstance(r, str) else json.dumps(r) for r in records).encode()
+
+
+def test_json_lines_are_counted_across_files() -> None:
+    outcome = process_files(
+        {"a.json": lines({"x": 1}, {"x": 2}), "b.json": lines({"x": 3})}, {"format": "json"}
+    )
+    assert (outcome.records, outcome.failed, outcome.files) == (3, 0, 2)
+    assert outcome.succeeds(0) and outcome.errors == []
+    fields = outcome.fields(True)
+    assert fields["recordCount"] == 3 and fields["metrics"]["partitionCount"] == 2
+    assert fields["size"] == outcome.input_bytes > 0
+
+
+def test_bad_rows_are_reported_by_number_and_fail_the_batch() -> None:
+    outcome = process_files(
+        {"a.json": lines({"ok": 1}, "{not json", {"ok": 2}, "[1, 2]")}, {"format": "json"}
+    )
+    assert outcome.records == 2 and outcome.failed_rows == [2, 4]
+    assert outcome.errors == [
+        {"code": "101", "description": "Row could not be parsed as JSON.", "rows": ["2", "4"]}
+    ]
+    assert not outcome.succeeds(0)
+    assert outcome.succeeds(50)  # partialIngestionPercentage tolerates half of the rows
+    assert outcome.fields(False)["recordCount"] == 0 and outcome.fields(False)["failedRecordCount"] == 4
+
+
+def test_no_file_or_empty_files_fail_with_106() -> None:
+    for files in ({}, {"empty.json": b""}, {"blank.json": b"  \n"}):
+        outcome = process_files(files, {"format": "json"})
+        assert not outcome.succeeds(100)
+        assert outcome.errors[0]["code"] == "106"
+        assert outcome.errors[0]["description"] == "Dataset file is empty. Please upload file with data."
+
+
+def test_multiline_json_is_one_document_per_file() -> None:
+    array = json.dumps([{"a": 1}, {"a": 2}, 3], indent=2).encode()
+    outcome = process_files({"a.json": array, "b.json": b'{"single": true}'}, {"isMultiLineJson": True})
+    assert outcome.records == 3 and outcome.failed_rows == [3]
+    broken = process_files({"a.json": b"[{"}, {"isMultiLineJson": True})
+    assert broken.errors[0]["code"] == "107" and not broken.succeeds(100)
+
+
+def test_csv_rows_are_counted_without_the_header() -> None:
+    data = b"id,name\n1,a\n2,b\n"
+    assert process_files({"a.csv": data}, {"format": "csv"}).records == 2
+    assert process_files({"a.csv": data}, {"format": "csv", "header": False}).records == 3
+
+
+def test_parquet_needs_its_magic_and_gets_an_estimated_count() -> None:
+    good = PARQUET_MAGIC + b"\0" * 1000 + PARQUET_MAGIC
+    outcome = process_files({"a.parquet": good}, {"format": "parquet"})
+    assert outcome.succeeds(0) and outcome.records > 0
+    bad = process_files({"a.parquet": b"not parquet at all"}, {"format": "parquet"})
+    assert not bad.succeeds(100) and "not a Parquet file" in bad.errors[0]["description"]
