@@ -80,8 +80,11 @@ DATASETS = _fixture_ids("/dataSets?limit=100")
 BATCHES = _fixture_ids("/batches?limit=100")
 
 
-def _realistic(case: schemathesis.Case) -> None:
-    """Point valid generated values at the ACME fixtures; leave invalid ones for negative tests."""
+def _realistic(case: schemathesis.Case, *, path_ids: bool = True) -> None:
+    """Point valid generated values at the ACME fixtures; leave invalid ones for negative tests.
+
+    ``path_ids=False`` keeps path ids as they are (in stateful runs, links fill them in).
+    """
     headers: Any = case.headers if case.headers is not None else {}
     if isinstance(headers.get("x-gw-ims-org-id"), str) and headers["x-gw-ims-org-id"].strip():
         headers["x-gw-ims-org-id"] = ORG
@@ -90,7 +93,7 @@ def _realistic(case: schemathesis.Case) -> None:
     sandbox = headers.get("x-sandbox-name")
     if isinstance(sandbox, str) and re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", sandbox):
         headers["x-sandbox-name"] = "prod"
-    path: Any = case.path_parameters if case.path_parameters is not None else {}
+    path: Any = case.path_parameters if case.path_parameters is not None and path_ids else {}
     pool = BATCHES if case.path.startswith("/batches") else DATASETS
     for name in ("id", "ids"):
         if isinstance(path.get(name), str) and _ID.fullmatch(path[name]):
@@ -111,3 +114,23 @@ def _realistic(case: schemathesis.Case) -> None:
 def test_operation_conforms_to_openapi(case: schemathesis.Case) -> None:
     _realistic(case)
     case.call_and_validate(headers=_HEADERS)
+
+
+class CatalogWorkflow(schema.as_state_machine()):  # type: ignore[misc]
+    """Sequences that follow openapi.yaml's links: create a batch, read it, upload, complete, read."""
+
+    def before_call(self, case: schemathesis.Case) -> None:
+        _realistic(case, path_ids=False)
+
+    def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+        return {"headers": _HEADERS}
+
+
+TestCatalogWorkflow = CatalogWorkflow.TestCase
+TestCatalogWorkflow.settings = settings(
+    max_examples=30,
+    stateful_step_count=6,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
