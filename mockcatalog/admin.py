@@ -106,14 +106,14 @@ def get_clock() -> Response:
 
 
 def change_clock() -> Response:
+    """In order: ``freeze: false`` lets time run; ``at`` (or ``freeze: true``) stops it there (or
+    now); ``advance`` moves it forward."""
     body = current_call().valid.body
     clock = _control().store.clock
-    if body.get("freeze") is True:
-        clock.freeze(body.get("at"))
-    elif body.get("freeze") is False:
+    if body.get("freeze") is False:
         clock.unfreeze()
-    elif "at" in body:
-        raise BadRequest("'at' goes with \"freeze\": true.", errors={"at": ["Only with freeze: true."]})
+    if "at" in body or body.get("freeze") is True:
+        clock.freeze(body.get("at"))
     if body.get("advance"):
         clock.advance(body["advance"])
     return _clock_state()

@@ -95,10 +95,11 @@ class Ingestion:
             if dataset_id not in self._collection(caller.tenant, "dataSets"):
                 raise NotFound(f"No dataset with id {dataset_id} in this organization and sandbox.")
             if not any(
-                r.get("type") == "dataSet" and r.get("id") == dataset_id for r in batch["relatedObjects"]
+                r.get("type") == "dataSet" and r.get("id") == dataset_id
+                for r in batch.get("relatedObjects") or ()
             ):
                 raise NotFound(f"Batch {batch_id} does not ingest into dataset {dataset_id}.")
-            if batch["status"] != LOADING:
+            if batch.get("status") != LOADING:
                 raise BadRequest(
                     f"Batch {batch_id} is {batch['status']!r}: files can only be uploaded while it is "
                     "'loading'.",
@@ -117,8 +118,8 @@ class Ingestion:
         with self._lock:
             self._settle(caller.tenant)
             batch = self._batch(caller.tenant, batch_id)
-            status = next_status(batch["status"], action)
-            if status == batch["status"]:
+            status = next_status(str(batch.get("status", "")), action)
+            if status == batch.get("status"):
                 return  # an idempotent retry
             now = self.clock.now_ms()
             changes: Json = {"status": status, "updated": now, "updatedUser": caller.user}
@@ -152,7 +153,7 @@ class Ingestion:
                 continue
             pending = self.policy.pending_status(run["completedAt"], run["polls"], now)
             if pending is not None:
-                if batch["status"] != pending:
+                if batch.get("status") != pending:
                     self._collection(tenant, "batches").put(batch_id, {**batch, "status": pending})
                 continue
             outcome = process_files(run["files"], batch.get("inputFormat") or {})
@@ -167,10 +168,10 @@ class Ingestion:
         """Store ``batch``; if it reached a final status, point its dataset(s) at it."""
         batches = self._collection(tenant, "batches")
         batches.put(batch["id"], batch)
-        if batch["status"] not in _FINAL:
+        if batch.get("status") not in _FINAL:
             return
         datasets = self._collection(tenant, "dataSets")
-        for ref in batch.get("relatedObjects", ()):
+        for ref in batch.get("relatedObjects") or ():
             dataset = datasets.get(ref.get("id", "")) if ref.get("type") == "dataSet" else None
             if dataset is None:
                 continue

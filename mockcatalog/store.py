@@ -232,6 +232,8 @@ class CatalogStore(Ingestion):
                     ) from exc
             elif replace:
                 written = dict(_client_fields(fields or {}))
+                if collection == "batches" and "status" in current:
+                    written.setdefault("status", current["status"])  # the lifecycle owns it
             else:
                 written = {**current, **_client_fields(fields or {})}
             written.update({name: current[name] for name in SERVER_MANAGED if name in current})
