@@ -154,6 +154,39 @@ def test_list(mock_catalog):
     assert listed["statuses"]["seen"] == ["200"] and "400" in listed["statuses"]["unseen"]
 
 
+def test_clock_and_processing_helpers(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+import requests
+
+def test_delayed(mock_catalog):
+    start = mock_catalog.freeze_clock(1_800_000_000_000)
+    mock_catalog.processing(delay=30)
+    dataset_id = mock_catalog.add_dataset("Clocked")
+    batch_id = mock_catalog.add_batch(dataset_id, status="loading")
+    complete = requests.post(
+        f"{mock_catalog.import_url}/batches/{batch_id}", params={"action": "COMPLETE"},
+        headers=mock_catalog.headers, timeout=5,
+    )
+    assert complete.status_code == 200
+    def read():
+        return mock_catalog.client.get(f"/batches/{batch_id}", headers=mock_catalog.headers).json[batch_id]
+
+    assert read()["status"] == "staging"
+    assert mock_catalog.advance_clock(30) == start + 30_000
+    batch = read()
+    assert batch["status"] == "failed" and batch["errors"][0]["code"] == "106"
+    assert batch["completed"] == start + 30_000
+
+def test_reset_restores_the_clock_and_policy(mock_catalog):
+    assert mock_catalog.now_ms() != 1_800_000_000_030_000
+    assert mock_catalog.control.store.policy.delay_ms == 0
+""",
+    )
+    result.assert_outcomes(passed=2)
+
+
 def test_help_documents_the_options(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_inprocess("--help")
     result.stdout.fnmatch_lines(
