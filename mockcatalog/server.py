@@ -59,7 +59,7 @@ def serve_forever(
     app: Flask, host: str, port: int, *, threads: int = 8, on_ready: Callable[[str], None]
 ) -> None:
     """Serve ``app`` with waitress until interrupted; ``on_ready(url)`` once the socket listens."""
-    from waitress.server import create_server  # type: ignore[import-untyped]  # no stubs published
+    from waitress.server import create_server
 
     server: Any = create_server(app, host=host, port=port, threads=threads, ident="mockcatalog")
     signal.signal(signal.SIGTERM, _exit_on_signal)  # stop as cleanly on `kill` as on Ctrl-C

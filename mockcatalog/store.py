@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import jsonpatch  # type: ignore[import-untyped]  # no stubs published
+import jsonpatch
 
 from mockcatalog.clock import Clock
 from mockcatalog.collection import Collection
