@@ -57,7 +57,9 @@ CONFIG = SchemathesisConfig.from_dict(
                 # `property=name~regex`: no JSON Schema can say "a valid regular expression", and an
                 # invalid one is a 400 by design (a bad expression is the consumer's bug).
                 "include-operation-id": ["listBatches", "listDataSets", "getIngestBatchSummary"],
-                "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", 400, 401, 403, 404, 414]}},
+                "checks": {
+                    "positive_data_acceptance": {"expected-statuses": ["2xx", 400, 401, 403, 404, 414]}
+                },
             },
             {
                 # Its path is also listBatches' gateway alias (GET /data/foundation/catalog/batches),
