@@ -18,6 +18,7 @@ from faker import Faker
 
 from mockcatalog.fixture_files import FIXTURE_FILES, Fixtures
 from mockcatalog.ids import IdFactory
+from mockcatalog.objects import new_batch, new_dataset
 from mockcatalog.tenancy import DEFAULT_SANDBOX
 
 Json = dict[str, Any]
@@ -35,65 +36,22 @@ FINISHED = frozenset({"success", "failed", "inactive"})
 def dataset_object(
     *, org: str, sandbox: str, name: str, now_ms: int, object_id: str, client: str, user: str, **fields: Any
 ) -> Json:
-    """A dataset with the fields SDKs read (``classification`` included); ``fields`` override."""
-    dataset: Json = {
+    """A realistic dataset: what :func:`~mockcatalog.objects.new_dataset` makes, plus the schema and
+    file description a real one has; ``fields`` override."""
+    realistic = {
         "name": name,
         "description": "",
         "state": "DRAFT",
-        "imsOrg": org,
-        "tags": {},
-        "classification": {"dataBehavior": "time-series"},
         "schemaRef": {
             "id": f"https://ns.adobe.com/{org.split('@')[0].lower()}/schemas/{object_id}",
             "contentType": "application/vnd.adobe.xed-full+json;version=1",
         },
         "fileDescription": {"persisted": True, "format": "parquet"},
-        "version": "1.0.0",
-        "created": now_ms,
-        "updated": now_ms,
-        "createdUser": user,
-        "createdClient": client,
-        "updatedUser": user,
-        "files": f"@/dataSetFiles?dataSetId={object_id}",
     }
-    if sandbox != DEFAULT_SANDBOX:
-        dataset["sandboxName"] = sandbox
-    dataset.update(fields)
-    return dataset
-
-
-def batch_object(
-    *,
-    org: str,
-    sandbox: str,
-    dataset_id: str,
-    status: str,
-    now_ms: int,
-    object_id: str,
-    client: str,
-    user: str,
-    **fields: Any,
-) -> Json:
-    """A batch related to ``dataset_id`` in ``status``; finished batches carry counts and times."""
-    batch: Json = {
-        "id": object_id,
-        "imsOrg": org,
-        "status": status,
-        "created": now_ms,
-        "updated": now_ms,
-        "createdClient": client,
-        "createdUser": user,
-        "updatedUser": user,
-        "externalId": object_id,
-        "inputFormat": {"format": "json"},
-        "relatedObjects": [{"type": "dataSet", "id": dataset_id}],
-        "version": "1.0.0",
-        "tags": {},
-    }
-    if sandbox != DEFAULT_SANDBOX:
-        batch["sandboxName"] = sandbox
-    batch.update(fields)
-    return batch
+    return new_dataset(
+        org=org, sandbox=sandbox, object_id=object_id, now_ms=now_ms, client=client, user=user,
+        **{**realistic, **fields},
+    )  # fmt: skip
 
 
 def generate_fixtures(
@@ -143,10 +101,10 @@ def generate_fixtures(
         status = rng.choices(statuses, weights)[0]
         created = now_ms - rng.randrange(0, 30 * DAY_MS)
         object_id = ids.batch_id(created)
-        batch_objects[object_id] = batch_object(
+        batch_objects[object_id] = new_batch(
             org=org,
             sandbox=sandbox,
-            dataset_id=dataset_id,
+            related=[{"type": "dataSet", "id": dataset_id}],
             status=status,
             now_ms=created,
             object_id=object_id,

@@ -18,11 +18,11 @@ from mockcatalog.errors import BadRequest, NotFound
 from mockcatalog.ids import IdFactory
 from mockcatalog.ingest import process_files
 from mockcatalog.lifecycle import ABORTED, FAILED, LOADING, SUCCESS, ProcessingPolicy, next_status
-from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller, Tenant
+from mockcatalog.objects import new_batch
+from mockcatalog.tenancy import Caller, Tenant
 
 Json = dict[str, Any]
 
-INITIAL_VERSION = "1.0.0"
 #: Statuses after which the dataset's lastBatchId/lastBatchStatus point at the batch.
 _FINAL = frozenset({SUCCESS, FAILED, ABORTED})
 
@@ -65,24 +65,16 @@ class Ingestion:
         """Store a new ``loading`` batch of the caller; ``fields`` add to (or override) the defaults."""
         now = self.clock.now_ms()
         batch_id = self.ids.batch_id(now)
-        batch: Json = {
-            "id": batch_id,
-            "imsOrg": caller.org,
-            "status": LOADING,
-            "created": now,
-            "updated": now,
-            "createdClient": caller.api_key,
-            "createdUser": caller.user,
-            "updatedUser": caller.user,
-            "externalId": batch_id,
-            "inputFormat": {"format": "json"},
-            "relatedObjects": related,
-            "version": INITIAL_VERSION,
-            "tags": {},
-        }
-        batch.update(fields)
-        if caller.sandbox != DEFAULT_SANDBOX:
-            batch["sandboxName"] = caller.sandbox
+        batch = new_batch(
+            org=caller.org,
+            sandbox=caller.sandbox,
+            object_id=batch_id,
+            now_ms=now,
+            client=caller.api_key,
+            user=caller.user,
+            related=related,
+            **fields,
+        )
         self._collection(caller.tenant, "batches", create=True).put(batch_id, batch)
         return batch
 

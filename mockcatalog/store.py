@@ -28,8 +28,9 @@ from mockcatalog.collection import Collection
 from mockcatalog.errors import BadRequest, NotFound, PreconditionFailed, UnprocessableEntity
 from mockcatalog.fixture_files import Fixtures
 from mockcatalog.ids import IdFactory
-from mockcatalog.ingestion import INITIAL_VERSION, Ingestion
+from mockcatalog.ingestion import Ingestion
 from mockcatalog.lifecycle import ProcessingPolicy
+from mockcatalog.objects import INITIAL_VERSION, new_dataset
 from mockcatalog.query import ListQuery, related_to
 from mockcatalog.summary import summarize
 from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller, Tenant
@@ -171,16 +172,15 @@ class CatalogStore(Ingestion):
         with self._lock:
             now = self.clock.now_ms()
             dataset_id = self.ids.object_id(now)
-            dataset: Json = {
+            dataset = new_dataset(
+                org=caller.org,
+                sandbox=caller.sandbox,
+                object_id=dataset_id,
+                now_ms=now,
+                client=caller.api_key,
+                user=caller.user,
                 **_client_fields(body),
-                **_server_fields(caller, now),
-                "version": INITIAL_VERSION,
-            }
-            dataset.setdefault("tags", {})
-            dataset.setdefault("classification", {"dataBehavior": "time-series"})
-            dataset["files"] = f"@/dataSetFiles?dataSetId={dataset_id}"
-            if caller.sandbox != DEFAULT_SANDBOX:
-                dataset["sandboxName"] = caller.sandbox
+            )
             self._check("dataSets", dataset)
             self._collection(caller.tenant, "dataSets", create=True).put(dataset_id, dataset)
             return dataset_id
@@ -296,17 +296,6 @@ def _client_fields(body: Mapping[str, Any]) -> Json:
     """The fields of a request body a client may set (server-managed ones dropped)."""
     ignored = {*SERVER_MANAGED, "version", "updated", "updatedUser"}
     return {key: value for key, value in body.items() if key not in ignored}
-
-
-def _server_fields(caller: Caller, now: int) -> Json:
-    return {
-        "imsOrg": caller.org,
-        "created": now,
-        "updated": now,
-        "createdClient": caller.api_key,
-        "createdUser": caller.user,
-        "updatedUser": caller.user,
-    }
 
 
 def apply_json_patch(document: Json, patch: list[Json]) -> Json:

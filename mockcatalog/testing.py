@@ -16,15 +16,16 @@ from marshmallow import Schema
 
 from mockcatalog.app import control_of, create_app
 from mockcatalog.control import MockControl
-from mockcatalog.factories import batch_object, dataset_object, generate_fixtures
+from mockcatalog.factories import dataset_object, generate_fixtures
 from mockcatalog.faults import Fault
 from mockcatalog.fixture_files import FixtureError, Fixtures, check_objects, read_fixtures
 from mockcatalog.journal import RecordedRequest, violation_report
 from mockcatalog.lifecycle import ProcessingPolicy
+from mockcatalog.objects import new_batch
 from mockcatalog.schemas import fixture_schemas
 from mockcatalog.server import LiveServer
 from mockcatalog.spec import GATEWAY_PREFIXES
-from mockcatalog.tenancy import DEFAULT_SANDBOX
+from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller
 from mockcatalog.verify import Criteria, assert_called, matching
 
 DEFAULT_ORG = "ACME000000000000000000AA@AdobeOrg"
@@ -111,9 +112,10 @@ class MockCatalog:
         """Add a dataset to this tenant; ``fields`` override the defaults. Returns its id."""
         now = self.control.store.clock.now_ms()
         object_id = str(fields.pop("id", None) or self.control.store.ids.object_id(now))
+        caller = self._caller()
         obj = dataset_object(
             org=self.org, sandbox=self.sandbox, name=name, now_ms=now, object_id=object_id,
-            client=self.api_key, user=f"{self.api_key}@techacct.adobe.com", **fields,
+            client=caller.api_key, user=caller.user, **fields,
         )  # fmt: skip
         self._add("dataSets", {object_id: obj})
         return object_id
@@ -122,12 +124,23 @@ class MockCatalog:
         """Add a batch of ``dataset_id`` in ``status``; ``fields`` override the defaults. Returns its id."""
         now = self.control.store.clock.now_ms()
         object_id = str(fields.pop("id", None) or self.control.store.ids.batch_id(now))
-        obj = batch_object(
-            org=self.org, sandbox=self.sandbox, dataset_id=dataset_id, status=status, now_ms=now,
-            object_id=object_id, client=self.api_key, user=f"{self.api_key}@techacct.adobe.com", **fields,
-        )  # fmt: skip
+        caller = self._caller()
+        obj = new_batch(
+            org=self.org,
+            sandbox=self.sandbox,
+            related=[{"type": "dataSet", "id": dataset_id}],
+            status=status,
+            now_ms=now,
+            object_id=object_id,
+            client=caller.api_key,
+            user=caller.user,
+            **fields,
+        )
         self._add("batches", {object_id: obj})
         return object_id
+
+    def _caller(self) -> Caller:
+        return Caller(org=self.org, sandbox=self.sandbox, api_key=self.api_key, token="")
 
     def load_fixtures(self, directory: str | Path) -> dict[str, list[str]]:
         """Add a fixture directory's objects (for this test only). Returns the ids per collection."""

@@ -1,29 +1,34 @@
-"""The views, one module per resource family, and the table that binds them to operation ids."""
+"""The views, one module per resource family, and the table that binds them to operation ids.
+
+By-id reads and writes are the same for datasets and batches, so they are one view each, bound to
+their collection here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 
 from flask.typing import ResponseReturnValue
 
 from mockcatalog.resources import batches, datasets, ims
+from mockcatalog.resources.common import delete_by_id, get_by_ids, write_by_id
 
 VIEWS: Mapping[str, Callable[..., ResponseReturnValue]] = {
     "listBatches": batches.list_batches,
     "createBatch": batches.create_batch,
     "createCatalogBatch": batches.create_catalog_batch,
-    "getBatches": batches.get_batches,
-    "updateBatch": batches.update_batch,
-    "replaceBatch": batches.replace_batch,
-    "deleteBatch": batches.delete_batch,
+    "getBatches": partial(get_by_ids, "batches"),
+    "updateBatch": partial(write_by_id, "batches"),
+    "replaceBatch": partial(write_by_id, "batches", replace=True),
+    "deleteBatch": partial(delete_by_id, "batches"),
     "batchAction": batches.batch_action,
     "uploadFile": batches.upload_file,
     "listDataSets": datasets.list_datasets,
     "createDataSet": datasets.create_dataset,
-    "getDataSets": datasets.get_datasets,
-    "updateDataSet": datasets.update_dataset,
-    "replaceDataSet": datasets.replace_dataset,
-    "deleteDataSet": datasets.delete_dataset,
+    "getDataSets": partial(get_by_ids, "dataSets"),
+    "updateDataSet": partial(write_by_id, "dataSets"),
+    "replaceDataSet": partial(write_by_id, "dataSets", replace=True),
+    "deleteDataSet": partial(delete_by_id, "dataSets"),
     "getIngestBatchSummary": datasets.get_ingest_batch_summary,
     "imsTokenV3": ims.ims_token_v3,
     "imsTokenV2": ims.ims_token_v2,

@@ -1,4 +1,5 @@
-"""Batch views: Catalog reads and writes, and Batch Ingestion's create, upload and actions."""
+"""Batch views: the Catalog list and create, and Batch Ingestion's create, upload and actions
+(by-id reads and writes are shared with datasets: ``resources/common.py``)."""
 
 from __future__ import annotations
 
@@ -6,21 +7,14 @@ from flask import Response
 
 from mockcatalog.resources.common import (
     current_call,
-    delete_by_id,
-    get_by_ids,
     json_response,
     references,
-    write_by_id,
 )
 
 
 def list_batches() -> Response:
     call = current_call()
     return json_response(call.store.list_objects(call.who.tenant, "batches", call.list_query()))
-
-
-def get_batches(**_path: str) -> Response:
-    return get_by_ids("batches")
 
 
 def create_batch() -> Response:
@@ -33,18 +27,6 @@ def create_catalog_batch() -> Response:
     return json_response(
         references("batches", call.store.create_catalog_batch(call.who, call.valid.body)), 201
     )
-
-
-def update_batch(**_path: str) -> Response:
-    return write_by_id("batches")
-
-
-def replace_batch(**_path: str) -> Response:
-    return write_by_id("batches", replace=True)
-
-
-def delete_batch(**_path: str) -> Response:
-    return delete_by_id("batches")
 
 
 def batch_action(**_path: str) -> Response:

@@ -47,7 +47,7 @@ def references(collection: str, *object_ids: str) -> list[str]:
     return [f"@/{collection}/{object_id}" for object_id in object_ids]
 
 
-def get_by_ids(collection: str) -> Response:
+def get_by_ids(collection: str, **_path: str) -> Response:
     """``GET /{collection}/{id1},{id2}``: the objects keyed by id, ``properties`` applied."""
     call = current_call()
     ids = call.valid.path["id"].split(",")
@@ -56,7 +56,7 @@ def get_by_ids(collection: str) -> Response:
     return json_response(call.store.get_objects(call.who.tenant, collection, ids, fields))
 
 
-def write_by_id(collection: str, *, replace: bool = False) -> Response:
+def write_by_id(collection: str, *, replace: bool = False, **_path: str) -> Response:
     """PATCH (fields or JSON Patch, by Content-Type) or PUT one object; answers its reference."""
     call = current_call()
     object_id, body = call.valid.path["id"], call.valid.body
@@ -72,7 +72,7 @@ def write_by_id(collection: str, *, replace: bool = False) -> Response:
     return json_response(references(collection, object_id))
 
 
-def delete_by_id(collection: str) -> Response:
+def delete_by_id(collection: str, **_path: str) -> Response:
     call = current_call()
     object_id = call.valid.path["id"]
     call.store.delete_object(call.who, collection, object_id, if_match=call.valid.headers.get("if-match"))

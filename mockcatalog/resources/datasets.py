@@ -1,4 +1,5 @@
-"""Dataset views: the list, by-id reads and writes, creation, and the ingest batch summary."""
+"""Dataset views: the list, creation and the ingest batch summary (by-id reads and writes are
+shared with batches: ``resources/common.py``)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,8 @@ from flask import Response
 from mockcatalog.query import build_query
 from mockcatalog.resources.common import (
     current_call,
-    delete_by_id,
-    get_by_ids,
     json_response,
     references,
-    write_by_id,
 )
 from mockcatalog.summary import window
 
@@ -21,25 +19,9 @@ def list_datasets() -> Response:
     return json_response(call.store.list_objects(call.who.tenant, "dataSets", call.list_query()))
 
 
-def get_datasets(**_path: str) -> Response:
-    return get_by_ids("dataSets")
-
-
 def create_dataset() -> Response:
     call = current_call()
     return json_response(references("dataSets", call.store.create_dataset(call.who, call.valid.body)), 201)
-
-
-def update_dataset(**_path: str) -> Response:
-    return write_by_id("dataSets")
-
-
-def replace_dataset(**_path: str) -> Response:
-    return write_by_id("dataSets", replace=True)
-
-
-def delete_dataset(**_path: str) -> Response:
-    return delete_by_id("dataSets")
 
 
 def get_ingest_batch_summary(**_path: str) -> Response:
