@@ -42,6 +42,9 @@ class Fault:
             raise ValueError(f"times must be at least 1 (or null for every call), not {self.times}")
         if self.delay < 0:
             raise ValueError(f"delay must not be negative, not {self.delay}")
+        for name, value in self.headers.items():
+            if any(char in f"{name}{value}" for char in "\r\n\0") or not name.strip():
+                raise ValueError(f"header {name!r} cannot be sent: no line breaks, and a name is needed")
         self._random = random.Random(self.seed)
 
     def applies_to(self, label: str, operation_id: str) -> bool:

@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import regex
 
 from mockcatalog.errors import BadRequest
 
@@ -33,6 +36,7 @@ _SORT_KEY = re.compile(rf"^(?:(?P<direction>asc|desc):)?(?P<field>{_FIELD})$")
 _VERSION = re.compile(r"^\d+(\.\d+)+$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _MISSING = object()
+REGEX_BUDGET_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -137,10 +141,10 @@ def parse_property(expression: str, param: str = "property") -> Predicate:
     field, op, operand = match["field"], match["op"], match["value"]
     if op == "~":
         try:
-            pattern = re.compile(operand)
-        except re.error as exc:
+            pattern = regex.compile(operand)
+        except (regex.error, ValueError, OverflowError) as exc:
             raise _bad(param, f"Invalid regular expression {operand!r}: {exc}.") from exc
-        return field_matches(field, pattern)
+        return field_matches(field, pattern, param)
     if op in ("==", "!="):
         return field_equals(field, operand, negate=op == "!=")
     return field_compares(field, op, operand)
@@ -224,12 +228,28 @@ def field_exists(field: str, *, negate: bool) -> Predicate:
     return lambda obj: (field in obj) != negate
 
 
-def field_matches(field: str, pattern: re.Pattern[str]) -> Predicate:
+def field_matches(field: str, pattern: regex.Pattern[str], param: str = "property") -> Predicate:
+    """``field~regex``, with the work bounded: one request's matching may take at most
+    :data:`REGEX_BUDGET_SECONDS` in all, so a catastrophic expression is a 400, not a hung server.
+    (The ``regex`` module also avoids most catastrophic backtracking to begin with.)"""
+    deadline: list[float] = []
+
     def test(obj: Json) -> bool:
         value = obj.get(field, _MISSING)
         if value is _MISSING or isinstance(value, dict | list):
             return False
-        return pattern.search(_text(value)) is not None
+        if not deadline:
+            deadline.append(time.monotonic() + REGEX_BUDGET_SECONDS)
+        remaining = deadline[0] - time.monotonic()
+        try:
+            if remaining <= 0:
+                raise TimeoutError
+            return pattern.search(_text(value), timeout=remaining) is not None
+        except TimeoutError:
+            raise _bad(
+                param,
+                f"The regular expression {pattern.pattern!r} is too expensive to evaluate; simplify it.",
+            ) from None
 
     return test
 

@@ -51,7 +51,16 @@ def test_first_added_fault_wins_and_fired_counts() -> None:
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"status": 99}, {"status": 600}, {"probability": 1.5}, {"times": 0}, {"delay": -1.0}]
+    "kwargs",
+    [
+        {"status": 99},
+        {"status": 600},
+        {"probability": 1.5},
+        {"times": 0},
+        {"delay": -1.0},
+        {"headers": {"Retry-After": "1\r\nSet-Cookie: x=1"}},
+        {"headers": {"": "1"}},
+    ],
 )
 def test_bad_faults_are_refused(kwargs: dict[str, object]) -> None:
     with pytest.raises(ValueError):

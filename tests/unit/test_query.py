@@ -163,3 +163,11 @@ def test_every_query_parameter_of_every_list_operation_has_a_meaning() -> None:
             assert names == {p.name for p in operation.params_in("query") if p.query_kind}, (
                 operation.operation_id
             )
+
+
+def test_catastrophic_regular_expressions_finish(monkeypatch: pytest.MonkeyPatch) -> None:
+    slow_for_re = {str(i): {"name": "x" * 40} for i in range(200)}  # (x+x+)+y backtracks forever in `re`
+    assert ListQuery(predicates=(parse_property("name~(x+x+)+y"),), limit=None).run(slow_for_re.items()) == {}
+    monkeypatch.setattr("mockcatalog.query.REGEX_BUDGET_SECONDS", 0.0)
+    with pytest.raises(BadRequest, match="too expensive"):
+        ListQuery(predicates=(parse_property("name~x"),), limit=None).run(slow_for_re.items())

@@ -1,0 +1,98 @@
+"""Tenant isolation, for every operation of openapi.yaml: another org, or another sandbox of the
+same org, never sees or touches a tenant's objects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import requests
+
+from mockcatalog.server import LiveServer
+from mockcatalog.spec import load_spec
+
+from ..conftest import ACME, GLOBEX, Credentials
+
+pytestmark = pytest.mark.e2e
+
+OCTET = {"Content-Type": "application/octet-stream"}
+PATCH = {"Content-Type": "application/json-patch+json"}
+
+#: operation id -> (method, path, request kwargs, what an outsider gets). ``{ds}``/``{batch}`` are
+#: the victim's dataset and a batch of it. "empty" means a 200 whose answer holds nothing of theirs.
+PROBES: dict[str, tuple[str, str, dict[str, Any], int | str]] = {
+    "listBatches": ("GET", "/batches?dataSet={ds}", {}, "empty"),
+    "getBatches": ("GET", "/batches/{batch}", {}, 404),
+    "createBatch": ("POST", "/batches", {"json": {"datasetId": "{ds}"}}, 400),
+    "createCatalogBatch": (
+        "POST", "/data/foundation/catalog/batches",
+        {"json": {"relatedObjects": [{"type": "dataSet", "id": "{ds}"}]}}, 400,
+    ),
+    "updateBatch": ("PATCH", "/batches/{batch}", {"json": {"tags": {"x": ["y"]}}}, 404),
+    "replaceBatch": ("PUT", "/batches/{batch}", {"json": {"tags": {}}}, 404),
+    "deleteBatch": ("DELETE", "/batches/{batch}", {}, 404),
+    "batchAction": ("POST", "/batches/{batch}?action=ABORT", {}, 404),
+    "uploadFile": (
+        "PUT", "/batches/{batch}/datasets/{ds}/files/a.json", {"data": b"{}", "headers": OCTET}, 404,
+    ),
+    "listDataSets": ("GET", "/dataSets", {}, "empty"),
+    "createDataSet": ("POST", "/dataSets", {"json": {"name": "mine"}}, 201),
+    "getDataSets": ("GET", "/dataSets/{ds}", {}, 404),
+    "updateDataSet": (
+        "PATCH", "/dataSets/{ds}", {"json": [{"op": "remove", "path": "/name"}], "headers": PATCH}, 404,
+    ),
+    "replaceDataSet": ("PUT", "/dataSets/{ds}", {"json": {"name": "taken"}}, 404),
+    "deleteDataSet": ("DELETE", "/dataSets/{ds}", {}, 404),
+    "getIngestBatchSummary": ("GET", "/dataSets/{ds}/ingestBatchSummary", {}, 404),
+}  # fmt: skip
+NOT_TENANTED = {"imsTokenV3", "imsTokenV2"}  # the fake IMS holds no tenant data
+
+
+def test_every_operation_has_a_probe() -> None:
+    assert set(PROBES) | NOT_TENANTED == set(load_spec().operations)
+
+
+def fill(value: Any, ids: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, dict):
+        return {key: fill(item, ids) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill(item, ids) for item in value]
+    return value
+
+
+@pytest.mark.parametrize("outsider", [(GLOBEX, None), (ACME, "dev")], ids=["other-org", "other-sandbox"])
+@pytest.mark.parametrize("operation", sorted(PROBES))
+def test_outsiders_neither_see_nor_touch(
+    live_server: LiveServer, credentials: Credentials, operation: str, outsider: tuple[str, str | None]
+) -> None:
+    victim = credentials()
+    ds = next(iter(requests.get(f"{live_server.url}/dataSets", headers=victim, timeout=10).json()))
+    batch = requests.post(
+        f"{live_server.url}/batches", json={"datasetId": ds}, headers=victim, timeout=10
+    ).json()
+    ids = {"ds": ds, "batch": batch["id"]}
+    before = requests.get(f"{live_server.url}/__admin/state", timeout=10).json()
+
+    method, path, probe, expected = PROBES[operation]
+    kwargs = fill(probe, ids)  # a filled copy: the probe itself stays as written
+    headers = {**credentials(*outsider), **kwargs.pop("headers", {})}
+    response = requests.request(
+        method, live_server.url + fill(path, ids), headers=headers, timeout=10, **kwargs
+    )
+
+    if expected == "empty":
+        assert response.status_code == 200 and not set(response.json()) & set(ids.values())
+    else:
+        assert response.status_code == expected, response.text
+    after = requests.get(f"{live_server.url}/__admin/state", timeout=10).json()
+    assert victims_objects(after) == victims_objects(before)
+
+
+def victims_objects(state: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """ACME's prod objects in an exported state."""
+    return {
+        name: {oid: obj for oid, obj in objects.items() if obj["imsOrg"] == ACME and "sandboxName" not in obj}
+        for name, objects in state.items()
+    }
