@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
-from mockcatalog.app import create_app
+from mockcatalog.app import control_of, create_app
 from mockcatalog.factories import DEFAULT_ORG, generate_fixtures, write_fixtures
 from mockcatalog.fixture_files import FixtureError
 from mockcatalog.server import serve_forever
+from mockcatalog.state_file import StateFileError, StateKeeper, load_state
 
 
 def _milliseconds(ctx: click.Context, param: click.Parameter, value: str) -> int:
@@ -96,6 +97,22 @@ def main() -> None:
     help="Stop the mock's clock at start-up, so timestamps repeat (the admin API can move it).",
 )
 @click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="MOCKCATALOG_STATE",
+    help="Keep the state in this file: loaded at start (instead of the fixtures) if it exists, "
+    "written atomically on shutdown and every --state-interval.",
+)
+@click.option(
+    "--state-interval",
+    callback=_milliseconds,
+    metavar="DURATION",
+    default="30s",
+    show_default=True,
+    help="How often --state is written (0: only on shutdown).",
+)
+@click.option(
     "--threads",
     default=8,
     show_default=True,
@@ -112,6 +129,8 @@ def serve(
     processing_polls: int,
     strict_auth: bool,
     freeze_clock: bool,
+    state_path: Path | None,
+    state_interval: int,
     threads: int,
 ) -> None:
     """Serve the mock until interrupted (Ctrl-C); prints the base URL once it accepts connections."""
@@ -129,11 +148,25 @@ def serve(
         )
     except FixtureError as exc:
         raise click.BadParameter(str(exc), param_hint="--fixtures") from exc
+    keeper = None
+    if state_path is not None:
+        store = control_of(app).store
+        if state_path.exists():
+            try:
+                store.replace_all(load_state(state_path))
+            except StateFileError as exc:
+                raise click.BadParameter(f"{exc} (it was left as it is)", param_hint="--state") from exc
+        keeper = StateKeeper(store, state_path, state_interval / 1000)
+        keeper.start()
 
     def announce(url: str) -> None:
         click.echo(f"mockcatalog serving on {url}", nl=True)
 
-    serve_forever(app, host, port, threads=threads, on_ready=announce)
+    try:
+        serve_forever(app, host, port, threads=threads, on_ready=announce)
+    finally:
+        if keeper is not None:
+            keeper.stop()
 
 
 @main.group()

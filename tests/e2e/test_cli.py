@@ -20,25 +20,28 @@ from ..conftest import ACME, make_credentials
 
 pytestmark = pytest.mark.e2e
 
+COMMAND = [sys.executable, "-c", "from mockcatalog.cli import main; main()", "serve", "--port", "0"]
 Serve = Callable[..., str]
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    """SIGTERM, as `kill` sends; the server must stop cleanly (exit 0)."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=10)  # also closes the pipes
+    assert process.returncode == 0
 
 
 @pytest.fixture
 def serve() -> Iterator[Serve]:
-    """Start `mockcatalog serve --port 0 ARGS...`; return the URL it prints. Stopped at teardown."""
+    """Start `mockcatalog serve --port 0 ARGS...`; return the URL it prints. Stopped at teardown,
+    or earlier by ``serve.stop_all()``."""
     processes: list[subprocess.Popen[str]] = []
 
     def start(*args: str) -> str:
-        command = [
-            sys.executable,
-            "-c",
-            "from mockcatalog.cli import main; main()",
-            "serve",
-            "--port",
-            "0",
-            *args,
-        ]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [*COMMAND, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         processes.append(process)
         assert process.stdout is not None
         line = process.stdout.readline()
@@ -47,11 +50,13 @@ def serve() -> Iterator[Serve]:
         )
         return line.split()[-1]
 
+    def stop_all() -> None:
+        while processes:
+            stop(processes.pop())
+
+    start.stop_all = stop_all  # type: ignore[attr-defined]
     yield start
-    for process in processes:
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=10)  # also closes the pipes
-        assert process.returncode == 0
+    stop_all()
 
 
 def test_serve_prints_its_url_once_it_accepts_connections(serve: Serve) -> None:
@@ -78,6 +83,34 @@ def test_admin_api_and_a_dropped_connection_under_waitress(serve: Serve) -> None
     with pytest.raises(requests.RequestException):  # waitress closes the connection mid-response
         requests.get(f"{url}/batches", headers=make_credentials(), timeout=10)
     assert requests.get(f"{url}/batches", headers=make_credentials(), timeout=10).status_code == 200
+
+
+def test_state_survives_a_restart(serve: Serve, tmp_path: Path) -> None:
+    state = tmp_path / "state.json"
+    url = serve("--state", str(state), "--state-interval", "0")
+    created = requests.post(f"{url}/dataSets", json={"name": "kept"}, headers=make_credentials(), timeout=10)
+    dataset_id = created.json()[0].removeprefix("@/dataSets/")
+    serve.stop_all()  # type: ignore[attr-defined]
+    saved = json.loads(state.read_text())
+    assert saved["format"] == "mockcatalog-state/1" and saved["dataSets"][dataset_id]["name"] == "kept"
+    assert not list(tmp_path.glob(".state.json.*"))  # no temporary file left behind
+
+    url = serve("--state", str(state))
+    again = requests.get(f"{url}/dataSets/{dataset_id}", headers=make_credentials(), timeout=10)
+    assert again.status_code == 200 and again.json()[dataset_id]["name"] == "kept"
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["{not json", '{"format": "something else"}', '{"format": "mockcatalog-state/1", "batches": {"b": {}}}'],
+)
+def test_a_corrupt_state_file_is_reported_and_left_alone(tmp_path: Path, content: str) -> None:
+    state = tmp_path / "state.json"
+    state.write_text(content)
+    result = subprocess.run([*COMMAND, "--state", str(state)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "--state" in result.stderr and str(state) in result.stderr and "left as it is" in result.stderr
+    assert state.read_text() == content
 
 
 def test_help_explains_serve() -> None:
