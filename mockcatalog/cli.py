@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import click
 
 from mockcatalog.app import control_of, create_app
+from mockcatalog.contract import schemathesis_command
 from mockcatalog.factories import DEFAULT_ORG, generate_fixtures, write_fixtures
 from mockcatalog.fixture_files import FixtureError
 from mockcatalog.server import serve_forever
@@ -206,3 +209,56 @@ def generate(seed: int, datasets: int, batches: int, orgs: tuple[str, ...], sand
         )
     for path in write_fixtures(made, out):
         click.echo(str(path))
+
+
+@main.command()
+@click.option(
+    "--url", required=True, help="Base URL of the implementation to check, e.g. http://127.0.0.1:8080."
+)
+@click.option(
+    "--max-examples",
+    type=click.IntRange(1, 100_000),
+    default=20,
+    show_default=True,
+    help="Examples per operation and phase; thousands for a long run.",
+)
+@click.option(
+    "--phases", default=None, help="Comma-separated: examples, coverage, fuzzing, stateful (default all)."
+)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option(
+    "--strict-auth",
+    is_flag=True,
+    help="Also check that invalid credentials are refused (for a real service or --strict-auth mock).",
+)
+@click.option(
+    "--gateway-paths",
+    is_flag=True,
+    help="Send every operation under its real gateway base path (/data/foundation/...), "
+    "for implementations that answer only there.",
+)
+def contract(
+    url: str,
+    max_examples: int,
+    phases: str | None,
+    workers: int,
+    strict_auth: bool,
+    gateway_paths: bool,
+) -> None:
+    """Check an implementation against openapi.yaml (schemathesis, every check).
+
+    Deterministic: the same command sends the same requests. Exits non-zero on any finding, with a
+    report. Credentials come from MOCKCATALOG_CONTRACT_TOKEN,
+    MOCKCATALOG_CONTRACT_API_KEY, MOCKCATALOG_CONTRACT_ORG and MOCKCATALOG_CONTRACT_SANDBOX.
+    """
+    if importlib.util.find_spec("schemathesis") is None:
+        raise click.ClickException("contract checks need schemathesis: pip install 'mockcatalog[contract]'")
+    command = schemathesis_command(
+        url,
+        max_examples=max_examples,
+        strict_auth=strict_auth,
+        gateway_paths=gateway_paths,
+        workers=workers,
+        phases=phases,
+    )
+    sys.exit(subprocess.run(command, check=False).returncode)
