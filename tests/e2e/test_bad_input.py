@@ -17,6 +17,7 @@ from ..conftest import Credentials
 pytestmark = pytest.mark.e2e
 
 JSON = {"Content-Type": "application/json"}
+XML = {"Content-Type": "text/xml"}
 NESTED = ("[" * 100_000 + "]" * 100_000).encode()
 
 CASES: list[tuple[str, str, str, dict[str, Any], int]] = [
@@ -26,7 +27,7 @@ CASES: list[tuple[str, str, str, dict[str, Any], int]] = [
     ("non-UTF-8 body", "POST", "/batches", {"data": b'{"datasetId": "\xff\xfe"}', "headers": JSON}, 400),
     ("empty body", "POST", "/batches", {"data": b"", "headers": JSON}, 400),
     ("missing Content-Type", "POST", "/batches", {"data": b'{"datasetId": "x"}'}, 415),
-    ("wrong Content-Type", "POST", "/batches", {"data": b"<x/>", "headers": {"Content-Type": "text/xml"}}, 415),
+    ("wrong Content-Type", "POST", "/batches", {"data": b"<x/>", "headers": XML}, 415),
     ("body over the maximum", "POST", "/dataSets", {"json": {"name": "x" * (1024 * 1024)}}, 413),
     ("URL over 2000 characters", "GET", "/dataSets?name=" + "a" * 2000, {}, 414),
     ("huge limit", "GET", "/batches?limit=99999999999999999999", {}, 400),
