@@ -11,11 +11,15 @@ gateway or backend would answer before looking at the request.
 from __future__ import annotations
 
 import random
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from mockcatalog.errors import error_body
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_PRINTABLE = re.compile(r"[ -~]*")
 
 
 @dataclass
@@ -43,8 +47,10 @@ class Fault:
         if self.delay < 0:
             raise ValueError(f"delay must not be negative, not {self.delay}")
         for name, value in self.headers.items():
-            if any(char in f"{name}{value}" for char in "\r\n\0") or not name.strip():
-                raise ValueError(f"header {name!r} cannot be sent: no line breaks, and a name is needed")
+            if not _TOKEN.fullmatch(name) or not _PRINTABLE.fullmatch(value):
+                raise ValueError(
+                    f"header {name!r}: {value!r} cannot be sent (names: HTTP tokens; values: ASCII)"
+                )
         self._random = random.Random(self.seed)
 
     def applies_to(self, label: str, operation_id: str) -> bool:

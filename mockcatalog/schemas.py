@@ -190,7 +190,9 @@ def _validators(node: Json) -> list[validate.Validator]:
                 max_inclusive=not node.get("exclusiveMaximum", False),
             )
         )
-    length_keys = ("minLength", "maxLength") if node.get("type") == "string" else ("minItems", "maxItems")
+    length_keys = {"string": ("minLength", "maxLength"), "object": ("minProperties", "maxProperties")}.get(
+        node.get("type", ""), ("minItems", "maxItems")
+    )
     if any(key in node for key in length_keys):
         found.append(validate.Length(min=node.get(length_keys[0]), max=node.get(length_keys[1])))
     return found
