@@ -9,6 +9,7 @@ ones are left alone, so the negative phase still tests them.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -69,8 +70,13 @@ def _realistic(case: schemathesis.Case, *, path_ids: bool = True) -> None:
             ]
 
 
+#: Examples per operation: bounded in CI; `MOCKCATALOG_CONTRACT_EXAMPLES=2000 pytest tests/contract` is
+#: the long run.
+EXAMPLES = int(os.environ.get("MOCKCATALOG_CONTRACT_EXAMPLES", "60"))
+
+
 @schema.parametrize()
-@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_operation_conforms_to_openapi(case: schemathesis.Case) -> None:
     control_of(APP).reset()  # every example starts from the fixtures (writes delete and patch them)
     _realistic(case)
@@ -92,7 +98,7 @@ class CatalogWorkflow(schema.as_state_machine()):  # type: ignore[misc]
 
 TestCatalogWorkflow = CatalogWorkflow.TestCase
 TestCatalogWorkflow.settings = settings(
-    max_examples=30,
+    max_examples=max(30, EXAMPLES // 2),
     stateful_step_count=6,
     deadline=None,
     derandomize=True,
