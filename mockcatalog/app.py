@@ -30,7 +30,8 @@ from mockcatalog.control import MockControl
 from mockcatalog.errors import BadRequest, MockCatalogError, Unauthorized, UriTooLong, error_body
 from mockcatalog.faults import Fault
 from mockcatalog.fixture_files import Fixtures, default_fixture_dir, read_fixtures, rebase_timestamps
-from mockcatalog.journal import RecordedRequest, recorded_body, recorded_headers
+from mockcatalog.journal import RawExchange
+from mockcatalog.json_provider import FastJSONProvider
 from mockcatalog.lifecycle import ProcessingPolicy
 from mockcatalog.resources import VIEWS
 from mockcatalog.resources.common import Call, json_response
@@ -81,6 +82,12 @@ class Route:
     operation: Operation
     validator: OperationValidator
     admin: bool
+    #: declared header parameters, each with the WSGI environ key it arrives under
+    header_keys: tuple[tuple[str, str], ...] = ()
+
+
+class _MockCatalogFlask(Flask):
+    json_provider_class = FastJSONProvider  # orjson; key order is the result order
 
 
 def admin_spec_path() -> Path:
@@ -94,11 +101,9 @@ def control_of(app: Flask) -> MockControl:
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the mock: load the specs and fixtures, route every operation, install the checks."""
-    app = Flask("mockcatalog")
+    app = _MockCatalogFlask("mockcatalog")
     app.config.from_mapping(DEFAULT_CONFIG)
     app.config.from_mapping(config or {})
-    app.json.sort_keys = False  # type: ignore[attr-defined]  # key order is the result order
-    app.json.compact = True  # type: ignore[attr-defined]
 
     spec_path = app.config["MOCKCATALOG_SPEC"]
     store = CatalogStore(
@@ -176,7 +181,10 @@ def _add_routes(
                 methods=[operation.method],
                 provide_automatic_options=False,
             )
-            routes[endpoint] = Route(operation, validators[op_id], admin)
+            header_keys = tuple(
+                (p.name, "HTTP_" + p.name.upper().replace("-", "_")) for p in operation.params_in("header")
+            )
+            routes[endpoint] = Route(operation, validators[op_id], admin, header_keys)
 
 
 def _route() -> Route | None:
@@ -255,33 +263,35 @@ def _dropped_connection() -> Response:
 
 
 def _record_request(response: Response) -> Response:
+    """Journal the exchange and count it for contract coverage (cheaply: this runs on every request)."""
+    req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup, not twenty
     route = _route()
     if route is not None and route.admin:
         return response
-    violation: MockCatalogError | None = g.get("mockcatalog_violation")
+    state = g._get_current_object()
+    violation: MockCatalogError | None = state.get("mockcatalog_violation")
     control = control_of(current_app)
+    environ = req.environ
     control.journal.record(
-        RecordedRequest(
-            method=request.method,
-            path=request.path,
+        RawExchange(
+            method=req.method,
+            path=req.path,
             operation=route.operation.label if route else None,
-            query=request.args.to_dict(flat=False),
-            headers=recorded_headers(request.headers.items()),
-            body=recorded_body(_body_read_so_far(), request.content_type),
-            status=0 if g.get("mockcatalog_dropped") else response.status_code,
+            query_string=req.query_string,
+            environ_headers=tuple((key, value) for key, value in environ.items() if key.startswith("HTTP_"))
+            + ((("HTTP_CONTENT_TYPE", environ["CONTENT_TYPE"]),) if environ.get("CONTENT_TYPE") else ()),
+            body=_body_read_so_far(),
+            content_type=req.content_type,
+            status=0 if state.get("mockcatalog_dropped") else response.status_code,
             time_ms=control.store.clock.now_ms(),
             violation=violation.detail if violation else None,
-            errors=violation.errors or {} if violation else {},
+            errors=violation.errors if violation else None,
         )
     )
     if route is not None:
-        sent = [
-            *request.args,
-            *(p.name for p in route.operation.params_in("header") if p.name in request.headers),
-        ]
-        control.coverage.record(
-            route.operation.operation_id, [*sent, *(request.view_args or {})], response.status_code
-        )
+        sent = [*req.args, *(req.view_args or {})]
+        sent += [name for name, key in route.header_keys if key in environ]
+        control.coverage.record(route.operation.operation_id, sent, response.status_code)
     return response
 
 

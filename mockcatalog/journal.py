@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.parse
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -43,6 +44,41 @@ class RecordedRequest:
         return f"{self.method} {self.path}{'?' + query if query else ''}{body} -> {self.status}"
 
 
+@dataclass(frozen=True, slots=True)
+class RawExchange:
+    """What the journal keeps per request: the raw pieces, turned into a :class:`RecordedRequest`
+    only when someone reads the journal (recording is on every request's path; reading is rare)."""
+
+    method: str
+    path: str
+    operation: str | None
+    query_string: bytes
+    environ_headers: tuple[tuple[str, str], ...]  # ("HTTP_X_API_KEY", "...") as the WSGI server gave them
+    body: bytes
+    content_type: str | None
+    status: int
+    time_ms: int
+    violation: str | None = None
+    errors: Any = None
+
+    def recorded(self) -> RecordedRequest:
+        return RecordedRequest(
+            method=self.method,
+            path=self.path,
+            operation=self.operation,
+            query=urllib.parse.parse_qs(self.query_string.decode("utf-8", "replace"), keep_blank_values=True),
+            headers=recorded_headers(
+                (key.removeprefix("HTTP_").replace("_", "-").title(), value)
+                for key, value in self.environ_headers
+            ),
+            body=recorded_body(self.body, self.content_type),
+            status=self.status,
+            time_ms=self.time_ms,
+            violation=self.violation,
+            errors=dict(self.errors or {}),
+        )
+
+
 def recorded_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {name: ("***" if name.lower() in _MASKED_HEADERS else value) for name, value in headers}
 
@@ -64,12 +100,12 @@ class Journal:
     """The newest requests, oldest first, safe to record into from many server threads."""
 
     def __init__(self, maxlen: int = 1000) -> None:
-        self._entries: deque[RecordedRequest] = deque(maxlen=maxlen)
-        self._violations: list[RecordedRequest] = []
+        self._entries: deque[RawExchange] = deque(maxlen=maxlen)
+        self._violations: list[RawExchange] = []
         self._max_violations = maxlen
         self._lock = threading.Lock()
 
-    def record(self, entry: RecordedRequest) -> None:
+    def record(self, entry: RawExchange) -> None:
         with self._lock:
             self._entries.append(entry)
             if entry.violation and len(self._violations) < self._max_violations:
@@ -77,11 +113,13 @@ class Journal:
 
     def entries(self) -> list[RecordedRequest]:
         with self._lock:
-            return list(self._entries)
+            raw = list(self._entries)
+        return [entry.recorded() for entry in raw]
 
     def violations(self) -> list[RecordedRequest]:
         with self._lock:
-            return list(self._violations)
+            raw = list(self._violations)
+        return [entry.recorded() for entry in raw]
 
     def clear(self) -> None:
         with self._lock:

@@ -162,17 +162,6 @@ def fixture_schemas(spec_path: str | Path | None = None) -> dict[str, Schema]:
     }
 
 
-def parameter_schema(
-    builder: SchemaBuilder, params: list[tuple[str, Json, bool]], *, name: str, unknown: UnknownPolicy
-) -> Schema:
-    """One schema instance validating a set of parameters (all of a query string, say)."""
-    attrs = {pname: builder.field(schema, required=req, flavour="text") for pname, schema, req in params}
-    schema_cls = Schema.from_dict(attrs, name=name)
-    allowed = ", ".join(sorted(attrs)) or "none"
-    schema_cls.error_messages = {"unknown": f"Unknown parameter. Allowed here: {allowed}."}
-    return schema_cls(unknown=unknown)
-
-
 def _validators(node: Json) -> list[validate.Validator]:
     found: list[validate.Validator] = []
     if "enum" in node:

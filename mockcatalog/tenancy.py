@@ -8,6 +8,7 @@ to ``prod``; its format is checked by the spec-generated header schema.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -22,6 +23,8 @@ class HeaderLookup(Protocol):
     """Request headers, looked up case-insensitively (werkzeug's ``Headers``)."""
 
     def get(self, key: str, /) -> str | None: ...
+
+    def items(self) -> Iterable[tuple[str, str]]: ...
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from mockcatalog.journal import Journal, RecordedRequest, recorded_body, recorded_headers, violation_report
+from mockcatalog.journal import (
+    Journal,
+    RawExchange,
+    RecordedRequest,
+    recorded_body,
+    recorded_headers,
+    violation_report,
+)
 from mockcatalog.verify import Criteria, assert_called, matching
 
 
@@ -18,12 +25,22 @@ def entry(method: str = "POST", path: str = "/batches", status: int = 201, **fie
     return RecordedRequest(method=method, path=path, status=status, **values)
 
 
+def raw(status: int, violation: str | None = None) -> RawExchange:
+    headers = (("HTTP_AUTHORIZATION", "Bearer secret"), ("HTTP_X_API_KEY", "k"))
+    return RawExchange(
+        "GET", "/batches", "GET /batches", b"limit=2&x=a&x=b", headers, b"", None, status, 0, violation
+    )
+
+
 def test_journal_keeps_the_newest_and_the_first_violations() -> None:
     journal = Journal(maxlen=3)
     for number in range(5):
-        journal.record(entry(status=number, violation="bad" if number % 2 else None))
+        journal.record(raw(status=number, violation="bad" if number % 2 else None))
     assert [e.status for e in journal.entries()] == [2, 3, 4]
     assert [e.status for e in journal.violations()] == [1, 3]
+    first = journal.entries()[0]
+    assert first.query == {"limit": ["2"], "x": ["a", "b"]}
+    assert first.headers == {"Authorization": "***", "X-Api-Key": "k"}
     journal.clear()
     assert journal.entries() == [] and journal.violations() == []
 
