@@ -3,23 +3,35 @@
 This is what makes a reset cost nothing as fixtures grow: :meth:`Collection.reset` forgets the
 changes (O(changes), not O(objects)), and the base, shared by every reset, is never copied. Order is
 the base's (a replaced object keeps its place), then objects added since, in the order they came.
+
+Indexes (say, batches by related dataset) are built over the base only, when it is set; a lookup
+adds every changed object as a candidate, so the answer stays right while the changes stay few
+(a test's writes). Lookups return a superset: callers still apply their own predicates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 Json = dict[str, Any]
+#: The keys an object is filed under in one index.
+IndexKeys = Callable[[Json], Iterable[str]]
 
 
 class Collection:
-    __slots__ = ("_base", "_changed", "_removed")
+    __slots__ = ("_base", "_changed", "_removed", "_indexers", "_indexes", "_positions")
 
-    def __init__(self, base: Mapping[str, Json] | None = None) -> None:
+    def __init__(
+        self, base: Mapping[str, Json] | None = None, indexers: Mapping[str, IndexKeys] | None = None
+    ):
         self._base: Mapping[str, Json] = base if base is not None else {}
         self._changed: dict[str, Json] = {}
         self._removed: set[str] = set()
+        self._indexers = dict(indexers or {})
+        self._indexes: dict[str, dict[str, list[str]]] = {}
+        self._positions: dict[str, int] = {}
+        self._build_indexes()
 
     def get(self, object_id: str) -> Json | None:
         if object_id in self._changed:
@@ -64,6 +76,39 @@ class Collection:
         """Make the current contents the new base (used when loading a baseline)."""
         self._base = dict(self.items())
         self.reset()
+        self._build_indexes()
+
+    def has_index(self, name: str) -> bool:
+        return name in self._indexers
+
+    def candidates(self, index: str, keys: Iterable[str]) -> list[tuple[str, Json]]:
+        """The objects filed under any of ``keys`` (plus every changed object), in collection order."""
+        filed: set[str] = set()
+        for key in keys:
+            filed.update(self._indexes[index].get(key, ()))
+        changed, removed, positions = self._changed, self._removed, self._positions
+        hits = [
+            (positions[oid], oid, self._base[oid])
+            for oid in filed
+            if oid not in changed and oid not in removed
+        ]
+        past_base = len(positions)
+        hits += [
+            (positions.get(oid, past_base + n), oid, obj) for n, (oid, obj) in enumerate(changed.items())
+        ]
+        hits.sort(key=lambda hit: hit[0])
+        return [(oid, obj) for _, oid, obj in hits]
+
+    def _build_indexes(self) -> None:
+        if not self._indexers:
+            return
+        self._positions = {oid: position for position, oid in enumerate(self._base)}
+        self._indexes = {name: {} for name in self._indexers}
+        for name, keys_of in self._indexers.items():
+            index = self._indexes[name]
+            for oid, obj in self._base.items():
+                for key in keys_of(obj):
+                    index.setdefault(key, []).append(oid)
 
     @property
     def is_pristine(self) -> bool:

@@ -54,13 +54,23 @@ class ListQuery:
     start: int = 0
     limit: int | None = 20
     properties: tuple[str, ...] | None = None
+    #: (index name, keys): indexes a store may use to find candidates; predicates still decide
+    hints: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def select(self, objects: Iterable[tuple[str, Json]]) -> list[tuple[str, Json]]:
         """The (id, object) pairs of the page, in result order, unprojected."""
-        kept = [(oid, obj) for oid, obj in objects if all(test(obj) for test in self.predicates)]
-        kept = sort_pairs(kept, self.order_by)
         end = None if self.limit is None else self.start + self.limit
-        return kept[self.start : end]
+        predicates = self.predicates
+        if not self.order_by and end is not None:  # store order: stop once the page is full
+            page: list[tuple[str, Json]] = []
+            for oid, obj in objects:
+                if all(test(obj) for test in predicates):
+                    page.append((oid, obj))
+                    if len(page) == end:
+                        break
+            return page[self.start :]
+        kept = [(oid, obj) for oid, obj in objects if all(test(obj) for test in predicates)]
+        return sort_pairs(kept, self.order_by)[self.start : end]
 
     def project(self, obj: Json) -> Json:
         if self.properties is None:
@@ -75,6 +85,7 @@ class ListQuery:
 def build_query(values: Mapping[str, Any], kinds: Mapping[str, Json]) -> ListQuery:
     """Build a :class:`ListQuery` from validated parameter ``values`` and their spec ``kinds``."""
     predicates: list[Predicate] = []
+    hints: list[tuple[str, tuple[str, ...]]] = []
     settings: dict[str, Any] = {"limit": None}
     for name, kind in kinds.items():
         value = values.get(name)
@@ -96,13 +107,16 @@ def build_query(values: Mapping[str, Any], kinds: Mapping[str, Json]) -> ListQue
                 predicates.append(parse_tags(value, name))
             case "equals":
                 predicates.append(field_in(kind["field"], str(value)))
+                if not str(value).startswith("!"):
+                    hints.append((kind["field"], tuple(str(value).split(","))))
             case "related":
                 predicates.append(related_to(kind["type"], str(value)))
+                hints.append((f"related:{kind['type']}", tuple(str(value).split(","))))
             case "after" | "before":
                 predicates.append(bound(kind["field"], int(value), after=kind["kind"] == "after"))
             case other:
                 raise ValueError(f"unknown x-mockcatalog-query kind {other!r} on {name!r}")
-    return ListQuery(predicates=tuple(predicates), **settings)
+    return ListQuery(predicates=tuple(predicates), hints=tuple(hints), **settings)
 
 
 # --- parsing ----------------------------------------------------------------------------------

@@ -32,3 +32,23 @@ def test_a_deleted_base_object_can_come_back() -> None:
     collection.delete("a")
     collection.put("a", {"v": 2})
     assert list(collection.items()) == [("a", {"v": 2})]
+
+
+def by_tag(obj: dict[str, object]) -> list[str]:
+    return [str(obj["tag"])] if "tag" in obj else []
+
+
+def test_index_candidates_follow_changes_and_keep_collection_order() -> None:
+    base = {"a": {"tag": "x"}, "b": {"tag": "y"}, "c": {"tag": "x"}, "d": {"tag": "x"}}
+    collection = Collection(base, indexers={"tag": by_tag})
+    assert [oid for oid, _ in collection.candidates("tag", ["x"])] == ["a", "c", "d"]
+    collection.put("b", {"tag": "x"})  # moved into x: a changed object is always a candidate
+    collection.delete("c")
+    collection.put("e", {"tag": "x"})
+    collection.put("a", {"tag": "z"})  # moved out: still a candidate, the caller's predicate decides
+    found = collection.candidates("tag", ["x"])
+    assert [oid for oid, _ in found] == ["a", "b", "d", "e"]  # base order, then new ones
+    assert [obj for oid, obj in found if oid == "a"] == [{"tag": "z"}]
+    collection.reset()
+    assert [oid for oid, _ in collection.candidates("tag", ["x", "y"])] == ["a", "b", "c", "d"]
+    assert collection.has_index("tag") and not collection.has_index("other")

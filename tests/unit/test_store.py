@@ -129,3 +129,20 @@ def test_export_then_replace_round_trips_every_tenant(store: CatalogStore) -> No
             assert everything(fresh, tenant, collection) == everything(store, tenant, collection)
     fresh.reset()
     assert len(everything(fresh, (ORG_A, "dev"), "batches")) == 1  # imported state is the new baseline
+
+
+def test_indexed_lists_answer_what_a_full_scan_answers(store: CatalogStore) -> None:
+    from mockcatalog.query import build_query
+    from mockcatalog.validation import build_validators
+
+    kinds = build_validators()["listBatches"].query_kinds
+    for _ in range(3):
+        store.create_batch(caller(), {"datasetId": "dsA"})
+    store.write_object(
+        caller(), "batches", "b1", fields={"relatedObjects": [{"type": "dataSet", "id": "dsX"}]}
+    )
+    for values in ({"dataSet": "dsA"}, {"dataSet": "dsX,dsA"}, {"dataSet": "dsA", "orderBy": "desc:created"}):
+        query = build_query({**values, "limit": 100}, kinds)
+        indexed = store.list_objects((ORG_A, "prod"), "batches", query)
+        scanned = query.run(store._collection((ORG_A, "prod"), "batches").items())
+        assert indexed == scanned and indexed

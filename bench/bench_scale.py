@@ -1,0 +1,82 @@
+"""Queries at scale, in-process: 100,000 batches over 1,000 datasets (issue targets in brackets).
+
+Prints the median of many runs of each query, the process's peak RSS, and the start-up cost of
+loading that many fixtures. Run: ``python bench/bench_scale.py`` (--batches to change the size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from mockcatalog import create_app
+from mockcatalog.factories import GENERATED_NOW_MS, generate_fixtures, write_fixtures
+
+ORG = "ACME000000000000000000AA@AdobeOrg"
+HEADERS = {"Authorization": "Bearer bench", "x-api-key": "bench", "x-gw-ims-org-id": ORG}
+
+
+def median_ms(action: Callable[[], object], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--batches", type=int, default=100_000)
+    parser.add_argument("--datasets", type=int, default=1_000)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        made = generate_fixtures(3, datasets=args.datasets, batches=args.batches - 10_000, orgs=[ORG])
+        big = generate_fixtures(4, datasets=1, batches=10_000, orgs=[ORG])  # one dataset with 10,000
+        for collection, objects in big.collections.items():
+            made.collections[collection].update(objects)
+        write_fixtures(made, Path(tmp))
+        started = time.perf_counter()
+        app = create_app({"MOCKCATALOG_FIXTURES": tmp, "MOCKCATALOG_NOW_MS": GENERATED_NOW_MS})
+        load_seconds = time.perf_counter() - started
+    client = app.test_client()
+    per_dataset: dict[str, int] = {}
+    for batch in made.collections["batches"].values():
+        dataset_id = batch["relatedObjects"][0]["id"]
+        per_dataset[dataset_id] = per_dataset.get(dataset_id, 0) + 1
+    busiest = max(per_dataset, key=per_dataset.__getitem__)  # the one with 10,000
+    typical = next(iter(made.collections["dataSets"]))
+    week_ago = GENERATED_NOW_MS - 7 * 86_400_000
+
+    def get(path: str) -> Callable[[], object]:
+        def call() -> object:
+            response = client.get(path, headers=HEADERS)
+            assert response.status_code == 200, response.get_data()
+            return response
+
+        return call
+
+    by_dataset = f"/batches?dataSet={typical}&orderBy=desc:created&limit=20"
+    recent_success = f"/batches?status=success&createdAfter={week_ago}&limit=20"
+    summary = f"/dataSets/{busiest}/ingestBatchSummary?createdAfter=0"
+    rows = [
+        ("dataSet=X&orderBy=desc:created&limit=20 [<= 5 ms]", get(by_dataset)),
+        ("status=success&createdAfter=T&limit=20 [<= 5 ms]", get(recent_success)),
+        (f"ingestBatchSummary, {per_dataset[busiest]} batches [<= 5 ms]", get(summary)),
+        ("property=name~regex over all [<= 100 ms]", get("/batches?property=externalId~^01Z&limit=20")),
+    ]
+    print(f"{args.batches:,} batches over {args.datasets:,} datasets; loaded in {load_seconds:.1f} s")
+    for label, action in rows:
+        print(f"  {label:<55} {median_ms(action, args.runs):>8.2f} ms")
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  peak RSS [< 300 MB]{'':<36} {peak_mb:>8.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
