@@ -217,3 +217,14 @@ pytester_dir = pathlib.Path({str(pytester.path)!r})
     result.assert_outcomes(passed=6)
     urls = {(pytester.path / worker).read_text() for worker in ("gw0", "gw1")}
     assert len(urls) == 2
+
+
+def test_loading_the_plugin_imports_nothing_heavy() -> None:
+    """Every pytest session of a project that installed mockcatalog loads the plugin; until a test
+    asks for mock_catalog, that must not import Flask (nor break if the app cannot import)."""
+    import subprocess
+    import sys
+
+    probe = "import sys, mockcatalog.pytest_plugin; print(sorted({'flask', 'marshmallow', 'faker'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
