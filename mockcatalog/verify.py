@@ -67,6 +67,12 @@ def assert_called(
     found = matching(entries, criteria)
     if (times is None and found) or (times is not None and len(found) == times):
         return found
+    if times == 0:
+        lines = [
+            f"Expected no request matching {criteria.describe()}; {len(found)} of {len(entries)} matched:"
+        ]
+        lines.extend(f"  {entry.describe()}" for entry in found)
+        raise AssertionError("\n".join(lines))
     expected = "at least once" if times is None else f"{times} time(s)"
     message = [
         f"Expected {criteria.describe()} {expected}; it matched {len(found)} of {len(entries)} request(s)."
