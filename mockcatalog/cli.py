@@ -47,6 +47,7 @@ def main() -> None:
     default="127.0.0.1",
     show_default=True,
     envvar="MOCKCATALOG_HOST",
+    show_envvar=True,
     help="Interface to listen on (use 0.0.0.0 to be reachable from other hosts).",
 )
 @click.option(
@@ -55,6 +56,7 @@ def main() -> None:
     show_default=True,
     type=click.IntRange(0, 65535),
     envvar="MOCKCATALOG_PORT",
+    show_envvar=True,
     help="Port to listen on; 0 picks a free one.",
 )
 @click.option(
@@ -62,12 +64,14 @@ def main() -> None:
     "fixtures",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     envvar="MOCKCATALOG_FIXTURES",
+    show_envvar=True,
     help="Directory with dataSets.json and batches.json (default: the packaged fixtures).",
 )
 @click.option(
     "--rebase-time/--no-rebase-time",
     default=None,
     envvar="MOCKCATALOG_REBASE_TIME",
+    show_envvar=True,
     help="Shift fixture timestamps so the newest is now "
     "[default: on for the packaged fixtures, off for --fixtures].",
 )
@@ -79,6 +83,7 @@ def main() -> None:
     default="0s",
     show_default=True,
     envvar="MOCKCATALOG_PROCESSING_DELAY",
+    show_envvar=True,
     help="How long a completed batch takes to succeed or fail (e.g. 2s, 500ms).",
 )
 @click.option(
@@ -92,6 +97,7 @@ def main() -> None:
     "--strict-auth",
     is_flag=True,
     envvar="MOCKCATALOG_STRICT_AUTH",
+    show_envvar=True,
     help="Accept only bearer tokens issued by the mock's fake IMS (POST /ims/token/v3).",
 )
 @click.option(
@@ -104,6 +110,7 @@ def main() -> None:
     "state_path",
     type=click.Path(dir_okay=False, path_type=Path),
     envvar="MOCKCATALOG_STATE",
+    show_envvar=True,
     help="Keep the state in this file: loaded at start (instead of the fixtures) if it exists, "
     "written atomically on shutdown and every --state-interval.",
 )
