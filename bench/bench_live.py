@@ -1,0 +1,109 @@
+"""Live-server throughput and latency of ``GET /batches?limit=20`` on waitress, against a minimal
+Flask app returning the same JSON bytes on the same server, measured in the same run with wrk
+(16 keep-alive connections; server and load generator pinned to different cores with taskset).
+Targets: >= 80% of the baseline's throughput, p99 within 1.5x of its p99.
+
+Needs wrk (Debian: ``apt-get install wrk``) and taskset. Run: ``python bench/bench_live.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HEADERS = {
+    "Authorization": "Bearer bench",
+    "x-api-key": "bench",
+    "x-gw-ims-org-id": "ACME000000000000000000AA@AdobeOrg",
+}
+
+BASELINE_APP = """
+import sys
+from flask import Flask
+from waitress.server import create_server
+body = open(sys.argv[1], "rb").read()
+app = Flask("minimal")
+app.add_url_rule("/batches", "batches", lambda: app.response_class(body, mimetype="application/json"))
+server = create_server(app, host="127.0.0.1", port=0, threads=8)
+print(f"serving on http://127.0.0.1:{server.effective_port}", flush=True)
+server.run()
+"""
+
+
+def start(command: list[str]) -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        ["taskset", "-c", "0", *command], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    assert process.stdout is not None
+    return process, process.stdout.readline().split()[-1]
+
+
+def wrk(url: str, seconds: int) -> tuple[float, float]:
+    """(requests/s, p99 ms) from one wrk run on core 1."""
+    lua = "wrk.headers = " + "{" + ", ".join(f'["{k}"] = "{v}"' for k, v in HEADERS.items()) + "}\n"
+    lua += "done = function(summary, latency, requests)\n"
+    lua += '  io.write(string.format("P99 %f\\n", latency:percentile(99)))\nend\n'
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(lua)
+    output = subprocess.run(
+        ["taskset", "-c", "1", "wrk", "-t1", "-c16", f"-d{seconds}s", "-s", script.name, url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    Path(script.name).unlink()
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p99_us = float(re.search(r"P99 ([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    return rate, p99_us / 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if not shutil.which("wrk") or not shutil.which("taskset"):
+        sys.exit("needs wrk and taskset (apt-get install wrk util-linux)")
+    mock, mock_url = start(
+        [sys.executable, "-c", "from mockcatalog.cli import main; main()", "serve", "--port", "0"]
+    )
+    try:
+        import requests
+
+        body = requests.get(f"{mock_url}/batches?limit=20", headers=HEADERS, timeout=10).content
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as saved:
+            saved.write(body)
+        baseline, baseline_url = start([sys.executable, "-c", BASELINE_APP, saved.name])
+        try:
+            results: dict[str, list[tuple[float, float]]] = {"mock": [], "baseline": []}
+            for _ in range(args.runs):
+                results["mock"].append(wrk(f"{mock_url}/batches?limit=20", args.seconds))
+                results["baseline"].append(wrk(f"{baseline_url}/batches", args.seconds))
+        finally:
+            baseline.send_signal(signal.SIGTERM)
+            baseline.wait(timeout=10)
+    finally:
+        mock.send_signal(signal.SIGTERM)
+        mock.wait(timeout=10)
+    summary = {
+        name: (statistics.median(r for r, _ in runs), statistics.median(p for _, p in runs))
+        for name, runs in results.items()
+    }
+    (mock_rate, mock_p99), (base_rate, base_p99) = summary["mock"], summary["baseline"]
+    print(f"GET /batches?limit=20 ({len(body):,} bytes), wrk -c16, {args.runs} x {args.seconds} s (medians)")
+    print(f"  {'':<18}{'req/s':>10}{'p99 ms':>10}")
+    print(f"  {'mockcatalog':<18}{mock_rate:>10,.0f}{mock_p99:>10.1f}")
+    print(f"  {'minimal Flask':<18}{base_rate:>10,.0f}{base_p99:>10.1f}")
+    print(f"  throughput ratio {mock_rate / base_rate:>9.0%}  [target >= 80%]")
+    print(f"  p99 ratio        {mock_p99 / base_p99:>9.2f}x  [target <= 1.5x]")
+    print(json.dumps({"mock": summary["mock"], "baseline": summary["baseline"]}), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
