@@ -91,6 +91,8 @@ class Faults:
 
     def take(self, label: str, operation_id: str) -> Fault | None:
         """The fault that fires for this call, if any (counting it as fired)."""
+        if not self._faults:  # the common case, without taking the lock
+            return None
         with self._lock:
             for fault in self._faults:
                 if fault.exhausted or not fault.applies_to(label, operation_id):

@@ -8,7 +8,6 @@ to ``prod``; its format is checked by the spec-generated header schema.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,11 +19,10 @@ Tenant = tuple[str, str]  # (IMS org, sandbox name)
 
 
 class HeaderLookup(Protocol):
-    """Request headers, looked up case-insensitively (werkzeug's ``Headers``)."""
+    """Request headers by lower-case name (a dict from ``lowercase_headers``, or werkzeug's
+    case-insensitive ``Headers``)."""
 
     def get(self, key: str, /) -> str | None: ...
-
-    def items(self) -> Iterable[tuple[str, str]]: ...
 
 
 @dataclass(frozen=True)
@@ -46,7 +44,7 @@ class Caller:
 
 def caller_from_headers(headers: HeaderLookup) -> Caller:
     """Read the caller's credentials; raise 401/403 errors that say which header to send."""
-    scheme, _, token = (headers.get("Authorization") or "").strip().partition(" ")
+    scheme, _, token = (headers.get("authorization") or "").strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized(
             "Missing or malformed Authorization header: send 'Authorization: Bearer <access token>'.",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, g, jsonify
+from flask import Response, g
 
+from mockcatalog.json_provider import encode
 from mockcatalog.query import ListQuery, build_query, parse_properties
 from mockcatalog.store import CatalogStore
 from mockcatalog.tenancy import Caller
@@ -37,9 +38,7 @@ def current_call() -> Call:
 
 
 def json_response(body: Any, status: int = 200) -> Response:
-    response = jsonify(body)
-    response.status_code = status
-    return response
+    return Response(encode(body), status=status, mimetype="application/json")
 
 
 def references(collection: str, *object_ids: str) -> list[str]:

@@ -7,7 +7,11 @@ import pytest
 from mockcatalog.errors import Forbidden, MockCatalogError, Unauthorized
 from mockcatalog.tenancy import caller_from_headers
 
-GOOD = {"Authorization": "Bearer abc", "x-api-key": "client", "x-gw-ims-org-id": "ORG@AdobeOrg"}
+GOOD = {
+    "authorization": "Bearer abc",
+    "x-api-key": "client",
+    "x-gw-ims-org-id": "ORG@AdobeOrg",
+}  # names lower-cased
 
 
 def test_good_headers_name_the_tenant_and_default_the_sandbox() -> None:
@@ -19,9 +23,9 @@ def test_good_headers_name_the_tenant_and_default_the_sandbox() -> None:
 @pytest.mark.parametrize(
     ("change", "error", "field"),
     [
-        ({"Authorization": None}, Unauthorized, "Authorization"),
-        ({"Authorization": "Basic abc"}, Unauthorized, "Authorization"),
-        ({"Authorization": "Bearer "}, Unauthorized, "Authorization"),
+        ({"authorization": None}, Unauthorized, "Authorization"),
+        ({"authorization": "Basic abc"}, Unauthorized, "Authorization"),
+        ({"authorization": "Bearer "}, Unauthorized, "Authorization"),
         ({"x-api-key": None}, Forbidden, "x-api-key"),
         ({"x-gw-ims-org-id": " "}, Forbidden, "x-gw-ims-org-id"),
     ],

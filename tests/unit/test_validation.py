@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from werkzeug.datastructures import Headers, MultiDict
+from werkzeug.datastructures import MultiDict
 
 from mockcatalog.errors import BadRequest, UnsupportedMediaType
 from mockcatalog.validation import OperationValidator, ValidRequest, build_validators, flatten, parse_json
@@ -19,7 +19,7 @@ def validator(operation_id: str) -> OperationValidator:
 
 
 def validate(operation_id: str, query: list[tuple[str, str]] | None = None, **kwargs: Any) -> ValidRequest:
-    kwargs["headers"] = Headers(kwargs.get("headers", HEADERS))  # case-insensitive, as in a request
+    kwargs["headers"] = {name.lower(): value for name, value in kwargs.get("headers", HEADERS).items()}
     kwargs.setdefault("path", {})
     return validator(operation_id).validate(args=MultiDict(query or []), **kwargs)
 
