@@ -285,7 +285,7 @@ def _record_request(response: Response) -> Response:
             path=req.path,
             operation=route.operation.label if route else None,
             query_string=req.query_string,
-            environ_headers=tuple((key, value) for key, value in environ.items() if key.startswith("HTTP_"))
+            environ_headers=tuple([(key, value) for key, value in environ.items() if key[:5] == "HTTP_"])
             + ((("HTTP_CONTENT_TYPE", environ["CONTENT_TYPE"]),) if environ.get("CONTENT_TYPE") else ()),
             body=_body_read_so_far(),
             content_type=req.content_type,

@@ -15,6 +15,7 @@ store's order (fixture order, then creation order). A malformed expression raise
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import time
@@ -61,6 +62,8 @@ class ListQuery:
         """The (id, object) pairs of the page, in result order, unprojected."""
         end = None if self.limit is None else self.start + self.limit
         predicates = self.predicates
+        if not self.order_by and end is not None and not predicates:
+            return list(itertools.islice(objects, self.start, end))
         if not self.order_by and end is not None:  # store order: stop once the page is full
             page: list[tuple[str, Json]] = []
             for oid, obj in objects:
@@ -87,9 +90,9 @@ def build_query(values: Mapping[str, Any], kinds: Mapping[str, Json]) -> ListQue
     predicates: list[Predicate] = []
     hints: list[tuple[str, tuple[str, ...]]] = []
     settings: dict[str, Any] = {"limit": None}
-    for name, kind in kinds.items():
-        value = values.get(name)
-        if value is None:
+    for name, value in values.items():
+        kind = kinds.get(name)
+        if kind is None or value is None:
             continue
         match kind["kind"]:
             case "limit":

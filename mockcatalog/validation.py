@@ -167,9 +167,9 @@ class OperationValidator:
     ) -> dict[str, Any]:
         """The query parameters, plus filters sent as headers (a query parameter wins)."""
         values: dict[str, Any] = {}
-        for header, name in self._filter_headers.items():
-            value = headers.get(header)
-            if value is not None:
+        for header, value in headers.items():  # a request's few headers, not every filter's name
+            name = self._filter_headers.get(header)
+            if name is not None:
                 values[name] = [value] if name in self._array_params else value
         for key in args.keys():
             given = args.getlist(key)
