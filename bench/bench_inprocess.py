@@ -6,12 +6,16 @@ Target: at most 1.5x. Run: ``python bench/bench_inprocess.py``.
 from __future__ import annotations
 
 import statistics
-import time
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import Flask
 
 from mockcatalog import create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import median_seconds  # noqa: E402
 
 HEADERS = {
     "Authorization": "Bearer bench",
@@ -21,12 +25,7 @@ HEADERS = {
 
 
 def median_us(call: Callable[[], object], requests: int = 2000) -> float:
-    samples = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1e6)
-    return statistics.median(samples)
+    return median_seconds(call, requests) * 1e6
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import resource
-import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -17,17 +17,15 @@ from pathlib import Path
 from mockcatalog import create_app
 from mockcatalog.factories import GENERATED_NOW_MS, generate_fixtures, write_fixtures
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from timing import median_seconds  # noqa: E402
+
 ORG = "ACME000000000000000000AA@AdobeOrg"
 HEADERS = {"Authorization": "Bearer bench", "x-api-key": "bench", "x-gw-ims-org-id": ORG}
 
 
 def median_ms(action: Callable[[], object], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
+    return median_seconds(action, runs) * 1000
 
 
 def main() -> None:

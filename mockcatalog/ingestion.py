@@ -18,7 +18,7 @@ from mockcatalog.errors import BadRequest, NotFound
 from mockcatalog.ids import IdFactory
 from mockcatalog.ingest import process_files
 from mockcatalog.lifecycle import ABORTED, FAILED, LOADING, SUCCESS, ProcessingPolicy, next_status
-from mockcatalog.objects import new_batch
+from mockcatalog.objects import made_by, new_batch
 from mockcatalog.tenancy import Caller, Tenant
 
 Json = dict[str, Any]
@@ -65,16 +65,7 @@ class Ingestion:
         """Store a new ``loading`` batch of the caller; ``fields`` add to (or override) the defaults."""
         now = self.clock.now_ms()
         batch_id = self.ids.batch_id(now)
-        batch = new_batch(
-            org=caller.org,
-            sandbox=caller.sandbox,
-            object_id=batch_id,
-            now_ms=now,
-            client=caller.api_key,
-            user=caller.user,
-            related=related,
-            **fields,
-        )
+        batch = new_batch(**made_by(caller), object_id=batch_id, now_ms=now, related=related, **fields)
         self._collection(caller.tenant, "batches", create=True).put(batch_id, batch)
         return batch
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockcatalog.tenancy import DEFAULT_SANDBOX
+from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller
 
 Json = dict[str, Any]
 
 INITIAL_VERSION = "1.0.0"
+
+
+def made_by(caller: Caller) -> dict[str, str]:
+    """The keyword arguments of :func:`new_dataset` and :func:`new_batch` that say who made it."""
+    return {"org": caller.org, "sandbox": caller.sandbox, "client": caller.api_key, "user": caller.user}
 
 
 def audit_fields(*, org: str, now_ms: int, client: str, user: str) -> Json:

@@ -30,7 +30,7 @@ from mockcatalog.fixture_files import Fixtures
 from mockcatalog.ids import IdFactory
 from mockcatalog.ingestion import Ingestion
 from mockcatalog.lifecycle import ProcessingPolicy
-from mockcatalog.objects import INITIAL_VERSION, new_dataset
+from mockcatalog.objects import INITIAL_VERSION, made_by, new_dataset
 from mockcatalog.query import ListQuery, related_to
 from mockcatalog.summary import summarize
 from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller, Tenant
@@ -187,15 +187,7 @@ class CatalogStore(Ingestion):
         with self._lock:
             now = self.clock.now_ms()
             dataset_id = self.ids.object_id(now)
-            dataset = new_dataset(
-                org=caller.org,
-                sandbox=caller.sandbox,
-                object_id=dataset_id,
-                now_ms=now,
-                client=caller.api_key,
-                user=caller.user,
-                **_client_fields(body),
-            )
+            dataset = new_dataset(**made_by(caller), object_id=dataset_id, now_ms=now, **_client_fields(body))
             self._check("dataSets", dataset)
             self._collection(caller.tenant, "dataSets", create=True).put(dataset_id, dataset)
             return dataset_id

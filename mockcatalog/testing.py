@@ -21,7 +21,7 @@ from mockcatalog.faults import Fault
 from mockcatalog.fixture_files import FixtureError, Fixtures, check_objects, read_fixtures
 from mockcatalog.journal import RecordedRequest, violation_report
 from mockcatalog.lifecycle import ProcessingPolicy
-from mockcatalog.objects import new_batch
+from mockcatalog.objects import made_by, new_batch
 from mockcatalog.schemas import fixture_schemas
 from mockcatalog.server import LiveServer
 from mockcatalog.spec import GATEWAY_PREFIXES
@@ -112,11 +112,7 @@ class MockCatalog:
         """Add a dataset to this tenant; ``fields`` override the defaults. Returns its id."""
         now = self.control.store.clock.now_ms()
         object_id = str(fields.pop("id", None) or self.control.store.ids.object_id(now))
-        caller = self._caller()
-        obj = dataset_object(
-            org=self.org, sandbox=self.sandbox, name=name, now_ms=now, object_id=object_id,
-            client=caller.api_key, user=caller.user, **fields,
-        )  # fmt: skip
+        obj = dataset_object(name=name, now_ms=now, object_id=object_id, **made_by(self._caller()), **fields)
         self._add("dataSets", {object_id: obj})
         return object_id
 
@@ -124,16 +120,13 @@ class MockCatalog:
         """Add a batch of ``dataset_id`` in ``status``; ``fields`` override the defaults. Returns its id."""
         now = self.control.store.clock.now_ms()
         object_id = str(fields.pop("id", None) or self.control.store.ids.batch_id(now))
-        caller = self._caller()
+        related = [{"type": "dataSet", "id": dataset_id}]
         obj = new_batch(
-            org=self.org,
-            sandbox=self.sandbox,
-            related=[{"type": "dataSet", "id": dataset_id}],
+            **made_by(self._caller()),
+            related=related,
             status=status,
             now_ms=now,
             object_id=object_id,
-            client=caller.api_key,
-            user=caller.user,
             **fields,
         )
         self._add("batches", {object_id: obj})
