@@ -171,3 +171,31 @@ def test_catastrophic_regular_expressions_finish(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr("mockcatalog.query.REGEX_BUDGET_SECONDS", 0.0)
     with pytest.raises(BadRequest, match="too expensive"):
         ListQuery(predicates=(parse_property("name~x"),), limit=None).run(slow_for_re.items())
+
+
+@pytest.mark.parametrize(
+    ("expression", "linear"),
+    [
+        ("^test", True),
+        ("name.*x", True),
+        ("(ab)+", True),
+        ("(?i)abc", True),
+        ("(a|aa)+$", False),  # alternation inside a repeat: exponential on "aaaa...!"
+        ("(x+x+)+y", False),  # a repeat inside a repeat
+        (".*a.*b.*c", False),  # three unbounded repeats: n³
+        (r"(a)\1", False),  # backreference
+        ("a(?=b)", False),  # lookaround
+        ("[", False),  # not even valid
+    ],
+)
+def test_only_expressions_that_cannot_blow_up_take_the_fast_engine(expression: str, linear: bool) -> None:
+    from mockcatalog.query import compile_if_linear
+
+    assert (compile_if_linear(expression) is not None) == linear
+
+
+def test_an_exponential_expression_is_stopped_by_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("mockcatalog.query.REGEX_BUDGET_SECONDS", 0.2)
+    evil = {"1": {"name": "a" * 200 + "!"}}
+    with pytest.raises(BadRequest, match="too expensive"):
+        ListQuery(predicates=(parse_property("name~(a|aa)+$"),), limit=None).run(evil.items())
