@@ -7,20 +7,39 @@ the base's (a replaced object keeps its place), then objects added since, in the
 Indexes (say, batches by related dataset) are built over the base only, when it is set; a lookup
 adds every changed object as a candidate, so the answer stays right while the changes stay few
 (a test's writes). Lookups return a superset: callers still apply their own predicates.
+
+:meth:`Collection.derived` keeps what a caller computed from the objects filed under one index
+key (a dataset's summary rows) and tells it of every write under that key, so that it can follow
+the write in place (cheap) rather than be computed again from all the key's objects. A reset drops
+it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 Json = dict[str, Any]
 #: The keys an object is filed under in one index.
 IndexKeys = Callable[[Json], Iterable[str]]
 
 
+class Derived(Protocol):
+    """A value computed from one index key's objects that follows writes to them in place."""
+
+    def replace(self, position: int, old: Json | None, new: Json | None) -> None:
+        """The object at ``position`` (collection order) was ``old`` and is now ``new`` (None:
+        not filed under this key)."""
+
+
+D = TypeVar("D", bound=Derived)
+
+
 class Collection:
-    __slots__ = ("_base", "_changed", "_removed", "_indexers", "_indexes", "_positions")
+    __slots__ = (
+        "_base", "_changed", "_removed", "_indexers", "_indexes", "_positions", "_arrivals", "_arrived",
+        "_derived",
+    )  # fmt: skip
 
     def __init__(
         self, base: Mapping[str, Json] | None = None, indexers: Mapping[str, IndexKeys] | None = None
@@ -30,7 +49,10 @@ class Collection:
         self._removed: set[str] = set()
         self._indexers = dict(indexers or {})
         self._indexes: dict[str, dict[str, list[str]]] = {}
-        self._positions: dict[str, int] = {}
+        self._positions: dict[str, int] = {}  # of the base's objects: their place in its order
+        self._arrivals: dict[str, int] = {}  # of objects added since: places after the base's
+        self._arrived = 0
+        self._derived: dict[tuple[str, str], Derived] = {}
         self._build_indexes()
 
     def get(self, object_id: str) -> Json | None:
@@ -47,6 +69,11 @@ class Collection:
         return sum(1 for _ in self.items())
 
     def items(self) -> Iterator[tuple[str, Json]]:
+        if not self._changed and not self._removed:  # untouched since the reset: the base as it is
+            return iter(self._base.items())
+        return self._overlaid_items()
+
+    def _overlaid_items(self) -> Iterator[tuple[str, Json]]:
         changed, removed = self._changed, self._removed
         for object_id, obj in self._base.items():
             if object_id in changed:
@@ -59,18 +86,30 @@ class Collection:
 
     def put(self, object_id: str, obj: Json) -> None:
         """Store ``obj`` (a new dict: stored objects are never changed in place)."""
+        if object_id not in self._base and object_id not in self._arrivals:
+            self._arrivals[object_id] = len(self._base) + self._arrived
+            self._arrived += 1
+        if self._derived:
+            self._update_derived(object_id, obj)
         self._removed.discard(object_id)
         self._changed[object_id] = obj
 
     def delete(self, object_id: str) -> None:
+        if self._derived and object_id in self:
+            self._update_derived(object_id, None)
         self._changed.pop(object_id, None)
         if object_id in self._base:
             self._removed.add(object_id)
+        else:  # if it comes back, it comes back last
+            self._arrivals.pop(object_id, None)
 
     def reset(self) -> None:
         """Back to the base: every change since it was set is forgotten."""
         self._changed = {}
         self._removed = set()
+        self._arrivals = {}
+        self._arrived = 0
+        self._derived = {}
 
     def commit(self) -> None:
         """Make the current contents the new base (used when loading a baseline)."""
@@ -83,6 +122,20 @@ class Collection:
 
     def candidates(self, index: str, keys: Iterable[str]) -> list[tuple[str, Json]]:
         """The objects filed under any of ``keys`` (plus every changed object), in collection order."""
+        return [(oid, obj) for _, oid, obj in self._placed(index, keys)]
+
+    def derived(self, index: str, key: str, compute: Callable[[list[tuple[int, Json]]], D]) -> D:
+        """``compute([(position, object), ...])`` over the objects filed under ``key``, in collection
+        order; kept, and told of each write under ``key`` (:meth:`Derived.replace`) until a reset."""
+        kept = self._derived.get((index, key))
+        if kept is None:
+            keys_of = self._indexers[index]
+            filed = [(place, obj) for place, _, obj in self._placed(index, (key,)) if key in keys_of(obj)]
+            kept = self._derived[(index, key)] = compute(filed)
+        return kept  # type: ignore[return-value]  # what compute made for this (index, key)
+
+    def _placed(self, index: str, keys: Iterable[str]) -> list[tuple[int, str, Json]]:
+        """(position, id, object) of the candidates for ``keys``, by position."""
         filed: set[str] = set()
         for key in keys:
             filed.update(self._indexes[index].get(key, ()))
@@ -92,12 +145,23 @@ class Collection:
             for oid in filed
             if oid not in changed and oid not in removed
         ]
-        past_base = len(positions)
-        hits += [
-            (positions.get(oid, past_base + n), oid, obj) for n, (oid, obj) in enumerate(changed.items())
-        ]
+        hits += [(self._position(oid), oid, obj) for oid, obj in changed.items()]
         hits.sort(key=lambda hit: hit[0])
-        return [(oid, obj) for _, oid, obj in hits]
+        return hits
+
+    def _position(self, object_id: str) -> int:
+        return self._positions[object_id] if object_id in self._positions else self._arrivals[object_id]
+
+    def _update_derived(self, object_id: str, new: Json | None) -> None:
+        old = self.get(object_id)
+        position = self._position(object_id)
+        for name, keys_of in self._indexers.items():
+            old_keys = set(keys_of(old)) if old is not None else set()
+            new_keys = set(keys_of(new)) if new is not None else set()
+            for key in old_keys | new_keys:
+                kept = self._derived.get((name, key))
+                if kept is not None:
+                    kept.replace(position, old if key in old_keys else None, new if key in new_keys else None)
 
     def _build_indexes(self) -> None:
         if not self._indexers:

@@ -40,6 +40,9 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _MISSING = object()
 REGEX_BUDGET_SECONDS = 1.0
 FAST_REGEX_MAX_CHARS = 1024  # longer values always go through the timed engine
+#: Reading the clock costs as much as matching a short value, so the budget is checked every
+#: CLOCK_EVERY short values (each costs at most about SHORT_VALUE_CHARS² steps) or every long one.
+CLOCK_EVERY, SHORT_VALUE_CHARS = 256, 64
 re_parser: Any = importlib.import_module("re._parser")  # the stdlib's own regex parser
 
 
@@ -61,21 +64,26 @@ class ListQuery:
     #: (index name, keys): indexes a store may use to find candidates; predicates still decide
     hints: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
+    @property
+    def selects_all(self) -> bool:
+        """Whether :meth:`select` keeps every object, in the order given."""
+        return not self.predicates and not self.order_by and not self.start and self.limit is None
+
     def select(self, objects: Iterable[tuple[str, Json]]) -> list[tuple[str, Json]]:
         """The (id, object) pairs of the page, in result order, unprojected."""
         end = None if self.limit is None else self.start + self.limit
-        predicates = self.predicates
-        if not self.order_by and end is not None and not predicates:
+        if not self.order_by and end is not None and not self.predicates:
             return list(itertools.islice(objects, self.start, end))
+        keep = all_of(self.predicates)
         if not self.order_by and end is not None:  # store order: stop once the page is full
             page: list[tuple[str, Json]] = []
             for oid, obj in objects:
-                if all(test(obj) for test in predicates):
+                if keep(obj):
                     page.append((oid, obj))
                     if len(page) == end:
                         break
             return page[self.start :]
-        kept = [(oid, obj) for oid, obj in objects if all(test(obj) for test in predicates)]
+        kept = [(oid, obj) for oid, obj in objects if keep(obj)]
         return sort_pairs(kept, self.order_by)[self.start : end]
 
     def project(self, obj: Json) -> Json:
@@ -190,6 +198,13 @@ def wildcard(text: str) -> re.Pattern[str]:
 # --- predicates -------------------------------------------------------------------------------
 
 
+def all_of(predicates: tuple[Predicate, ...]) -> Predicate:
+    """One predicate for all of them (the one itself when alone: a scan calls it per object)."""
+    if len(predicates) == 1:
+        return predicates[0]
+    return lambda obj: all(test(obj) for test in predicates)
+
+
 def field_in(field: str, text: str) -> Predicate:
     """Simple filter: ``a,b,c`` keeps objects whose field equals one; ``!a,b`` drops them."""
     negate = text.startswith("!")
@@ -252,33 +267,42 @@ def field_matches(field: str, pattern: regex.Pattern[str], param: str = "propert
     """``field~regex``, with the work bounded: one request's matching may take at most
     :data:`REGEX_BUDGET_SECONDS` in all, so a catastrophic expression is a 400, not a hung server.
 
-    An expression that cannot backtrack catastrophically (:func:`linear_enough`) runs on ``re``
+    An expression that cannot backtrack catastrophically (:func:`compile_if_linear`) runs on ``re``
     with the budget checked between objects; any other runs on the ``regex`` engine with a timeout
     on every call, which is safe but costs ~2 µs a call (bench/bench_scale.py).
     """
     fast = compile_if_linear(pattern.pattern)
-    deadline: list[float] = []
+    deadline = 0.0
+    unclocked = CLOCK_EVERY  # the first call starts the clock
 
     def too_expensive() -> BadRequest:
         return _bad(
             param, f"The regular expression {pattern.pattern!r} is too expensive to evaluate; simplify it."
         )
 
-    def test(obj: Json) -> bool:
-        value = obj.get(field, _MISSING)
-        if value is _MISSING or isinstance(value, dict | list):
-            return False
+    def remaining_budget() -> float:
+        nonlocal deadline
         now = time.monotonic()
-        if not deadline:
-            deadline.append(now + REGEX_BUDGET_SECONDS)
-        remaining = deadline[0] - now
-        if remaining <= 0:
+        deadline = deadline or now + REGEX_BUDGET_SECONDS
+        if deadline <= now:
             raise too_expensive()
-        text = _text(value)
-        if fast is not None and len(text) <= FAST_REGEX_MAX_CHARS:
-            return fast.search(text) is not None
+        return deadline - now
+
+    def test(obj: Json) -> bool:
+        nonlocal unclocked
+        value = obj.get(field, _MISSING)
+        if value.__class__ is not str:
+            if value is _MISSING or isinstance(value, dict | list):
+                return False
+            value = _text(value)
+        if fast is not None and len(value) <= FAST_REGEX_MAX_CHARS:
+            unclocked += 1
+            if unclocked >= CLOCK_EVERY or len(value) > SHORT_VALUE_CHARS:
+                unclocked = 0
+                remaining_budget()
+            return fast.search(value) is not None
         try:
-            return pattern.search(text, timeout=remaining) is not None
+            return pattern.search(value, timeout=remaining_budget()) is not None
         except TimeoutError:
             raise too_expensive() from None
 

@@ -32,7 +32,7 @@ from mockcatalog.ingestion import Ingestion
 from mockcatalog.lifecycle import ProcessingPolicy
 from mockcatalog.objects import INITIAL_VERSION, made_by, new_dataset
 from mockcatalog.query import ListQuery, related_to
-from mockcatalog.summary import summarize
+from mockcatalog.summary import BatchRows, created_inside
 from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller, Tenant
 
 Json = dict[str, Any]
@@ -165,20 +165,33 @@ class CatalogStore(Ingestion):
         projection = ListQuery(properties=properties)
         return {object_id: projection.project(obj) for object_id, obj in found.items()}
 
-    def ingest_batch_summary(self, tenant: Tenant, dataset_id: str, query: ListQuery) -> Json:
-        """Summarize the dataset's batches that ``query`` selects (see :mod:`mockcatalog.summary`)."""
+    def ingest_batch_summary(
+        self, tenant: Tenant, dataset_id: str, query: ListQuery, created_window: tuple[int, int | None]
+    ) -> Json:
+        """Summarize the dataset's batches created inside ``created_window`` (exclusive) that
+        ``query`` then selects (see :mod:`mockcatalog.summary`).
+
+        Without filters, order or paging (the usual call), the dataset's :class:`BatchRows` are
+        built once and then follow its batches' writes; any window is cut out of them.
+        """
         with self._lock:
             self._settle(tenant)
             dataset = self._collection(tenant, "dataSets").get(dataset_id)
             if dataset is None:
                 raise NotFound(f"No dataset with id {dataset_id} in this organization and sandbox.")
-            of_dataset = related_to("dataSet", dataset_id)
-            indexed = self._candidates(
-                self._collection(tenant, "batches"), (("related:dataSet", (dataset_id,)),)
-            )
-            batches = ((bid, b) for bid, b in indexed if of_dataset(b))
-            chosen = [batch for _, batch in query.select(batches)]
-        return query.project(summarize(dataset_id, dataset, chosen))
+            batches = self._collection(tenant, "batches")
+            if query.selects_all:
+                rows = batches.derived("related:dataSet", dataset_id, BatchRows)
+            else:
+                of_dataset = related_to("dataSet", dataset_id)
+                filed = batches.candidates("related:dataSet", (dataset_id,))
+                in_window = (
+                    (oid, batch)
+                    for oid, batch in filed
+                    if of_dataset(batch) and created_inside(batch, *created_window)
+                )
+                rows = BatchRows(enumerate(batch for _, batch in query.select(in_window)))
+            return query.project(rows.within(*created_window).summary(dataset_id, dataset))
 
     # --- Catalog writes -----------------------------------------------------------------------
 

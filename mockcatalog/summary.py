@@ -6,7 +6,8 @@ defines it here, in openapi.yaml (``BatchSummary``) and in the README:
 - ``recordCount``, ``failedRecordCount``, ``size``: sums over the batches (missing counts as 0);
 - ``created``: the earliest creation; ``updated``: the latest update;
 - ``started``: the earliest start; ``completed``: the latest completion (absent if none has one);
-- ``createdUser``, ``createdClient``, ``updatedUser``: those of the most recently created batch;
+- ``createdUser``, ``createdClient``, ``updatedUser``: those of the most recently created batch
+  (the first in batch order when several share that time);
 - ``errors``: the batches' errors, concatenated in batch order;
 - ``availableDates``: from the earliest ``startDate`` to the latest ``endDate``;
 - ``tags``: the batches' tags merged, values de-duplicated in first-seen order;
@@ -14,12 +15,24 @@ defines it here, in openapi.yaml (``BatchSummary``) and in the README:
 - ``status``: ``inactive`` with no batch, else ``processing`` while any batch is unfinished, else
   ``failed`` when any failed or was aborted, else ``success``;
 - ``imsOrg``, ``version``: the dataset's; ``relatedObjects``: the dataset.
+
+A summary is always over a creation window, so a batch without ``created`` is never summarized.
+
+Speed (bench/bench_scale.py): the figures come from :class:`BatchRows`, the batches as columns
+sorted by creation. Cutting a window out of them is two bisections and list slices, and the sums,
+minima and maxima run over those slices inside the interpreter's builtins, so a dataset's rows
+(built once and kept until one of its batches changes, see ``Collection.derived``) answer any
+window in a fraction of the time a pass over the batch objects takes.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from operator import itemgetter
+from typing import Any, TypeGuard
 
 Json = dict[str, Any]
 
@@ -28,34 +41,18 @@ FAILED = frozenset({"failed", "failure", "aborted", "abandoned"})
 #: Statuses after which a batch changes no more on its own (reverted and deleted included).
 FINISHED = SUCCEEDED | FAILED | frozenset({"inactive", "deleted"})
 WINDOW_MS = 7 * 24 * 60 * 60 * 1000
+#: "Absent" in the columns reduced by min and by max: ints (comparing an int with a float is slow)
+#: beyond int64, which is what openapi.yaml allows.
+_NONE_LOW, _NONE_HIGH = 1 << 80, -(1 << 80)
+_COLUMNS = (
+    "batches", "created", "updated", "started", "completed", "record_count", "failed_record_count", "size",
+    "status", "start_date", "end_date",
+)  # fmt: skip
 
 
 def summarize(dataset_id: str, dataset: Json, batches: Sequence[Json]) -> Json:
-    """Summarize ``batches`` (already chosen and ordered) of the dataset ``dataset_id``."""
-    summary: Json = {"imsOrg": dataset.get("imsOrg", "")}
-    if batches:
-        newest = max(batches, key=lambda batch: _int(batch.get("created")))
-        summary["created"] = min(_int(batch.get("created")) for batch in batches)
-        summary["updated"] = max(_int(batch.get("updated", batch.get("created"))) for batch in batches)
-        for name in ("createdClient", "createdUser", "updatedUser"):
-            if isinstance(newest.get(name), str):
-                summary[name] = newest[name]
-    _set_extreme(summary, "started", min, (batch.get("started") for batch in batches))
-    _set_extreme(summary, "completed", max, (batch.get("completed") for batch in batches))
-    summary["status"] = overall_status(batch.get("status") for batch in batches)
-    for name in ("recordCount", "failedRecordCount", "size"):
-        summary[name] = sum(_int(batch.get(name)) for batch in batches)
-    summary["errors"] = [
-        error for batch in batches for error in batch.get("errors") or () if isinstance(error, dict)
-    ]
-    summary["version"] = str(dataset.get("version", "1.0.0"))
-    dates = _available_dates(batches)
-    if dates:
-        summary["availableDates"] = dates
-    summary["relatedObjects"] = [{"type": "dataSet", "id": dataset_id}]
-    summary["metrics"] = _status_counts(batches)
-    summary["tags"] = _merged_tags(batches)
-    return summary
+    """Summarize ``batches`` (already chosen, in batch order) of the dataset ``dataset_id``."""
+    return BatchRows(enumerate(batches)).summary(dataset_id, dataset)
 
 
 def window(created_after: int | None, created_before: int | None, now_ms: int) -> tuple[int, int | None]:
@@ -64,6 +61,14 @@ def window(created_after: int | None, created_before: int | None, now_ms: int) -
     if created_after is None:
         created_after = (created_before if created_before is not None else now_ms) - WINDOW_MS
     return created_after, created_before
+
+
+def created_inside(batch: Json, created_after: int, created_before: int | None) -> bool:
+    """Whether ``batch`` was created strictly inside the window."""
+    created = batch.get("created")
+    return (
+        _is_int(created) and created > created_after and (created_before is None or created < created_before)
+    )
 
 
 def overall_status(statuses: Iterable[Any]) -> str:
@@ -77,29 +82,146 @@ def overall_status(statuses: Iterable[Any]) -> str:
     return "success"
 
 
-def _status_counts(batches: Sequence[Json]) -> dict[str, int]:
-    counts = {"batchCount": len(batches)}
-    for batch in batches:
-        status = batch.get("status")
-        if isinstance(status, str):
-            counts[status] = counts.get(status, 0) + 1
-    return counts
+class BatchRows:
+    """What a summary reads of some batches: one column per figure, rows sorted by (``created``,
+    position in batch order). :meth:`replace` keeps them so through writes, at the cost of a list
+    insertion and deletion per column. Errors and tags are kept apart, by position, since they
+    are order-sensitive and few batches have them.
+    """
 
+    __slots__ = ("keys", "extras", *_COLUMNS)
+    keys: list[tuple[int, int]]
+    extras: dict[int, tuple[int, list[Json], dict[str, Any]]]  # position: (created, errors, tags)
+    batches: list[Json]
+    created: list[int]
+    updated: list[int]
+    started: list[int]
+    completed: list[int]
+    record_count: list[int]
+    failed_record_count: list[int]
+    size: list[int]
+    status: list[str | None]
+    start_date: list[int]
+    end_date: list[int]
 
-def _available_dates(batches: Sequence[Json]) -> Json:
-    windows = [batch["availableDates"] for batch in batches if isinstance(batch.get("availableDates"), dict)]
-    dates: Json = {}
-    _set_extreme(dates, "startDate", min, (window.get("startDate") for window in windows))
-    _set_extreme(dates, "endDate", max, (window.get("endDate") for window in windows))
-    return dates
+    def __init__(self, placed: Iterable[tuple[int, Json]] = ()) -> None:
+        """``placed``: (position, batch) pairs, position being the batch's place in batch order."""
+        dated: list[tuple[int, int, Json]] = sorted(
+            (
+                (batch["created"], position, batch)
+                for position, batch in placed
+                if _is_int(batch.get("created"))
+            ),
+            key=itemgetter(0, 1),
+        )
+        self.keys = [(created, position) for created, position, _ in dated]
+        rows = [_row(batch) for _, _, batch in dated]
+        for name, column in zip(
+            _COLUMNS, zip(*rows, strict=True) if rows else [()] * len(_COLUMNS), strict=True
+        ):
+            setattr(self, name, list(column))
+        self.extras = {}
+        for created, position, batch in dated:
+            self._keep_extras(created, position, batch)
 
+    def replace(self, position: int, old: Json | None, new: Json | None) -> None:
+        """The batch at ``position`` was ``old`` and is now ``new`` (None: not one of these)."""
+        if old is not None and _is_int(old.get("created")):
+            key = (old["created"], position)
+            row = bisect.bisect_left(self.keys, key)
+            if row < len(self.keys) and self.keys[row] == key:
+                del self.keys[row]
+                for name in _COLUMNS:
+                    del getattr(self, name)[row]
+            self.extras.pop(position, None)
+        if new is not None and _is_int(new.get("created")):
+            key = (new["created"], position)
+            row = bisect.bisect_left(self.keys, key)
+            self.keys.insert(row, key)
+            for name, value in zip(_COLUMNS, _row(new), strict=True):
+                getattr(self, name).insert(row, value)
+            self._keep_extras(new["created"], position, new)
 
-def _merged_tags(batches: Sequence[Json]) -> dict[str, list[str]]:
-    merged: dict[str, list[str]] = {}
-    for batch in batches:
+    def within(self, created_after: int, created_before: int | None) -> BatchRows:
+        """The rows created strictly inside ``(created_after, created_before)``."""
+        low = bisect.bisect_right(self.created, created_after)
+        high = (
+            len(self.created) if created_before is None else bisect.bisect_left(self.created, created_before)
+        )
+        if (low, high) == (0, len(self.created)):
+            return self
+        part = BatchRows()
+        for name in ("keys", *_COLUMNS):
+            setattr(part, name, getattr(self, name)[low:high])
+        part.extras = {
+            position: extra
+            for position, extra in self.extras.items()
+            if extra[0] > created_after and (created_before is None or extra[0] < created_before)
+        }
+        return part
+
+    def summary(self, dataset_id: str, dataset: Json) -> Json:
+        summary: Json = {"imsOrg": dataset.get("imsOrg", "")}
+        count = len(self.batches)
+        if count:
+            newest = self.batches[bisect.bisect_left(self.created, self.created[-1])]
+            summary["created"] = self.created[0]
+            summary["updated"] = max(self.updated)
+            for name in ("createdClient", "createdUser", "updatedUser"):
+                if isinstance(newest.get(name), str):
+                    summary[name] = newest[name]
+        _set_if_present(summary, "started", min(self.started, default=_NONE_LOW))
+        _set_if_present(summary, "completed", max(self.completed, default=_NONE_HIGH))
+        statuses = Counter(self.status)
+        statuses.pop(None, None)
+        summary["status"] = overall_status(statuses)
+        summary["recordCount"] = sum(self.record_count)
+        summary["failedRecordCount"] = sum(self.failed_record_count)
+        summary["size"] = sum(self.size)
+        in_order = [extra for _, extra in sorted(self.extras.items())]
+        summary["errors"] = list(itertools.chain.from_iterable(errors for _, errors, _ in in_order))
+        summary["version"] = str(dataset.get("version", "1.0.0"))
+        dates: Json = {}
+        _set_if_present(dates, "startDate", min(self.start_date, default=_NONE_LOW))
+        _set_if_present(dates, "endDate", max(self.end_date, default=_NONE_HIGH))
+        if dates:
+            summary["availableDates"] = dates
+        summary["relatedObjects"] = [{"type": "dataSet", "id": dataset_id}]
+        summary["metrics"] = {"batchCount": count, **dict(sorted(statuses.items()))}
+        summary["tags"] = _merged_tags(tags for _, _, tags in in_order)
+        return summary
+
+    def _keep_extras(self, created: int, position: int, batch: Json) -> None:
+        errors = [error for error in batch.get("errors") or () if isinstance(error, dict)]
         tags = batch.get("tags")
-        if not isinstance(tags, dict):
-            continue
+        if errors or (isinstance(tags, dict) and tags):
+            self.extras[position] = (created, errors, tags if isinstance(tags, dict) else {})
+
+
+def _row(batch: Json) -> tuple[Any, ...]:
+    """One batch's values, in :data:`_COLUMNS` order."""
+    created = batch["created"]
+    dates = batch.get("availableDates")
+    if not isinstance(dates, dict):
+        dates = {}
+    return (
+        batch,
+        created,
+        _int_or(batch.get("updated"), created),
+        _int_or(batch.get("started"), _NONE_LOW),
+        _int_or(batch.get("completed"), _NONE_HIGH),
+        _int_or(batch.get("recordCount"), 0),
+        _int_or(batch.get("failedRecordCount"), 0),
+        _int_or(batch.get("size"), 0),
+        batch.get("status") if isinstance(batch.get("status"), str) else None,
+        _int_or(dates.get("startDate"), _NONE_LOW),
+        _int_or(dates.get("endDate"), _NONE_HIGH),
+    )
+
+
+def _merged_tags(all_tags: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for tags in all_tags:
         for namespace, values in tags.items():
             bucket = merged.setdefault(namespace, [])
             for value in values if isinstance(values, list) else [values]:
@@ -108,11 +230,14 @@ def _merged_tags(batches: Sequence[Json]) -> dict[str, list[str]]:
     return merged
 
 
-def _set_extreme(target: Json, name: str, pick: Any, values: Iterable[Any]) -> None:
-    numbers = [value for value in values if isinstance(value, int) and not isinstance(value, bool)]
-    if numbers:
-        target[name] = pick(numbers)
+def _set_if_present(target: Json, name: str, value: int) -> None:
+    if value not in (_NONE_LOW, _NONE_HIGH):
+        target[name] = value
 
 
-def _int(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+def _is_int(value: Any) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _int_or(value: Any, default: Any) -> Any:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default

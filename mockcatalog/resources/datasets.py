@@ -27,9 +27,11 @@ def create_dataset() -> Response:
 def get_ingest_batch_summary(**_path: str) -> Response:
     call = current_call()
     query = dict(call.valid.query)
-    query["createdAfter"], query["createdBefore"] = window(
-        query.get("createdAfter"), query.get("createdBefore"), call.store.clock.now_ms()
+    created_window = window(
+        query.pop("createdAfter", None), query.pop("createdBefore", None), call.store.clock.now_ms()
     )
     list_query = build_query(query, call.validator.query_kinds)
-    summary = call.store.ingest_batch_summary(call.who.tenant, call.valid.path["id"], list_query)
+    summary = call.store.ingest_batch_summary(
+        call.who.tenant, call.valid.path["id"], list_query, created_window
+    )
     return json_response(summary)

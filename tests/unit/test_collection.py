@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from mockcatalog.collection import Collection
 
 
@@ -52,3 +55,42 @@ def test_index_candidates_follow_changes_and_keep_collection_order() -> None:
     collection.reset()
     assert [oid for oid, _ in collection.candidates("tag", ["x", "y"])] == ["a", "b", "c", "d"]
     assert collection.has_index("tag") and not collection.has_index("other")
+
+
+class Filed:
+    """The simplest derived value: the objects filed under a key, by position."""
+
+    def __init__(self, placed: list[tuple[int, dict[str, str]]]) -> None:
+        self.objects = dict(placed)
+
+    def replace(self, position: int, old: dict[str, str] | None, new: dict[str, str] | None) -> None:
+        if old is not None:
+            del self.objects[position]
+        if new is not None:
+            self.objects[position] = new
+
+
+TAGS = ("x", "y")
+writes = st.lists(
+    st.tuples(st.sampled_from(["put", "delete", "reset"]), st.sampled_from("abcdef"), st.sampled_from(TAGS)),
+    max_size=25,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(writes)
+def test_derived_values_follow_every_write_as_if_computed_again(steps: list[tuple[str, str, str]]) -> None:
+    collection = Collection(
+        {"a": {"tag": "x"}, "b": {"tag": "y"}, "c": {"tag": "x"}}, indexers={"tag": by_tag}
+    )
+    for action, object_id, tag in [("get", "", ""), *steps]:
+        if action == "put":
+            collection.put(object_id, {"tag": tag, "n": object_id})
+        elif action == "delete":
+            collection.delete(object_id)
+        elif action == "reset":
+            collection.reset()
+        for key in TAGS:
+            kept = collection.derived("tag", key, Filed)
+            in_order = [obj for _, obj in sorted(kept.objects.items())]
+            assert in_order == [obj for _, obj in collection.items() if obj["tag"] == key]

@@ -199,3 +199,14 @@ def test_an_exponential_expression_is_stopped_by_the_budget(monkeypatch: pytest.
     evil = {"1": {"name": "a" * 200 + "!"}}
     with pytest.raises(BadRequest, match="too expensive"):
         ListQuery(predicates=(parse_property("name~(a|aa)+$"),), limit=None).run(evil.items())
+
+
+def test_the_budget_is_checked_along_a_long_scan_not_only_at_its_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    readings = iter(range(0, 10**6, 300))  # each reading of the clock: 0.3 s later
+    monkeypatch.setattr("mockcatalog.query.time.monotonic", lambda: next(readings) / 1000)
+    many = {str(i): {"name": "short"} for i in range(2000)}  # `~x` matches none: every object is tried
+    with pytest.raises(BadRequest, match="too expensive"):
+        ListQuery(predicates=(parse_property("name~x"),), limit=None).run(many.items())
+    assert next(readings) < 10 * 300  # a handful of readings, not one per object

@@ -26,7 +26,13 @@ def store() -> CatalogStore:
                     "dsAdev": {"imsOrg": ORG_A, "sandboxName": "dev", "name": "a-dev"},
                     "dsB": {"imsOrg": ORG_B, "name": "b"},
                 },
-                "batches": {"b1": {"imsOrg": ORG_A, "relatedObjects": [{"type": "dataSet", "id": "dsA"}]}},
+                "batches": {
+                    "b1": {
+                        "imsOrg": ORG_A,
+                        "created": NOW - 1000,
+                        "relatedObjects": [{"type": "dataSet", "id": "dsA"}],
+                    }
+                },
             }
         )
     )
@@ -93,11 +99,9 @@ def test_get_objects_keeps_id_order_and_404s_on_any_missing(store: CatalogStore)
 
 def test_summary_of_another_tenants_dataset_is_not_found(store: CatalogStore) -> None:
     with pytest.raises(NotFound):
-        store.ingest_batch_summary((ORG_B, "prod"), "dsA", ListQuery(limit=None))
-    assert (
-        store.ingest_batch_summary((ORG_A, "prod"), "dsA", ListQuery(limit=None))["metrics"]["batchCount"]
-        == 1
-    )
+        store.ingest_batch_summary((ORG_B, "prod"), "dsA", ListQuery(limit=None), (0, None))
+    summary = store.ingest_batch_summary((ORG_A, "prod"), "dsA", ListQuery(limit=None), (0, None))
+    assert summary["metrics"]["batchCount"] == 1
 
 
 def test_ids_repeat_for_the_same_seed() -> None:
@@ -146,3 +150,23 @@ def test_indexed_lists_answer_what_a_full_scan_answers(store: CatalogStore) -> N
         indexed = store.list_objects((ORG_A, "prod"), "batches", query)
         scanned = query.run(store._collection((ORG_A, "prod"), "batches").items())
         assert indexed == scanned and indexed
+
+
+def test_a_summary_follows_every_write_to_its_dataset_and_the_reset(store: CatalogStore) -> None:
+    everything_since_zero = (0, None)
+
+    def batch_count(query: ListQuery | None = None) -> int:
+        query = query or ListQuery(limit=None)
+        summary = store.ingest_batch_summary((ORG_A, "prod"), "dsA", query, everything_since_zero)
+        return int(summary["metrics"]["batchCount"])
+
+    assert batch_count() == 1
+    store.create_batch(caller(), {"datasetId": "dsA"})
+    assert batch_count() == 2  # the dataset's remembered rows were dropped by the write
+    assert batch_count(ListQuery(limit=1)) == 1  # paging goes the general way
+    store.write_object(caller(), "batches", "b1", fields={"relatedObjects": [{"type": "dataSet", "id": "x"}]})
+    assert batch_count() == 1  # moved to another dataset
+    store.reset()
+    assert batch_count() == 1 and batch_count(ListQuery(limit=5)) == 1
+    store.delete_object(caller(), "batches", "b1")
+    assert batch_count() == 0
