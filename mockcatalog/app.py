@@ -33,12 +33,13 @@ from mockcatalog.fixture_files import Fixtures, default_fixture_dir, read_fixtur
 from mockcatalog.journal import RawExchange
 from mockcatalog.json_provider import FastJSONProvider
 from mockcatalog.lifecycle import ProcessingPolicy
+from mockcatalog.request_memo import CheckedRequest, RequestMemo, environ_key
 from mockcatalog.resources import VIEWS
 from mockcatalog.resources.common import Call, json_response
 from mockcatalog.schemas import fixture_schemas
 from mockcatalog.spec import GATEWAY_PREFIXES, Operation, load_spec
 from mockcatalog.store import CatalogStore
-from mockcatalog.tenancy import caller_from_headers
+from mockcatalog.tenancy import Caller, caller_from_headers
 from mockcatalog.validation import BINARY, OperationValidator, build_validators, flatten, lowercase_headers
 
 EXTENSION = "mockcatalog"
@@ -83,7 +84,8 @@ class Route:
     validator: OperationValidator
     admin: bool
     #: declared header parameters, each with the WSGI environ key it arrives under
-    header_keys: tuple[tuple[str, str], ...] = ()
+    header_keys: tuple[tuple[str, str], ...]
+    memo: RequestMemo  # checks of bodiless requests already seen
 
 
 class _MockCatalogFlask(Flask):
@@ -181,10 +183,9 @@ def _add_routes(
                 methods=[operation.method],
                 provide_automatic_options=False,
             )
-            header_keys = tuple(
-                (p.name, "HTTP_" + p.name.upper().replace("-", "_")) for p in operation.params_in("header")
-            )
-            routes[endpoint] = Route(operation, validators[op_id], admin, header_keys)
+            header_keys = tuple((p.name, environ_key(p.name)) for p in operation.params_in("header"))
+            validator = validators[op_id]
+            routes[endpoint] = Route(operation, validator, admin, header_keys, RequestMemo(validator))
 
 
 def _route(app: Flask, req: Request) -> Route | None:
@@ -217,21 +218,48 @@ def _check_request() -> ResponseReturnValue | None:
         answer = _fire(fault) if fault is not None else None
         if answer is not None:
             return answer
+    strict = app.config["MOCKCATALOG_STRICT_AUTH"]
+    memo_key = route.memo.key(req.environ, query_string, req.view_args or {}) if route.memo.applies else None
+    checked = route.memo.get(memo_key) if memo_key is not None else None
+    if checked is None:
+        checked = _checked(route, req, control if strict else None)
+        if memo_key is not None:
+            route.memo.put(memo_key, checked)
+    elif strict and checked.caller is not None:
+        _check_token(control, checked.caller)
+    g.mockcatalog_call = Call(
+        caller=checked.caller, valid=checked.valid, validator=route.validator, store=control.store
+    )
+    g.mockcatalog_sent = checked.sent
+    return None
+
+
+def _checked(route: Route, req: Request, strict: MockControl | None) -> CheckedRequest:
+    """The caller (401/403), its token when ``strict`` auth is on (401), then the parameters and body
+    (400/415), in that order: what the gateway checks first is reported first."""
     headers = lowercase_headers(req.environ)
-    caller = caller_from_headers(headers) if operation.needs_credentials else None
-    if caller is not None and app.config["MOCKCATALOG_STRICT_AUTH"]:
-        problem = control.tokens.problem(caller.token, control.store.clock.now_ms())
-        if problem:
-            raise Unauthorized(problem, errors={"Authorization": [problem]})
+    caller = caller_from_headers(headers) if route.operation.needs_credentials else None
+    if caller is not None and strict is not None:
+        _check_token(strict, caller)
     valid = route.validator.validate(
         args=req.args,
         headers=headers,
         path=req.view_args or {},
-        body=req.get_data(cache=True) if operation.bodies else b"",
+        body=req.get_data(cache=True) if route.operation.bodies else b"",
         content_type=req.content_type,
     )
-    g.mockcatalog_call = Call(caller=caller, valid=valid, validator=route.validator, store=control.store)
-    return None
+    return CheckedRequest(caller, valid, _parameters_sent(route, req))
+
+
+def _check_token(control: MockControl, caller: Caller) -> None:
+    problem = control.tokens.problem(caller.token, control.store.clock.now_ms())
+    if problem:
+        raise Unauthorized(problem, errors={"Authorization": [problem]})
+
+
+def _parameters_sent(route: Route, req: Request) -> tuple[str, ...]:
+    headers = [name for name, key in route.header_keys if key in req.environ]
+    return (*req.args, *(req.view_args or {}), *headers)
 
 
 def _fire(fault: Fault) -> ResponseReturnValue | None:
@@ -287,7 +315,7 @@ def _record_request(response: Response) -> Response:
             query_string=req.query_string,
             environ_headers=tuple([(key, value) for key, value in environ.items() if key[:5] == "HTTP_"])
             + ((("HTTP_CONTENT_TYPE", environ["CONTENT_TYPE"]),) if environ.get("CONTENT_TYPE") else ()),
-            body=_body_read_so_far(),
+            body=_body_read_so_far(environ),
             content_type=req.content_type,
             status=0 if state.get("mockcatalog_dropped") else response.status_code,
             time_ms=control.store.clock.now_ms(),
@@ -296,14 +324,19 @@ def _record_request(response: Response) -> Response:
         )
     )
     if route is not None:
-        sent = [*req.args, *(req.view_args or {})]
-        sent += [name for name, key in route.header_keys if key in environ]
-        control.coverage.record(route.operation.operation_id, sent, response.status_code)
+        sent = state.get("mockcatalog_sent")  # None: the checks failed before they were done
+        control.coverage.record(
+            route.operation.operation_id,
+            sent if sent is not None else _parameters_sent(route, req),
+            response.status_code,
+        )
     return response
 
 
-def _body_read_so_far() -> bytes:
+def _body_read_so_far(environ: Mapping[str, Any]) -> bytes:
     """The request body, unless reading it is what failed (a 413 must not turn into a 500 here)."""
+    if environ.get("CONTENT_LENGTH", "0") in ("", "0") and not environ.get("HTTP_TRANSFER_ENCODING"):
+        return b""  # nothing was sent: no need to set up werkzeug's stream to find out
     try:
         return request.get_data(cache=True)
     except HTTPException:

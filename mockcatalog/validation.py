@@ -131,6 +131,11 @@ class OperationValidator:
             for media_type, schema in operation.bodies.items()
         }
 
+    @property
+    def header_names_read(self) -> frozenset[str]:
+        """Every header (lower case) validation reads: the declared ones and filters sent as headers."""
+        return frozenset([*self._header_names, *self._filter_headers])
+
     def validate(
         self,
         *,

@@ -1,0 +1,61 @@
+"""Remembered checks of bodiless requests must never answer for a request they were not made for."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from mockcatalog.app import control_of
+from mockcatalog.request_memo import CheckedRequest, RequestMemo
+from mockcatalog.validation import ValidRequest, build_validators
+
+from ..conftest import ACME, GLOBEX, make_credentials
+
+
+def batch_ids(client: FlaskClient, headers: dict[str, str], url: str = "/batches?limit=100") -> set[str]:
+    response = client.get(url, headers=headers)
+    assert response.status_code == 200, response.get_json()
+    return set(response.get_json())
+
+
+def test_each_org_sandbox_and_filter_header_gets_its_own_answer(client: FlaskClient) -> None:
+    acme, globex, acme_dev = make_credentials(ACME), make_credentials(GLOBEX), make_credentials(ACME, "dev")
+    first = {name: batch_ids(client, headers) for name, headers in [("acme", acme), ("globex", globex)]}
+    for _ in range(2):  # again, interleaved: remembered checks must not leak a caller
+        assert batch_ids(client, globex) == first["globex"]
+        assert batch_ids(client, acme) == first["acme"]
+        assert batch_ids(client, acme_dev).isdisjoint(first["acme"])
+    failed = batch_ids(client, {**acme, "status": "failed"})  # a filter sent as a header
+    assert failed and failed < first["acme"]
+    assert batch_ids(client, acme) == first["acme"]
+
+
+def test_a_bad_request_is_refused_every_time_even_after_good_ones(client: FlaskClient) -> None:
+    headers = make_credentials()
+    assert batch_ids(client, headers, "/batches?limit=5")
+    for _ in range(2):
+        assert client.get("/batches?limit=5", headers={**headers, "x-api-key": ""}).status_code == 403
+        assert client.get("/batches?limit=0", headers=headers).status_code == 400
+
+
+def test_remembered_requests_still_count_for_contract_coverage(app: Flask, client: FlaskClient) -> None:
+    headers = make_credentials()
+    for _ in range(2):
+        batch_ids(client, headers, "/batches?limit=5&orderBy=desc:created")
+    batches = control_of(app).coverage.report()["operations"]["GET /batches"]
+    assert batches["calls"] == 2
+    assert {"limit", "orderBy", "x-api-key"} <= set(batches["parameters"]["used"])
+
+
+def test_keys_ignore_headers_the_operation_does_not_read_and_the_memo_stays_bounded() -> None:
+    memo = RequestMemo(build_validators()["listBatches"], max_entries=2)
+    environ = {"HTTP_X_GW_IMS_ORG_ID": ACME, "HTTP_USER_AGENT": "a"}
+    key = memo.key(environ, b"limit=5", {})
+    assert memo.key({**environ, "HTTP_USER_AGENT": "b", "HTTP_X_REQUEST_ID": "1"}, b"limit=5", {}) == key
+    assert memo.key({**environ, "HTTP_X_SANDBOX_NAME": "dev"}, b"limit=5", {}) != key
+    assert memo.key({**environ, "HTTP_STATUS": "failed"}, b"limit=5", {}) != key
+    assert memo.key(environ, b"limit=6", {}) != key
+    checked = CheckedRequest(None, ValidRequest(query={}, headers={}, path={}), ())
+    for n in range(3):
+        memo.put(n, checked)
+    assert memo.get(2) is checked and memo.get(0) is None  # full: forgotten, not grown
