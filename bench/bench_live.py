@@ -32,7 +32,7 @@ from waitress.server import create_server
 body = open(sys.argv[1], "rb").read()
 app = Flask("minimal")
 app.add_url_rule("/batches", "batches", lambda: app.response_class(body, mimetype="application/json"))
-server = create_server(app, host="127.0.0.1", port=0, threads=8)
+server = create_server(app, host="127.0.0.1", port=0, threads=int(sys.argv[2]))
 print(f"serving on http://127.0.0.1:{server.effective_port}", flush=True)
 server.run()
 """
@@ -67,19 +67,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads, for both servers")
     args = parser.parse_args()
     if not shutil.which("wrk") or not shutil.which("taskset"):
         sys.exit("needs wrk and taskset (apt-get install wrk util-linux)")
-    mock, mock_url = start(
-        [sys.executable, "-c", "from mockcatalog.cli import main; main()", "serve", "--port", "0"]
-    )
+    serve = ["serve", "--port", "0", "--threads", str(args.threads)]
+    mock, mock_url = start([sys.executable, "-c", "from mockcatalog.cli import main; main()", *serve])
     try:
         import requests
 
         body = requests.get(f"{mock_url}/batches?limit=20", headers=HEADERS, timeout=10).content
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as saved:
             saved.write(body)
-        baseline, baseline_url = start([sys.executable, "-c", BASELINE_APP, saved.name])
+        baseline, baseline_url = start([sys.executable, "-c", BASELINE_APP, saved.name, str(args.threads)])
         try:
             results: dict[str, list[tuple[float, float]]] = {"mock": [], "baseline": []}
             for _ in range(args.runs):

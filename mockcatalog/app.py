@@ -86,6 +86,10 @@ class Route:
     #: declared header parameters, each with the WSGI environ key it arrives under
     header_keys: tuple[tuple[str, str], ...]
     memo: RequestMemo  # checks of bodiless requests already seen
+    label: str = ""  # the operation's label, made once
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", self.operation.label)
 
 
 class _MockCatalogFlask(Flask):
@@ -227,10 +231,7 @@ def _check_request() -> ResponseReturnValue | None:
             route.memo.put(memo_key, checked)
     elif strict and checked.caller is not None:
         _check_token(control, checked.caller)
-    g.mockcatalog_call = Call(
-        caller=checked.caller, valid=checked.valid, validator=route.validator, store=control.store
-    )
-    g.mockcatalog_sent = checked.sent
+    g.mockcatalog_call = Call(checked.caller, checked.valid, route.validator, control.store, checked.sent)
     return None
 
 
@@ -303,33 +304,26 @@ def _record_request(response: Response) -> Response:
     route = _route(app, req)
     if route is not None and route.admin:
         return response
-    state = g._get_current_object()
+    state = vars(g._get_current_object())  # a plain dict: three lookups through g cost a µs
     violation: MockCatalogError | None = state.get("mockcatalog_violation")
     control = control_of(app)
     environ = req.environ
+    status = response.status_code
     control.journal.record(
-        RawExchange(
-            method=req.method,
-            path=req.path,
-            operation=route.operation.label if route else None,
-            query_string=req.query_string,
-            environ_headers=tuple([(key, value) for key, value in environ.items() if key[:5] == "HTTP_"])
-            + ((("HTTP_CONTENT_TYPE", environ["CONTENT_TYPE"]),) if environ.get("CONTENT_TYPE") else ()),
-            body=_body_read_so_far(environ),
-            content_type=req.content_type,
-            status=0 if state.get("mockcatalog_dropped") else response.status_code,
-            time_ms=control.store.clock.now_ms(),
-            violation=violation.detail if violation else None,
-            errors=violation.errors if violation else None,
+        RawExchange.of(
+            environ,
+            route.label if route else None,
+            _body_read_so_far(environ),
+            0 if state.get("mockcatalog_dropped") else status,
+            control.store.clock.now_ms(),
+            violation.detail if violation else None,
+            violation.errors if violation else None,
         )
     )
     if route is not None:
-        sent = state.get("mockcatalog_sent")  # None: the checks failed before they were done
-        control.coverage.record(
-            route.operation.operation_id,
-            sent if sent is not None else _parameters_sent(route, req),
-            response.status_code,
-        )
+        call: Call | None = state.get("mockcatalog_call")  # None: the checks failed before the end
+        sent = call.sent if call is not None else _parameters_sent(route, req)
+        control.coverage.record(route.operation.operation_id, sent, status)
     return response
 
 

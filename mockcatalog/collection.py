@@ -175,5 +175,9 @@ class Collection:
                     index.setdefault(key, []).append(oid)
 
     @property
+    def is_empty(self) -> bool:
+        return not self._changed and len(self._removed) == len(self._base)
+
+    @property
     def is_pristine(self) -> bool:
         return not self._changed and not self._removed

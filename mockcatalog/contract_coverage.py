@@ -7,11 +7,13 @@ spec declares, so that "never exercised" lists are what a consumer's suite has n
 from __future__ import annotations
 
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable
 from typing import Any
 
 from mockcatalog.spec import Spec
+
+FOLD_EVERY = 1000
 
 
 class ContractCoverage:
@@ -20,17 +22,28 @@ class ContractCoverage:
         self._calls: Counter[str] = Counter()
         self._parameters: dict[str, set[str]] = {}
         self._statuses: dict[str, set[str]] = {}
+        #: calls not yet counted: recording is on every request's path, so it only appends (atomic
+        #: under the GIL, no lock); the counting happens on reports, or every FOLD_EVERY calls.
+        self._pending: deque[tuple[str, Iterable[str], int]] = deque()
         self._lock = threading.Lock()
 
     def record(self, operation_id: str, parameters: Iterable[str], status: int) -> None:
+        self._pending.append((operation_id, parameters, status))
+        if len(self._pending) >= FOLD_EVERY:
+            self._fold()
+
+    def _fold(self) -> None:
         with self._lock:
-            self._calls[operation_id] += 1
-            self._parameters.setdefault(operation_id, set()).update(parameters)
-            self._statuses.setdefault(operation_id, set()).add(str(status))
+            while self._pending:
+                operation_id, parameters, status = self._pending.popleft()
+                self._calls[operation_id] += 1
+                self._parameters.setdefault(operation_id, set()).update(parameters)
+                self._statuses.setdefault(operation_id, set()).add(str(status))
 
     def report(self) -> dict[str, Any]:
         """Per operation (keyed ``"GET /batches"``): calls, parameters and statuses used and not."""
         operations: dict[str, Any] = {}
+        self._fold()
         with self._lock:
             for operation_id, operation in self._spec.operations.items():
                 declared_params = [p.name for p in operation.parameters]

@@ -122,6 +122,8 @@ class Ingestion:
     def _settle(self, tenant: Tenant, polled: Iterable[str] = ()) -> None:
         """Finish every completed batch whose processing is due; count a poll for ``polled`` ids."""
         runs = self._collection(tenant, "runs")
+        if runs.is_empty:  # no upload in progress: most reads
+            return
         polled = set(polled)
         now = self.clock.now_ms()
         for batch_id, run in list(runs.items()):

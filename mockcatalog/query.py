@@ -93,6 +93,8 @@ class ListQuery:
 
     def run(self, objects: Iterable[tuple[str, Json]]) -> dict[str, Json]:
         """The list response: ``{id: object}`` in result order."""
+        if self.properties is None:
+            return dict(self.select(objects))
         return {oid: self.project(obj) for oid, obj in self.select(objects)}
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import threading
 from collections.abc import Callable
@@ -62,6 +63,8 @@ def serve_forever(
     from waitress.server import create_server
 
     server: Any = create_server(app, host=host, port=port, threads=threads, ident="mockcatalog")
+    gc.collect()
+    gc.freeze()  # what start-up built (spec, schemas, fixtures) is kept for good: no collection rescans it
     signal.signal(signal.SIGTERM, _exit_on_signal)  # stop as cleanly on `kill` as on Ctrl-C
     on_ready(f"http://{host}:{server.effective_port}")
     try:

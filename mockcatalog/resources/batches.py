@@ -8,13 +8,14 @@ from flask import Response
 from mockcatalog.resources.common import (
     current_call,
     json_response,
+    page_response,
     references,
 )
 
 
 def list_batches() -> Response:
     call = current_call()
-    return json_response(call.store.list_objects(call.who.tenant, "batches", call.list_query()))
+    return page_response(call.store.list_objects(call.who.tenant, "batches", call.list_query()))
 
 
 def create_batch() -> Response:

@@ -7,14 +7,14 @@ from typing import Any
 
 from flask import Response, g
 
-from mockcatalog.json_provider import encode
+from mockcatalog.json_provider import EncodedPages, encode
 from mockcatalog.query import ListQuery, build_query, parse_properties
 from mockcatalog.store import CatalogStore
 from mockcatalog.tenancy import Caller
 from mockcatalog.validation import OperationValidator, ValidRequest
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen init costs ~0.5 µs more, on every request
 class Call:
     """One validated API call, left in ``g`` by the app's ``before_request`` check."""
 
@@ -22,6 +22,7 @@ class Call:
     valid: ValidRequest
     validator: OperationValidator
     store: CatalogStore
+    sent: tuple[str, ...] = ()  # the parameter names the request sent (for contract coverage)
 
     @property
     def who(self) -> Caller:
@@ -41,6 +42,14 @@ def json_response(body: Any, status: int = 200) -> Response:
     return Response(encode(body), status=status, mimetype="application/json")
 
 
+_PAGES = EncodedPages()
+
+
+def page_response(page: dict[str, dict[str, Any]]) -> Response:
+    """A 200 with ``{id: object}`` as the store returned them (see :class:`EncodedPages`)."""
+    return Response(_PAGES.encode(page), status=200, mimetype="application/json")
+
+
 def references(collection: str, *object_ids: str) -> list[str]:
     """What Catalog writes answer: ``["@/dataSets/5ba9..."]``."""
     return [f"@/{collection}/{object_id}" for object_id in object_ids]
@@ -52,7 +61,7 @@ def get_by_ids(collection: str, **_path: str) -> Response:
     ids = call.valid.path["id"].split(",")
     properties = call.valid.query.get("properties")
     fields = parse_properties(properties) if properties else None
-    return json_response(call.store.get_objects(call.who.tenant, collection, ids, fields))
+    return page_response(call.store.get_objects(call.who.tenant, collection, ids, fields))
 
 
 def write_by_id(collection: str, *, replace: bool = False, **_path: str) -> Response:

@@ -9,6 +9,7 @@ from mockcatalog.query import build_query
 from mockcatalog.resources.common import (
     current_call,
     json_response,
+    page_response,
     references,
 )
 from mockcatalog.summary import window
@@ -16,7 +17,7 @@ from mockcatalog.summary import window
 
 def list_datasets() -> Response:
     call = current_call()
-    return json_response(call.store.list_objects(call.who.tenant, "dataSets", call.list_query()))
+    return page_response(call.store.list_objects(call.who.tenant, "dataSets", call.list_query()))
 
 
 def create_dataset() -> Response:

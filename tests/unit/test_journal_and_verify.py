@@ -26,10 +26,11 @@ def entry(method: str = "POST", path: str = "/batches", status: int = 201, **fie
 
 
 def raw(status: int, violation: str | None = None) -> RawExchange:
-    headers = (("HTTP_AUTHORIZATION", "Bearer secret"), ("HTTP_X_API_KEY", "k"))
-    return RawExchange(
-        "GET", "/batches", "GET /batches", b"limit=2&x=a&x=b", headers, b"", None, status, 0, violation
-    )
+    environ = {
+        "REQUEST_METHOD": "GET", "PATH_INFO": "/batches", "QUERY_STRING": "limit=2&x=a&x=b",
+        "HTTP_AUTHORIZATION": "Bearer secret", "HTTP_X_API_KEY": "k", "wsgi.input": object(),
+    }  # fmt: skip
+    return RawExchange.of(environ, "GET /batches", b"", status, 0, violation=violation)
 
 
 def test_journal_keeps_the_newest_and_the_first_violations() -> None:
@@ -41,6 +42,8 @@ def test_journal_keeps_the_newest_and_the_first_violations() -> None:
     first = journal.entries()[0]
     assert first.query == {"limit": ["2"], "x": ["a", "b"]}
     assert first.headers == {"Authorization": "***", "X-Api-Key": "k"}
+    assert (first.method, first.path) == ("GET", "/batches")
+    assert "wsgi.input" not in raw(200).environ  # the server's objects are not kept alive
     journal.clear()
     assert journal.entries() == [] and journal.violations() == []
 
