@@ -231,7 +231,7 @@ def _check_request() -> ResponseReturnValue | None:
             route.memo.put(memo_key, checked)
     elif strict and checked.caller is not None:
         _check_token(control, checked.caller)
-    g.mockcatalog_call = Call(checked.caller, checked.valid, route.validator, control.store, checked.sent)
+    g.mockcatalog_call = Call(checked, route.validator, control.store)
     return None
 
 
@@ -322,7 +322,7 @@ def _record_request(response: Response) -> Response:
     )
     if route is not None:
         call: Call | None = state.get("mockcatalog_call")  # None: the checks failed before the end
-        sent = call.sent if call is not None else _parameters_sent(route, req)
+        sent = call.checked.sent if call is not None else _parameters_sent(route, req)
         control.coverage.record(route.operation.operation_id, sent, status)
     return response
 

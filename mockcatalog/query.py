@@ -63,6 +63,9 @@ class ListQuery:
     properties: tuple[str, ...] | None = None
     #: (index name, keys): indexes a store may use to find candidates; predicates still decide
     hints: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: whether it may serve more than one request: not when a regular expression keeps its
+    #: request's time budget (field_matches)
+    reusable: bool = True
 
     @property
     def selects_all(self) -> bool:
@@ -102,7 +105,7 @@ def build_query(values: Mapping[str, Any], kinds: Mapping[str, Json]) -> ListQue
     """Build a :class:`ListQuery` from validated parameter ``values`` and their spec ``kinds``."""
     predicates: list[Predicate] = []
     hints: list[tuple[str, tuple[str, ...]]] = []
-    settings: dict[str, Any] = {"limit": None}
+    settings: dict[str, Any] = {"limit": None, "reusable": True}
     for name, value in values.items():
         kind = kinds.get(name)
         if kind is None or value is None:
@@ -119,6 +122,8 @@ def build_query(values: Mapping[str, Any], kinds: Mapping[str, Json]) -> ListQue
             case "property":
                 expressions = value if isinstance(value, list) else [value]
                 predicates.extend(parse_property(expr, name) for expr in expressions)
+                if any((match := _EXPRESSION.match(expr)) and match["op"] == "~" for expr in expressions):
+                    settings["reusable"] = False
             case "tags":
                 predicates.append(parse_tags(value, name))
             case "equals":

@@ -15,6 +15,7 @@ from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mockcatalog.query import ListQuery
 from mockcatalog.tenancy import Caller
 from mockcatalog.validation import OperationValidator, ValidRequest
 
@@ -22,11 +23,12 @@ from mockcatalog.validation import OperationValidator, ValidRequest
 CREDENTIAL_HEADERS = ("authorization", "x-api-key", "x-gw-ims-org-id", "x-sandbox-name")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CheckedRequest:
     caller: Caller | None
     valid: ValidRequest  # shared between requests: views read it, never change it
     sent: tuple[str, ...]  # the parameter names the request sent, for contract coverage
+    list_query: ListQuery | None = None  # the list query built from ``valid``, once it is built
 
 
 class RequestMemo:
@@ -44,6 +46,9 @@ class RequestMemo:
 
     def get(self, key: Hashable) -> CheckedRequest | None:
         return self._entries.get(key)
+
+    def entries(self) -> list[tuple[Any, CheckedRequest]]:
+        return list(self._entries.items())
 
     def put(self, key: Hashable, checked: CheckedRequest) -> None:
         if len(self._entries) >= self._max_entries:

@@ -9,6 +9,7 @@ from flask import Response, g
 
 from mockcatalog.json_provider import EncodedPages, encode
 from mockcatalog.query import ListQuery, build_query, parse_properties
+from mockcatalog.request_memo import CheckedRequest
 from mockcatalog.store import CatalogStore
 from mockcatalog.tenancy import Caller
 from mockcatalog.validation import OperationValidator, ValidRequest
@@ -18,19 +19,31 @@ from mockcatalog.validation import OperationValidator, ValidRequest
 class Call:
     """One validated API call, left in ``g`` by the app's ``before_request`` check."""
 
-    caller: Caller | None  # None for the admin API, which needs no credentials
-    valid: ValidRequest
+    checked: CheckedRequest  # may be shared with earlier identical requests (request_memo.py)
     validator: OperationValidator
     store: CatalogStore
-    sent: tuple[str, ...] = ()  # the parameter names the request sent (for contract coverage)
+
+    @property
+    def caller(self) -> Caller | None:  # None for the admin API, which needs no credentials
+        return self.checked.caller
+
+    @property
+    def valid(self) -> ValidRequest:
+        return self.checked.valid
 
     @property
     def who(self) -> Caller:
-        assert self.caller is not None, "Catalog operations always have a caller"
-        return self.caller
+        assert self.checked.caller is not None, "Catalog operations always have a caller"
+        return self.checked.caller
 
     def list_query(self) -> ListQuery:
-        return build_query(self.valid.query, self.validator.query_kinds)
+        """The list query the parameters ask for (kept with the checks when it can be reused)."""
+        query = self.checked.list_query
+        if query is None:
+            query = build_query(self.checked.valid.query, self.validator.query_kinds)
+            if query.reusable:
+                self.checked.list_query = query
+        return query
 
 
 def current_call() -> Call:

@@ -59,3 +59,18 @@ def test_keys_ignore_headers_the_operation_does_not_read_and_the_memo_stays_boun
     for n in range(3):
         memo.put(n, checked)
     assert memo.get(2) is checked and memo.get(0) is None  # full: forgotten, not grown
+
+
+def test_a_list_query_is_built_once_unless_it_keeps_a_regex_time_budget(
+    app: Flask, client: FlaskClient
+) -> None:
+    memo = app.extensions["mockcatalog.routes"]["listBatches@/"].memo
+
+    def kept_query(url: str) -> object:
+        assert client.get(url, headers=make_credentials()).status_code == 200
+        (checked,) = [entry for key, entry in memo.entries() if key[0] == url.partition("?")[2].encode()]
+        return checked.list_query
+
+    plain = kept_query("/batches?limit=3&status=success")
+    assert plain is not None and kept_query("/batches?limit=3&status=success") is plain
+    assert kept_query("/batches?limit=3&property=status~^succ") is None  # each request gets its own budget
