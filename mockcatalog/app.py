@@ -218,7 +218,7 @@ def _check_request() -> ResponseReturnValue | None:
     else:
         if BINARY in operation.bodies:
             req.max_content_length = app.config["MOCKCATALOG_MAX_FILE_BYTES"]
-        fault = control.faults.take(operation.label, operation.operation_id)
+        fault = control.faults.take(route.label, operation.operation_id)
         answer = _fire(fault) if fault is not None else None
         if answer is not None:
             return answer

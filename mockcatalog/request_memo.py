@@ -57,5 +57,7 @@ class RequestMemo:
 
 
 def environ_key(header: str) -> str:
-    """The WSGI environ key a header arrives under (``x-api-key`` -> ``HTTP_X_API_KEY``)."""
-    return "HTTP_" + header.upper().replace("-", "_")
+    """The WSGI environ key a header arrives under (``x-api-key`` -> ``HTTP_X_API_KEY``; the two
+    content headers have no prefix, PEP 3333)."""
+    key = header.upper().replace("-", "_")
+    return key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key

@@ -6,7 +6,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mockcatalog.app import control_of
-from mockcatalog.request_memo import CheckedRequest, RequestMemo
+from mockcatalog.request_memo import CheckedRequest, RequestMemo, environ_key
 from mockcatalog.validation import ValidRequest, build_validators
 
 from ..conftest import ACME, GLOBEX, make_credentials
@@ -55,6 +55,7 @@ def test_keys_ignore_headers_the_operation_does_not_read_and_the_memo_stays_boun
     assert memo.key({**environ, "HTTP_X_SANDBOX_NAME": "dev"}, b"limit=5", {}) != key
     assert memo.key({**environ, "HTTP_STATUS": "failed"}, b"limit=5", {}) != key
     assert memo.key(environ, b"limit=6", {}) != key
+    assert (environ_key("x-api-key"), environ_key("Content-Type")) == ("HTTP_X_API_KEY", "CONTENT_TYPE")
     checked = CheckedRequest(None, ValidRequest(query={}, headers={}, path={}), ())
     for n in range(3):
         memo.put(n, checked)
