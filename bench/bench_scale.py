@@ -7,12 +7,18 @@ loading that many fixtures. Run: ``python bench/bench_scale.py`` (--batches to c
 from __future__ import annotations
 
 import argparse
+import re
 import resource
+import signal
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+
+import requests
 
 from mockcatalog import create_app
 from mockcatalog.factories import GENERATED_NOW_MS, generate_fixtures, write_fixtures
@@ -34,16 +40,10 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=1_000)
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        made = generate_fixtures(3, datasets=args.datasets, batches=args.batches - 10_000, orgs=[ORG])
-        big = generate_fixtures(4, datasets=1, batches=10_000, orgs=[ORG])  # one dataset with 10,000
-        for collection, objects in big.collections.items():
-            made.collections[collection].update(objects)
-        write_fixtures(made, Path(tmp))
-        started = time.perf_counter()
-        app = create_app({"MOCKCATALOG_FIXTURES": tmp, "MOCKCATALOG_NOW_MS": GENERATED_NOW_MS})
-        load_seconds = time.perf_counter() - started
-    client = app.test_client()
+    made = generate_fixtures(3, datasets=args.datasets, batches=args.batches - 10_000, orgs=[ORG])
+    big = generate_fixtures(4, datasets=1, batches=10_000, orgs=[ORG])  # one dataset with 10,000
+    for collection, objects in big.collections.items():
+        made.collections[collection].update(objects)
     per_dataset: dict[str, int] = {}
     for batch in made.collections["batches"].values():
         dataset_id = batch["relatedObjects"][0]["id"]
@@ -51,6 +51,14 @@ def main() -> None:
     busiest = max(per_dataset, key=per_dataset.__getitem__)  # the one with 10,000
     typical = next(iter(made.collections["dataSets"]))
     week_ago = GENERATED_NOW_MS - 7 * 86_400_000
+    summary = f"/dataSets/{busiest}/ingestBatchSummary?createdAfter=0"
+    with tempfile.TemporaryDirectory() as tmp:
+        write_fixtures(made, Path(tmp))
+        started = time.perf_counter()
+        app = create_app({"MOCKCATALOG_FIXTURES": tmp, "MOCKCATALOG_NOW_MS": GENERATED_NOW_MS})
+        load_seconds = time.perf_counter() - started
+        served = serve_memory(tmp, ["/batches?limit=20", summary])
+    client = app.test_client()
 
     def get(path: str) -> Callable[[], object]:
         def call() -> object:
@@ -62,7 +70,6 @@ def main() -> None:
 
     by_dataset = f"/batches?dataSet={typical}&orderBy=desc:created&limit=20"
     recent_success = f"/batches?status=success&createdAfter={week_ago}&limit=20"
-    summary = f"/dataSets/{busiest}/ingestBatchSummary?createdAfter=0"
     one_of_busiest = next(
         bid
         for bid, batch in made.collections["batches"].items()
@@ -88,8 +95,46 @@ def main() -> None:
     print(f"{args.batches:,} batches over {args.datasets:,} datasets; loaded in {load_seconds:.1f} s")
     for label, action, before in rows:
         print(f"  {label:<55} {median_ms(action, args.runs, before):>8.2f} ms")
+    print("  `mockcatalog serve` on these fixtures, after a list and that summary [RSS < 300 MB]:")
+    print(f"    {'answering after':<53} {served.seconds:>8.1f} s")
+    print(f"    {'resident':<53} {served.resident_mb:>8.0f} MB")
+    print(f"    {'peak (while loading)':<53} {served.peak_mb:>8.0f} MB")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"  peak RSS [< 300 MB]{'':<36} {peak_mb:>8.0f} MB")
+    print(f"  this benchmark's own peak RSS (two copies of the data){'':<1} {peak_mb:>8.0f} MB")
+
+
+@dataclass
+class Served:
+    seconds: float
+    resident_mb: float
+    peak_mb: float
+
+
+def serve_memory(fixtures: str, paths: list[str]) -> Served:
+    """How long `mockcatalog serve` on ``fixtures`` takes to answer, and its memory after ``paths``."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from mockcatalog.cli import main; main()", "serve", "--port", "0",
+         "--fixtures", fixtures, "--no-rebase-time"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().split()[-1]
+        for path in paths:
+            response = requests.get(url + path, headers=HEADERS, timeout=60)
+            assert response.status_code == 200, response.text
+            if path == paths[0]:
+                seconds = time.perf_counter() - started
+        status = Path(f"/proc/{process.pid}/status").read_text()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+    def megabytes(field: str) -> float:
+        return int(re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE).group(1)) / 1024  # type: ignore[union-attr]
+
+    return Served(seconds, megabytes("VmRSS"), megabytes("VmHWM"))
 
 
 if __name__ == "__main__":

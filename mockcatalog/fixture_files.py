@@ -8,12 +8,13 @@ A bad file is reported with its path and the offending id, never half-loaded.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TextIO, cast
 
 from marshmallow import Schema, ValidationError
 
@@ -24,6 +25,8 @@ FIXTURE_FILES: Mapping[str, str] = {"dataSets": "dataSets.json", "batches": "bat
 #: fields holding Unix milliseconds, and (inside ``availableDates``) Unix seconds
 _MS_FIELDS = ("created", "updated", "started", "completed")
 _SECOND_FIELDS = ("startDate", "endDate")
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER_CHARS = frozenset("0123456789.eE+-")  # what may follow the start of a number
 
 
 class FixtureError(ValueError):
@@ -55,18 +58,98 @@ def read_fixtures(directory: str | Path, schemas: Mapping[str, Schema] | None = 
 
 def _read_file(path: Path, schema: Schema | None) -> dict[str, Json]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"), object_hook=_interned)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        with path.open(encoding="utf-8") as file:
+            data = read_json_piecewise(file, json.JSONDecoder(object_hook=_interned))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise FixtureError(f"{path}: cannot read JSON: {exc}") from exc
     check_objects(data, schema, where=str(path))
     return cast(dict[str, Json], data)
 
 
+def read_json_piecewise(file: TextIO, decoder: json.JSONDecoder, chunk_chars: int = 1 << 20) -> Any:
+    """One JSON value from ``file``; an object is read member by member, a chunk of text at a time.
+
+    ``json.load`` holds the whole text while it builds the objects: at 100,000 batches that is 74 MB
+    on top of them, and it made the load peak of ``mockcatalog serve`` (bench/bench_scale.py).
+    """
+    text = _Text(file, chunk_chars)
+    if text.peek() != "{":
+        return text.value(decoder, last=True)
+    text.take("{")
+    members: dict[str, Any] = {}
+    if text.peek() == "}":
+        text.take("}")
+    else:
+        while True:
+            key = text.value(decoder)
+            if not isinstance(key, str):
+                raise ValueError(f"an object key must be a string, at char {text.offset}")
+            text.take(":")
+            members[key] = text.value(decoder)
+            if text.take(",}") == "}":
+                break
+    if text.peek() != "":
+        raise ValueError(f"extra data after the object, at char {text.offset}")
+    return members
+
+
+class _Text:
+    """The unread part of a text file, refilled as values are taken from it."""
+
+    def __init__(self, file: TextIO, chunk_chars: int) -> None:
+        self._file, self._chunk = file, chunk_chars
+        self._buffer, self._pos, self._dropped, self._eof = "", 0, 0, False
+
+    @property
+    def offset(self) -> int:
+        return self._dropped + self._pos
+
+    def peek(self) -> str:
+        """The next character that is not whitespace ("" at the end of the file)."""
+        while True:
+            self._pos = _WHITESPACE.match(self._buffer, self._pos).end()  # type: ignore[union-attr]
+            if self._pos < len(self._buffer) or not self._read_more():
+                return self._buffer[self._pos : self._pos + 1]
+
+    def take(self, expected: str) -> str:
+        found = self.peek()
+        if not found or found not in expected:
+            raise ValueError(f"expected {' or '.join(repr(c) for c in expected)} at char {self.offset}")
+        self._pos += 1
+        return found
+
+    def value(self, decoder: json.JSONDecoder, *, last: bool = False) -> Any:
+        """The next JSON value; a value cut by the end of the buffer is decoded again with more text."""
+        self.peek()
+        while True:
+            try:
+                value, end = decoder.raw_decode(self._buffer, self._pos)
+            except json.JSONDecodeError as exc:
+                if self._read_more():
+                    continue
+                raise ValueError(f"{exc.msg} at char {self._dropped + exc.pos}") from None
+            cut = end == len(self._buffer) or self._buffer[end] in _NUMBER_CHARS  # "12" of "12.5"
+            if (cut or last) and self._read_more():
+                continue  # decoded again with more text: the last value must be whole too
+            self._pos = end
+            return value
+
+    def _read_more(self) -> bool:
+        if self._eof:
+            return False
+        chunk = self._file.read(max(self._chunk, len(self._buffer) - self._pos))  # doubles a long value
+        self._eof = not chunk
+        self._dropped += self._pos
+        self._buffer, self._pos = self._buffer[self._pos :] + chunk, 0
+        return not self._eof
+
+
 def _interned(obj: Json) -> Json:
-    """Share the short strings fixture objects repeat (org, users, statuses, dataset ids): at 100,000
-    batches that keeps about 70 MB out of the process (bench/bench_scale.py)."""
+    """Share the keys and the short strings fixture objects repeat (org, users, statuses, dataset
+    ids): at 100,000 batches that keeps about 70 MB out of the process (bench/bench_scale.py). Keys
+    need it too since the file is decoded member by member (``read_json_piecewise``)."""
     return {
-        key: sys.intern(value) if type(value) is str and len(value) <= 64 else value
+        sys.intern(key): sys.intern(value) if type(value) is str and len(value) <= 64 else value
         for key, value in obj.items()
     }
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mockcatalog.fixture_files import (
     FixtureError,
     Fixtures,
     default_fixture_dir,
     read_fixtures,
+    read_json_piecewise,
     rebase_timestamps,
 )
 from mockcatalog.schemas import fixture_schemas
@@ -38,6 +42,8 @@ def test_the_packaged_fixtures_load_and_validate() -> None:
     ("content", "message"),
     [
         ("{not json", "cannot read JSON"),
+        ('{"b1": {"imsOrg": "o"}', "cannot read JSON: expected ',' or '}'"),
+        ('{"b1": {"imsOrg": "o"}} {}', "extra data"),
         ([], "keyed by id"),
         ({"b1": []}, "expected an object"),
         ({"b1": {"status": "success"}}, "imsOrg"),
@@ -75,3 +81,23 @@ def test_rebase_moves_the_newest_timestamp_to_now_and_keeps_gaps() -> None:
     assert moved["new"]["created"] - moved["old"]["created"] == 4_000
     assert moved["old"]["availableDates"]["startDate"] == 1 + 91
     assert fixtures.collections["batches"]["new"]["completed"] == 9_000  # input untouched
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(st.dictionaries(st.text(max_size=6), json_values, max_size=6), json_values),
+    st.sampled_from([None, 0, 2]),
+    st.integers(1, 9),
+)
+def test_reading_piecewise_gives_what_reading_at_once_gives(
+    value: Any, indent: int | None, chunk: int
+) -> None:
+    text = json.dumps(value, indent=indent)
+    assert read_json_piecewise(io.StringIO(text), json.JSONDecoder(), chunk_chars=chunk) == json.loads(text)
