@@ -86,10 +86,7 @@ class Route:
     #: declared header parameters, each with the WSGI environ key it arrives under
     header_keys: tuple[tuple[str, str], ...]
     memo: RequestMemo  # checks of bodiless requests already seen
-    label: str = ""  # the operation's label, made once
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "label", self.operation.label)
+    label: str  # the operation's label ("GET /batches"), made once
 
 
 class _MockCatalogFlask(Flask):
@@ -189,7 +186,8 @@ def _add_routes(
             )
             header_keys = tuple((p.name, environ_key(p.name)) for p in operation.params_in("header"))
             validator = validators[op_id]
-            routes[endpoint] = Route(operation, validator, admin, header_keys, RequestMemo(validator))
+            memo = RequestMemo(validator)
+            routes[endpoint] = Route(operation, validator, admin, header_keys, memo, operation.label)
 
 
 def _route(app: Flask, req: Request) -> Route | None:
