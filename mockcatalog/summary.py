@@ -21,8 +21,8 @@ A summary is always over a creation window, so a batch without ``created`` is ne
 Speed (bench/bench_scale.py): the figures come from :class:`BatchRows`, the batches as columns
 sorted by creation. Cutting a window out of them is two bisections and list slices, and the sums,
 minima and maxima run over those slices inside the interpreter's builtins, so a dataset's rows
-(built once and kept until one of its batches changes, see ``Collection.derived``) answer any
-window in a fraction of the time a pass over the batch objects takes.
+(built once, then kept in step with each write to one of its batches: ``Collection.derived``)
+answer any window in a fraction of the time a pass over the batch objects takes.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ FAILED = frozenset({"failed", "failure", "aborted", "abandoned"})
 #: Statuses after which a batch changes no more on its own (reverted and deleted included).
 FINISHED = SUCCEEDED | FAILED | frozenset({"inactive", "deleted"})
 WINDOW_MS = 7 * 24 * 60 * 60 * 1000
-#: "Absent" in the columns reduced by min and by max: ints (comparing an int with a float is slow)
-#: beyond int64, which is what openapi.yaml allows.
+#: "Absent" in the columns reduced by min and by max: ints beyond the int64 that openapi.yaml
+#: allows (not infinities: a column of one type compares faster).
 _NONE_LOW, _NONE_HIGH = 1 << 80, -(1 << 80)
 _COLUMNS = (
     "batches", "created", "updated", "started", "completed", "record_count", "failed_record_count", "size",
