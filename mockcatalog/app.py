@@ -43,6 +43,7 @@ from mockcatalog.tenancy import Caller, caller_from_headers
 from mockcatalog.validation import BINARY, OperationValidator, build_validators, flatten, lowercase_headers
 
 EXTENSION = "mockcatalog"
+ROUTES = f"{EXTENSION}.routes"  # app.extensions key of the endpoint -> Route map
 MAX_URL_LENGTH = 2000  # the Platform gateway's limit (seed 002)
 #: Paths that are not behind the Platform gateway, so its URL limit does not apply: the admin API,
 #: and the fake IMS (another host in real life).
@@ -125,7 +126,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     routes: dict[str, Route] = {}
     _add_routes(app, routes, spec_path, VIEWS, admin=False)
     _add_routes(app, routes, str(admin_spec_path()), admin.VIEWS, admin=True)
-    app.extensions[f"{EXTENSION}.routes"] = routes
+    app.extensions[ROUTES] = routes
     app.before_request(_check_request)
     app.after_request(_record_request)
     app.register_error_handler(MockCatalogError, _mock_error)
@@ -191,7 +192,7 @@ def _add_routes(
 
 
 def _route(app: Flask, req: Request) -> Route | None:
-    routes: Mapping[str, Route] = app.extensions[f"{EXTENSION}.routes"]
+    routes: Mapping[str, Route] = app.extensions[ROUTES]
     return routes.get(req.endpoint or "")
 
 
@@ -229,7 +230,7 @@ def _check_request() -> ResponseReturnValue | None:
             route.memo.put(memo_key, checked)
     elif strict and checked.caller is not None:
         _check_token(control, checked.caller)
-    g.mockcatalog_call = Call(checked, route.validator, control.store)
+    g._get_current_object().mockcatalog_call = Call(checked, route.validator, control.store)
     return None
 
 

@@ -47,7 +47,7 @@ class Call:
 
 
 def current_call() -> Call:
-    call: Call = g.mockcatalog_call
+    call: Call = g._get_current_object().mockcatalog_call  # proxied attribute access costs 6x more
     return call
 
 
