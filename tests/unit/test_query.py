@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -205,7 +206,8 @@ def test_the_budget_is_checked_along_a_long_scan_not_only_at_its_start(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     readings = iter(range(0, 10**6, 300))  # each reading of the clock: 0.3 s later
-    monkeypatch.setattr("mockcatalog.query.time.monotonic", lambda: next(readings) / 1000)
+    fake_time = SimpleNamespace(monotonic=lambda: next(readings) / 1000)  # the query module's clock only
+    monkeypatch.setattr("mockcatalog.query.time", fake_time)
     many = {str(i): {"name": "short"} for i in range(2000)}  # `~x` matches none: every object is tried
     with pytest.raises(BadRequest, match="too expensive"):
         ListQuery(predicates=(parse_property("name~x"),), limit=None).run(many.items())
