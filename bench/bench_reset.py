@@ -1,7 +1,8 @@
 """Per-test reset cost at 1k, 10k and 100k fixture batches: it must stay flat.
 
-Each round does what a typical test does (add a dataset, create five batches), then times
-``MockControl.reset()`` (what the ``mock_catalog`` fixture runs before every test). The baseline,
+Each round does what a typical test does (create five batches in a dataset, read its summary),
+then times ``MockControl.reset()`` (what the ``mock_catalog`` fixture runs before every test),
+which also undoes the writes in the summary's kept rows. The baseline,
 timed in the same run, is the naive alternative the copy-on-write store avoids: a deep copy of the
 pristine fixtures. Run: ``python bench/bench_reset.py`` (about a minute; --sizes to change).
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 from mockcatalog.app import control_of, create_app
 from mockcatalog.factories import generate_fixtures, write_fixtures
 from mockcatalog.fixture_files import read_fixtures
+from mockcatalog.query import ListQuery
 from mockcatalog.tenancy import Caller
 
 ORG = "ACME000000000000000000AA@AdobeOrg"
@@ -40,6 +42,7 @@ def measure(batches: int, rounds: int, directory: Path) -> tuple[float, float]:
     for _ in range(rounds):
         for _ in range(5):
             store.create_batch(caller, {"datasetId": dataset_id})
+        store.ingest_batch_summary(caller.tenant, dataset_id, ListQuery(limit=None), (0, None))
         started = time.perf_counter_ns()
         control.reset()
         resets.append(time.perf_counter_ns() - started)

@@ -10,8 +10,8 @@ adds every changed object as a candidate, so the answer stays right while the ch
 
 :meth:`Collection.derived` keeps what a caller computed from the objects filed under one index
 key (a dataset's summary rows) and tells it of every write under that key, so that it can follow
-the write in place (cheap) rather than be computed again from all the key's objects. A reset drops
-it.
+the write in place (cheap) rather than be computed again from all the key's objects. A reset undoes
+the writes in it the same way.
 """
 
 from __future__ import annotations
@@ -104,16 +104,20 @@ class Collection:
             self._arrivals.pop(object_id, None)
 
     def reset(self) -> None:
-        """Back to the base: every change since it was set is forgotten."""
+        """Back to the base: every change since it was set is forgotten (and undone in the derived
+        values, which stay: O(changes), like the rest of a reset)."""
+        if self._derived:
+            for object_id in [*self._changed, *self._removed]:
+                self._update_derived(object_id, self._base.get(object_id))
         self._changed = {}
         self._removed = set()
         self._arrivals = {}
         self._arrived = 0
-        self._derived = {}
 
     def commit(self) -> None:
         """Make the current contents the new base (used when loading a baseline)."""
         self._base = dict(self.items())
+        self._derived = {}
         self.reset()
         self._build_indexes()
 
@@ -126,7 +130,7 @@ class Collection:
 
     def derived(self, index: str, key: str, compute: Callable[[list[tuple[int, Json]]], D]) -> D:
         """``compute([(position, object), ...])`` over the objects filed under ``key``, in collection
-        order; kept, and told of each write under ``key`` (:meth:`Derived.replace`) until a reset."""
+        order; kept, and told of each write under ``key`` (:meth:`Derived.replace`), resets included."""
         kept = self._derived.get((index, key))
         if kept is None:
             keys_of = self._indexers[index]
