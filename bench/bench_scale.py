@@ -87,6 +87,11 @@ def main() -> None:
     rows = [
         ("dataSet=X&orderBy=desc:created&limit=20 [<= 5 ms]", get(by_dataset), None),
         ("status=success&createdAfter=T&limit=20 [<= 5 ms]", get(recent_success), None),
+        (
+            "orderBy=desc:created&limit=20 over all (no target)",
+            get("/batches?orderBy=desc:created&limit=20"),
+            None,
+        ),
         (f"ingestBatchSummary, {per_dataset[busiest]} batches [<= 5 ms]", get(summary), None),
         ("  the same, first one after a write to the dataset", get(summary), write_to_busiest),
         ("  the same, first one after a write and a reset", get(summary), write_then_reset),

@@ -6,6 +6,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mockcatalog.errors import BadRequest
 from mockcatalog.query import (
@@ -13,11 +15,13 @@ from mockcatalog.query import (
     SortKey,
     build_query,
     field_in,
+    first_sorted,
     parse_order_by,
     parse_properties,
     parse_property,
     parse_tags,
     related_to,
+    sort_pairs,
     wildcard,
 )
 from mockcatalog.spec import load_spec
@@ -212,3 +216,26 @@ def test_the_budget_is_checked_along_a_long_scan_not_only_at_its_start(
     with pytest.raises(BadRequest, match="too expensive"):
         ListQuery(predicates=(parse_property("name~x"),), limit=None).run(many.items())
     assert next(readings) < 10 * 300  # a handful of readings, not one per object
+
+
+sortable_values = st.one_of(
+    st.integers(-3, 3),
+    st.floats(-3, 3),
+    st.sampled_from(["a", "b", "1.2.0", "1.10.0"]),
+    st.booleans(),
+    st.none(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.dictionaries(st.sampled_from(["x", "y"]), sortable_values), max_size=30),
+    st.lists(st.tuples(st.sampled_from(["x", "y"]), st.booleans()), min_size=1, max_size=2),
+    st.integers(0, 31),
+)
+def test_a_page_of_a_sort_is_the_head_of_the_whole_sort(
+    objects: list[dict[str, Any]], keys: list[tuple[str, bool]], first: int
+) -> None:
+    pairs = [(str(n), obj) for n, obj in enumerate(objects)]
+    order = tuple(SortKey(field, descending) for field, descending in keys)
+    assert first_sorted(iter(pairs), order, first) == sort_pairs(pairs, order)[:first]
