@@ -58,7 +58,7 @@ def read_fixtures(directory: str | Path, schemas: Mapping[str, Schema] | None = 
 
 def _read_file(path: Path, schema: Schema | None) -> dict[str, Json]:
     try:
-        with path.open(encoding="utf-8") as file:
+        with path.open(encoding="utf-8-sig") as file:  # a BOM (some editors write one) is fine
             data = read_json_piecewise(file, json.JSONDecoder(object_hook=_interned))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise FixtureError(f"{path}: cannot read JSON: {exc}") from exc

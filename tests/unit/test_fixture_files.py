@@ -101,3 +101,9 @@ def test_reading_piecewise_gives_what_reading_at_once_gives(
 ) -> None:
     text = json.dumps(value, indent=indent)
     assert read_json_piecewise(io.StringIO(text), json.JSONDecoder(), chunk_chars=chunk) == json.loads(text)
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    batch = {"imsOrg": "o@AdobeOrg", "created": 1}
+    (tmp_path / "batches.json").write_bytes(b"\xef\xbb\xbf" + json.dumps({"b1": batch}).encode())
+    assert read_fixtures(tmp_path, schemas()).collections["batches"] == {"b1": batch}
