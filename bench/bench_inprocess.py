@@ -15,13 +15,8 @@ from flask import Flask
 from mockcatalog import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serving import HEADERS  # noqa: E402
 from timing import median_seconds  # noqa: E402
-
-HEADERS = {
-    "Authorization": "Bearer bench",
-    "x-api-key": "bench",
-    "x-gw-ims-org-id": "ACME000000000000000000AA@AdobeOrg",
-}
 
 
 def median_us(call: Callable[[], object], requests: int = 2000) -> float:

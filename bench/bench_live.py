@@ -12,18 +12,16 @@ import argparse
 import json
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-HEADERS = {
-    "Authorization": "Bearer bench",
-    "x-api-key": "bench",
-    "x-gw-ims-org-id": "ACME000000000000000000AA@AdobeOrg",
-}
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serving import HEADERS, SERVE, launched  # noqa: E402
 
 BASELINE_APP = """
 import sys
@@ -36,14 +34,6 @@ server = create_server(app, host="127.0.0.1", port=0, threads=int(sys.argv[2]))
 print(f"serving on http://127.0.0.1:{server.effective_port}", flush=True)
 server.run()
 """
-
-
-def start(command: list[str]) -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        ["taskset", "-c", "0", *command], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-    assert process.stdout is not None
-    return process, process.stdout.readline().split()[-1]
 
 
 def wrk(url: str, seconds: int) -> tuple[float, float]:
@@ -71,26 +61,16 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk") or not shutil.which("taskset"):
         sys.exit("needs wrk and taskset (apt-get install wrk util-linux)")
-    serve = ["serve", "--port", "0", "--threads", str(args.threads)]
-    mock, mock_url = start([sys.executable, "-c", "from mockcatalog.cli import main; main()", *serve])
-    try:
-        import requests
-
+    with launched([*SERVE, "--threads", str(args.threads)], core=0) as (_, mock_url):
         body = requests.get(f"{mock_url}/batches?limit=20", headers=HEADERS, timeout=10).content
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as saved:
             saved.write(body)
-        baseline, baseline_url = start([sys.executable, "-c", BASELINE_APP, saved.name, str(args.threads)])
-        try:
+        baseline_app = [sys.executable, "-c", BASELINE_APP, saved.name, str(args.threads)]
+        with launched(baseline_app, core=0) as (_, baseline_url):
             results: dict[str, list[tuple[float, float]]] = {"mock": [], "baseline": []}
             for _ in range(args.runs):
                 results["mock"].append(wrk(f"{mock_url}/batches?limit=20", args.seconds))
                 results["baseline"].append(wrk(f"{baseline_url}/batches", args.seconds))
-        finally:
-            baseline.send_signal(signal.SIGTERM)
-            baseline.wait(timeout=10)
-    finally:
-        mock.send_signal(signal.SIGTERM)
-        mock.wait(timeout=10)
     summary = {
         name: (statistics.median(r for r, _ in runs), statistics.median(p for _, p in runs))
         for name, runs in results.items()

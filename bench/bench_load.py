@@ -10,34 +10,18 @@ the figures are a floor, not a ceiling.
 from __future__ import annotations
 
 import argparse
-import signal
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from load_mix import LoadReport, run_mixed_load  # noqa: E402
-
-HEADERS = {
-    "Authorization": "Bearer bench",
-    "x-api-key": "bench",
-    "x-gw-ims-org-id": "ACME000000000000000000AA@AdobeOrg",
-}
+from serving import HEADERS, SERVE, launched  # noqa: E402
 
 
 def one_run(clients: int, rounds: int, threads: int) -> LoadReport:
-    command = [sys.executable, "-c", "from mockcatalog.cli import main; main()", "serve", "--port", "0"]
-    server = subprocess.Popen(
-        [*command, "--threads", str(threads)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    )
-    try:
-        assert server.stdout is not None
-        url = server.stdout.readline().split()[-1]
+    with launched([*SERVE, "--threads", str(threads)]) as (_, url):
         return run_mixed_load(url, HEADERS, clients=clients, rounds=rounds)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.communicate(timeout=30)
 
 
 def main() -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import re
 import resource
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,10 +22,10 @@ from mockcatalog import create_app
 from mockcatalog.factories import GENERATED_NOW_MS, generate_fixtures, write_fixtures
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serving import HEADERS, SERVE, launched  # noqa: E402
 from timing import median_seconds  # noqa: E402
 
-ORG = "ACME000000000000000000AA@AdobeOrg"
-HEADERS = {"Authorization": "Bearer bench", "x-api-key": "bench", "x-gw-ims-org-id": ORG}
+ORG = HEADERS["x-gw-ims-org-id"]
 
 
 def median_ms(action: Callable[[], object], runs: int, before: Callable[[], object] | None = None) -> float:
@@ -118,23 +116,13 @@ class Served:
 def serve_memory(fixtures: str, paths: list[str]) -> Served:
     """How long `mockcatalog serve` on ``fixtures`` takes to answer, and its memory after ``paths``."""
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from mockcatalog.cli import main; main()", "serve", "--port", "0",
-         "--fixtures", fixtures, "--no-rebase-time"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().split()[-1]
+    with launched([*SERVE, "--fixtures", fixtures, "--no-rebase-time"]) as (pid, url):
         for path in paths:
             response = requests.get(url + path, headers=HEADERS, timeout=60)
             assert response.status_code == 200, response.text
             if path == paths[0]:
                 seconds = time.perf_counter() - started
-        status = Path(f"/proc/{process.pid}/status").read_text()
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
+        status = Path(f"/proc/{pid}/status").read_text()
 
     def megabytes(field: str) -> float:
         return int(re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE).group(1)) / 1024  # type: ignore[union-attr]

@@ -7,9 +7,7 @@ Target: answering within 1 s of launch. Run: ``python bench/bench_startup.py``.
 from __future__ import annotations
 
 import argparse
-import signal
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,14 +17,9 @@ import requests
 from mockcatalog import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serving import HEADERS, SERVE, launched  # noqa: E402
 from timing import median_seconds  # noqa: E402
 
-HEADERS = {
-    "Authorization": "Bearer bench",
-    "x-api-key": "bench",
-    "x-gw-ims-org-id": "ACME000000000000000000AA@AdobeOrg",
-}
-SERVE = [sys.executable, "-c", "from mockcatalog.cli import main; main()", "serve", "--port", "0"]
 MINIMAL = [
     sys.executable,
     "-c",
@@ -43,16 +36,10 @@ MINIMAL = [
 def seconds_to_answer(command: list[str]) -> float:
     """From launch until ``GET /batches`` answers 200."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert process.stdout is not None
-        url = process.stdout.readline().split()[-1]
+    with launched(command) as (_, url):
         response = requests.get(f"{url}/batches", headers=HEADERS, timeout=30)
         assert response.status_code == 200, response.text
         return time.perf_counter() - started
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
 
 
 def main() -> None:
