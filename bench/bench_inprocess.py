@@ -24,7 +24,7 @@ def median_us(call: Callable[[], object], requests: int = 2000) -> float:
 
 
 def main() -> None:
-    mock = create_app({"MOCKCATALOG_SEED": 1}).test_client()
+    mock = create_app({"seed": 1}).test_client()
     body = mock.get("/batches?limit=20", headers=HEADERS).get_data()
     minimal = Flask("minimal")
     minimal.add_url_rule(

@@ -16,7 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from mockcatalog.app import control_of, create_app
+from mockcatalog import create_app
+from mockcatalog.control import control_of
 from mockcatalog.factories import generate_fixtures, write_fixtures
 from mockcatalog.fixture_files import read_fixtures
 from mockcatalog.query import ListQuery
@@ -33,7 +34,7 @@ def measure(batches: int, rounds: int, directory: Path) -> tuple[float, float]:
     write_fixtures(
         generate_fixtures(1, datasets=max(1, batches // 100), batches=batches, orgs=[ORG]), directory
     )
-    app = create_app({"MOCKCATALOG_FIXTURES": str(directory), "MOCKCATALOG_SEED": 1})
+    app = create_app({"fixtures": str(directory), "seed": 1})
     control = control_of(app)
     store = control.store
     caller = Caller(org=ORG, sandbox="prod", api_key="bench", token="t")

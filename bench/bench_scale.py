@@ -53,7 +53,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         write_fixtures(made, Path(tmp))
         started = time.perf_counter()
-        app = create_app({"MOCKCATALOG_FIXTURES": tmp, "MOCKCATALOG_NOW_MS": GENERATED_NOW_MS})
+        app = create_app({"fixtures": tmp, "frozen_at_ms": GENERATED_NOW_MS})
         load_seconds = time.perf_counter() - started
         served = serve_memory(tmp, ["/batches?limit=20", summary])
     client = app.test_client()

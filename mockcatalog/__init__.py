@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from mockcatalog.errors import MockCatalogError as MockCatalogError
     from mockcatalog.errors import NotFound as NotFound
     from mockcatalog.errors import Unauthorized as Unauthorized
+    from mockcatalog.settings import Settings as Settings
     from mockcatalog.store import CatalogStore as CatalogStore
     from mockcatalog.testing import MockCatalog as MockCatalog
 
@@ -28,6 +29,7 @@ _PUBLIC = {
     "NotFound": "mockcatalog.errors",
     "Unauthorized": "mockcatalog.errors",
     "CatalogStore": "mockcatalog.store",
+    "Settings": "mockcatalog.settings",
     "MockCatalog": "mockcatalog.testing",
 }
 

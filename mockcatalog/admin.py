@@ -1,32 +1,27 @@
 """The admin API's views (``/__admin``, documented in ``admin-openapi.yaml``): thin calls into
-:class:`~mockcatalog.control.MockControl`. Bodies arrive validated by the admin spec's schemas."""
+:class:`~mockcatalog.control.MockControl`. Bodies arrive validated by the admin spec's schemas,
+in the view's :class:`~mockcatalog.gateway.Call`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Response, current_app
-from flask.typing import ResponseReturnValue
+from flask import Response
 
-from mockcatalog.control import MockControl
 from mockcatalog.errors import BadRequest
 from mockcatalog.faults import Fault
 from mockcatalog.fixture_files import FIXTURE_FILES, FixtureError, Fixtures, check_objects
-from mockcatalog.journal import violation_report
-from mockcatalog.lifecycle import ProcessingPolicy
-from mockcatalog.resources.common import current_call, json_response
+from mockcatalog.gateway import Call
+from mockcatalog.json_provider import json_response
+from mockcatalog.processing import ProcessingPolicy
+from mockcatalog.recording import violation_report
 from mockcatalog.schemas import fixture_schemas
 
 
-def _control() -> MockControl:
-    control: MockControl = current_app.extensions["mockcatalog"]
-    return control
-
-
-def _fixtures(body: Mapping[str, Any]) -> Fixtures:
+def _fixtures(call: Call, body: Mapping[str, Any]) -> Fixtures:
     """The body's collections as checked fixtures; a bad object is a 400 naming it."""
-    schemas = fixture_schemas(current_app.config["MOCKCATALOG_SPEC"])
+    schemas = fixture_schemas(call.control.settings.spec)
     fixtures = Fixtures()
     for collection in FIXTURE_FILES:
         objects = body.get(collection) or {}
@@ -38,107 +33,107 @@ def _fixtures(body: Mapping[str, Any]) -> Fixtures:
     return fixtures
 
 
-def reset_mock() -> Response:
-    _control().reset()
+def reset_mock(call: Call) -> Response:
+    call.control.reset()
     return json_response({"status": "reset"})
 
 
-def load_fixtures() -> Response:
-    body = current_call().valid.body
-    added = _control().store.load(_fixtures(body), baseline=body.get("baseline", False))
+def load_fixtures(call: Call) -> Response:
+    body = call.valid.body
+    added = call.control.store.load(_fixtures(call, body), baseline=body.get("baseline", False))
     return json_response({name: added.get(name, []) for name in FIXTURE_FILES}, 201)
 
 
-def list_requests() -> Response:
-    operation = current_call().valid.query.get("operation")
-    entries = _control().journal.entries()
+def list_requests(call: Call) -> Response:
+    operation = call.valid.query.get("operation")
+    entries = call.control.journal.entries()
     return json_response(
         {"requests": [e.to_dict() for e in entries if operation is None or e.operation == operation]}
     )
 
 
-def clear_requests() -> Response:
-    _control().journal.clear()
+def clear_requests(call: Call) -> Response:
+    call.control.journal.clear()
     return Response(status=204)
 
 
-def list_violations() -> Response:
-    violations = _control().journal.violations()
+def list_violations(call: Call) -> Response:
+    violations = call.control.journal.violations()
     return json_response(
         {"violations": [v.to_dict() for v in violations], "report": violation_report(violations)}
     )
 
 
-def list_faults() -> Response:
-    return json_response({"faults": [fault.to_dict() for fault in _control().faults.active()]})
+def list_faults(call: Call) -> Response:
+    return json_response({"faults": [fault.to_dict() for fault in call.control.faults.active()]})
 
 
-def add_fault() -> Response:
+def add_fault(call: Call) -> Response:
     try:
-        fault = Fault(**current_call().valid.body)
+        fault = Fault(**call.valid.body)
     except ValueError as exc:
         raise BadRequest(str(exc)) from exc
-    return json_response(_control().faults.add(fault).to_dict(), 201)
+    return json_response(call.control.faults.add(fault).to_dict(), 201)
 
 
-def clear_faults() -> Response:
-    _control().faults.clear()
+def clear_faults(call: Call) -> Response:
+    call.control.faults.clear()
     return Response(status=204)
 
 
-def export_state() -> Response:
-    return json_response(_control().store.export().collections)
+def export_state(call: Call) -> Response:
+    return json_response(call.control.store.export().collections)
 
 
-def import_state() -> Response:
-    fixtures = _fixtures(current_call().valid.body)
-    _control().store.replace_all(fixtures)
+def import_state(call: Call) -> Response:
+    fixtures = _fixtures(call, call.valid.body)
+    call.control.store.replace_all(fixtures)
     return json_response({name: list(objects) for name, objects in fixtures.collections.items()})
 
 
-def _clock_state() -> Response:
-    clock = _control().store.clock
+def _clock_state(call: Call) -> Response:
+    clock = call.control.clock
     return json_response({"now": clock.now_ms(), "frozen": clock.frozen})
 
 
-def get_clock() -> Response:
-    return _clock_state()
+def get_clock(call: Call) -> Response:
+    return _clock_state(call)
 
 
-def change_clock() -> Response:
+def change_clock(call: Call) -> Response:
     """In order: ``freeze: false`` lets time run; ``at`` (or ``freeze: true``) stops it there (or
     now); ``advance`` moves it forward."""
-    body = current_call().valid.body
-    clock = _control().store.clock
+    body = call.valid.body
+    clock = call.control.clock
     if body.get("freeze") is False:
         clock.unfreeze()
     if "at" in body or body.get("freeze") is True:
         clock.freeze(body.get("at"))
     if body.get("advance"):
         clock.advance(body["advance"])
-    return _clock_state()
+    return _clock_state(call)
 
 
-def _processing() -> Response:
-    policy = _control().store.policy
+def _processing(call: Call) -> Response:
+    policy = call.control.policy.current
     return json_response({"delay": policy.delay_ms, "polls": policy.polls})
 
 
-def get_processing() -> Response:
-    return _processing()
+def get_processing(call: Call) -> Response:
+    return _processing(call)
 
 
-def set_processing() -> Response:
-    body = current_call().valid.body
-    _control().store.policy = ProcessingPolicy(delay_ms=body.get("delay", 0), polls=body.get("polls", 0))
-    return _processing()
+def set_processing(call: Call) -> Response:
+    body = call.valid.body
+    call.control.set_processing(ProcessingPolicy(delay_ms=body.get("delay", 0), polls=body.get("polls", 0)))
+    return _processing(call)
 
 
-def get_coverage() -> Response:
-    return json_response(_control().coverage.report())
+def get_coverage(call: Call) -> Response:
+    return json_response(call.control.coverage.report())
 
 
-VIEWS: Mapping[str, Callable[..., ResponseReturnValue]] = {
+VIEWS: Mapping[str, Callable[[Call], Response]] = {
     "resetMock": reset_mock,
     "loadFixtures": load_fixtures,
     "listRequests": list_requests,

@@ -6,29 +6,67 @@ import importlib.util
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from mockcatalog.app import control_of, create_app
+from mockcatalog.app import create_app
 from mockcatalog.contract import schemathesis_command
+from mockcatalog.control import control_of
 from mockcatalog.factories import DEFAULT_ORG, generate_fixtures, write_fixtures
 from mockcatalog.fixture_files import FixtureError
 from mockcatalog.server import serve_forever
+from mockcatalog.settings import ServeOptions, Setting, Settings
 from mockcatalog.state_file import StateFileError, StateKeeper, load_state
 
 
-def _milliseconds(ctx: click.Context, param: click.Parameter, value: str) -> int:
-    """``2s``, ``500ms``, ``1.5`` (seconds) -> milliseconds."""
-    text = value.strip().lower()
-    scale = 1 if text.endswith("ms") else 1000
-    try:
-        milliseconds = float(text.removesuffix("ms").removesuffix("s")) * scale
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a duration; write e.g. 2s, 500ms or 1.5") from None
-    if milliseconds < 0:
-        raise click.BadParameter("a duration cannot be negative")
-    return round(milliseconds)
+def _from_table(row: Setting) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A click option for one row of the settings table (its flag, environment variable, default
+    and help, checked by the row's own parser)."""
+
+    def convert(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is None or isinstance(value, bool) or row.kind == "path":
+            return value
+        try:
+            return row.parse(str(value))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    assert row.flag is not None
+    flag = row.flag
+    names = [f"{flag}/--no-{flag.removeprefix('--')}" if row.kind == "optional-bool" else flag, row.name]
+    unit = {"duration": " (e.g. 2s, 500ms, 1.5)", "bytes": " (bytes)"}.get(row.kind, "")
+    return click.option(
+        *names,
+        is_flag=row.kind in ("bool", "optional-bool"),
+        default=_shown_default(row),
+        show_default=row.kind not in ("optional-bool", "path") and row.default is not None,
+        envvar=row.env,
+        show_envvar=True,
+        callback=convert,
+        type=click.Path(path_type=str)
+        if row.kind == "path"
+        else int
+        if row.kind in ("int", "count", "bytes")
+        else None,
+        metavar="DURATION" if row.kind == "duration" else None,
+        help=row.help[0].upper() + row.help[1:] + unit + ".",
+    )
+
+
+def _shown_default(row: Setting) -> Any:
+    if row.kind == "duration":
+        return f"{row.default / 1000:g}s"
+    return row.default
+
+
+def _serve_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    rows = [row for row in (*Settings.rows(), *ServeOptions.rows()) if row.flag is not None]
+    for row in reversed(rows):
+        function = _from_table(row)(function)
+    return function
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,138 +80,38 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    envvar="MOCKCATALOG_HOST",
-    show_envvar=True,
-    help="Interface to listen on (use 0.0.0.0 to be reachable from other hosts).",
-)
-@click.option(
-    "--port",
-    default=8080,
-    show_default=True,
-    type=click.IntRange(0, 65535),
-    envvar="MOCKCATALOG_PORT",
-    show_envvar=True,
-    help="Port to listen on; 0 picks a free one.",
-)
-@click.option(
-    "--fixtures",
-    "fixtures",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    envvar="MOCKCATALOG_FIXTURES",
-    show_envvar=True,
-    help="Directory with dataSets.json and batches.json (default: the packaged fixtures).",
-)
-@click.option(
-    "--rebase-time/--no-rebase-time",
-    default=None,
-    envvar="MOCKCATALOG_REBASE_TIME",
-    show_envvar=True,
-    help="Shift fixture timestamps so the newest is now "
-    "[default: on for the packaged fixtures, off for --fixtures].",
-)
-@click.option("--seed", type=int, envvar="MOCKCATALOG_SEED", help="Seed for repeatable generated ids.")
-@click.option(
-    "--processing-delay",
-    callback=_milliseconds,
-    metavar="DURATION",
-    default="0s",
-    show_default=True,
-    envvar="MOCKCATALOG_PROCESSING_DELAY",
-    show_envvar=True,
-    help="How long a completed batch takes to succeed or fail (e.g. 2s, 500ms).",
-)
-@click.option(
-    "--processing-polls",
-    type=click.IntRange(0, 1000),
-    default=0,
-    show_default=True,
-    help="Finish a completed batch on its Nth read by id instead (exercises polling loops).",
-)
-@click.option(
-    "--strict-auth",
-    is_flag=True,
-    envvar="MOCKCATALOG_STRICT_AUTH",
-    show_envvar=True,
-    help="Accept only bearer tokens issued by the mock's fake IMS (POST /ims/token/v3).",
-)
-@click.option(
-    "--freeze-clock",
-    is_flag=True,
-    help="Stop the mock's clock at start-up, so timestamps repeat (the admin API can move it).",
-)
-@click.option(
-    "--state",
-    "state_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    envvar="MOCKCATALOG_STATE",
-    show_envvar=True,
-    help="Keep the state in this file: loaded at start (instead of the fixtures) if it exists, "
-    "written atomically on shutdown and every --state-interval.",
-)
-@click.option(
-    "--state-interval",
-    callback=_milliseconds,
-    metavar="DURATION",
-    default="30s",
-    show_default=True,
-    help="How often --state is written (0: only on shutdown).",
-)
-@click.option(
-    "--threads",
-    default=8,
-    show_default=True,
-    type=click.IntRange(1, 256),
-    help="Worker threads of the WSGI server.",
-)
-def serve(
-    host: str,
-    port: int,
-    fixtures: Path | None,
-    rebase_time: bool | None,
-    seed: int | None,
-    processing_delay: int,
-    processing_polls: int,
-    strict_auth: bool,
-    freeze_clock: bool,
-    state_path: Path | None,
-    state_interval: int,
-    threads: int,
-) -> None:
-    """Serve the mock until interrupted (Ctrl-C); prints the base URL once it accepts connections."""
+@_serve_options
+def serve(**values: Any) -> None:
+    """Serve the mock until interrupted (Ctrl-C); prints the base URL once it accepts connections.
+
+    Every option can also be set by the environment variable shown.
+    """
+    options = ServeOptions.from_mapping({row.name: values.pop(row.name) for row in ServeOptions.rows()})
+    if options.freeze_clock:
+        values["frozen_at_ms"] = time.time_ns() // 1_000_000
+    if values.get("fixtures") is not None and not Path(values["fixtures"]).is_dir():
+        raise click.BadParameter(f"{values['fixtures']}: not a directory", param_hint="--fixtures")
     try:
-        app = create_app(
-            {
-                "MOCKCATALOG_FIXTURES": str(fixtures) if fixtures else None,
-                "MOCKCATALOG_REBASE_TIMESTAMPS": rebase_time,
-                "MOCKCATALOG_SEED": seed,
-                "MOCKCATALOG_PROCESSING_DELAY_MS": processing_delay,
-                "MOCKCATALOG_PROCESSING_POLLS": processing_polls,
-                "MOCKCATALOG_STRICT_AUTH": strict_auth,
-                "MOCKCATALOG_NOW_MS": time.time_ns() // 1_000_000 if freeze_clock else None,
-            }
-        )
+        app = create_app(Settings.from_mapping(values))
     except FixtureError as exc:
         raise click.BadParameter(str(exc), param_hint="--fixtures") from exc
     keeper = None
-    if state_path is not None:
+    if options.state is not None:
+        state_path = Path(options.state)
         store = control_of(app).store
         if state_path.exists():
             try:
                 store.replace_all(load_state(state_path))
             except StateFileError as exc:
                 raise click.BadParameter(f"{exc} (it was left as it is)", param_hint="--state") from exc
-        keeper = StateKeeper(store, state_path, state_interval / 1000)
+        keeper = StateKeeper(store, state_path, options.state_interval_ms / 1000)
         keeper.start()
 
     def announce(url: str) -> None:
         click.echo(f"mockcatalog serving on {url}", nl=True)
 
     try:
-        serve_forever(app, host, port, threads=threads, on_ready=announce)
+        serve_forever(app, options.host, options.port, threads=options.threads, on_ready=announce)
     finally:
         if keeper is not None:
             keeper.stop()

@@ -27,9 +27,9 @@ IndexKeys = Callable[[Json], Iterable[str]]
 class Derived(Protocol):
     """A value computed from one index key's objects that follows writes to them in place."""
 
-    def replace(self, position: int, old: Json | None, new: Json | None) -> None:
-        """The object at ``position`` (collection order) was ``old`` and is now ``new`` (None:
-        not filed under this key)."""
+    def replace(self, position: int, object_id: str, old: Json | None, new: Json | None) -> None:
+        """The object ``object_id`` at ``position`` (collection order) was ``old`` and is now
+        ``new`` (None: not filed under this key)."""
 
 
 D = TypeVar("D", bound=Derived)
@@ -114,6 +114,21 @@ class Collection:
         self._arrivals = {}
         self._arrived = 0
 
+    def snapshot(self) -> Collection:
+        """A read-only copy of the current contents, to read outside the lock that guards this one.
+
+        O(changes), not O(objects): the base and the indexes over it are never changed in place
+        (:meth:`commit` replaces them), so the copy shares them and copies only the overlay."""
+        copy = Collection.__new__(Collection)
+        copy._base, copy._indexers, copy._indexes = self._base, self._indexers, self._indexes
+        copy._positions, copy._arrived, copy._derived = self._positions, self._arrived, {}
+        copy._changed, copy._removed, copy._arrivals = (
+            dict(self._changed),
+            set(self._removed),
+            dict(self._arrivals),
+        )
+        return copy
+
     def commit(self) -> None:
         """Make the current contents the new base (used when loading a baseline)."""
         self._base = dict(self.items())
@@ -128,13 +143,14 @@ class Collection:
         """The objects filed under any of ``keys`` (plus every changed object), in collection order."""
         return [(oid, obj) for _, oid, obj in self._placed(index, keys)]
 
-    def derived(self, index: str, key: str, compute: Callable[[list[tuple[int, Json]]], D]) -> D:
-        """``compute([(position, object), ...])`` over the objects filed under ``key``, in collection
-        order; kept, and told of each write under ``key`` (:meth:`Derived.replace`), resets included."""
+    def derived(self, index: str, key: str, compute: Callable[[list[tuple[int, str, Json]]], D]) -> D:
+        """``compute([(position, id, object), ...])`` over the objects filed under ``key``, in
+        collection order; kept, and told of each write under ``key`` (:meth:`Derived.replace`),
+        resets included."""
         kept = self._derived.get((index, key))
         if kept is None:
             keys_of = self._indexers[index]
-            filed = [(place, obj) for place, _, obj in self._placed(index, (key,)) if key in keys_of(obj)]
+            filed = [hit for hit in self._placed(index, (key,)) if key in keys_of(hit[2])]
             kept = self._derived[(index, key)] = compute(filed)
         return kept  # type: ignore[return-value]  # what compute made for this (index, key)
 
@@ -165,7 +181,12 @@ class Collection:
             for key in old_keys | new_keys:
                 kept = self._derived.get((name, key))
                 if kept is not None:
-                    kept.replace(position, old if key in old_keys else None, new if key in new_keys else None)
+                    kept.replace(
+                        position,
+                        object_id,
+                        old if key in old_keys else None,
+                        new if key in new_keys else None,
+                    )
 
     def _build_indexes(self) -> None:
         if not self._indexers:

@@ -1,27 +1,34 @@
 """The mock's errors, and the one JSON body every error answers with.
 
-Hierarchy::
+Hierarchy (``*``: a contract violation, see below)::
 
     MockCatalogError            status 500 unless a subclass says otherwise
-    ├── BadRequest              400, optional per-field ``errors``
-    ├── Unauthorized            401, missing or malformed ``Authorization: Bearer``
-    ├── Forbidden               403, missing ``x-api-key`` / ``x-gw-ims-org-id``
+    ├── BadRequest              400, the request is well formed but the data does not allow it
+    │   └── InvalidRequest *    400, the request breaks the contract (parameters, body, query syntax)
+    ├── Unauthorized *          401, missing or malformed ``Authorization: Bearer``
+    ├── Forbidden *             403, missing ``x-api-key`` / ``x-gw-ims-org-id``
     ├── NotFound                404, no such object in the caller's tenant
+    ├── NoSuchOperation *       404, no operation at that path
+    ├── MethodNotAllowed *      405, the path has no operation for that method
     ├── Conflict                409, an action the batch's status does not allow
     ├── PreconditionFailed      412, ``If-Match`` names a stale version
-    ├── UriTooLong              414, URL over 2000 characters (seed 002)
-    ├── UnprocessableEntity     422, a JSON Patch that cannot be applied (RFC 5789)
-    └── UnsupportedMediaType    415, a body that is not ``application/json``
+    ├── PayloadTooLarge *       413, a body over the route's limit
+    ├── UriTooLong *            414, URL over 2000 characters (seed 002)
+    ├── UnsupportedMediaType *  415, a body in a media type the operation does not take
+    └── UnprocessableEntity     422, a JSON Patch that cannot be applied (RFC 5789)
 
-The store, query and validation modules raise these and never build responses; ``app.py`` turns
-them (and werkzeug's own HTTP errors) into :func:`error_body` JSON.
+Whether an error is a **contract violation** (a request the real service would reject, which
+strict mode fails the consumer's test for) is a property of its type, :attr:`violation`: a
+malformed request is one wherever it is found; an unknown id or a stale version is the test's data,
+not its contract. The store, query and validation modules raise these and never build responses;
+the routing layer turns them (and werkzeug's own HTTP errors) into :func:`error_body` JSON.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any
+from typing import Any, ClassVar
 
 FieldErrors = Mapping[str, Any]
 
@@ -29,7 +36,8 @@ FieldErrors = Mapping[str, Any]
 class MockCatalogError(Exception):
     """Base of every error the mock answers on purpose."""
 
-    status: int = 500
+    status: ClassVar[int] = 500
+    violation: ClassVar[bool] = False
 
     def __init__(self, detail: str, errors: FieldErrors | None = None) -> None:
         super().__init__(detail)
@@ -44,16 +52,32 @@ class BadRequest(MockCatalogError):
     status = 400
 
 
+class InvalidRequest(BadRequest):
+    violation = True
+
+
 class Unauthorized(MockCatalogError):
     status = 401
+    violation = True
 
 
 class Forbidden(MockCatalogError):
     status = 403
+    violation = True
 
 
 class NotFound(MockCatalogError):
     status = 404
+
+
+class NoSuchOperation(MockCatalogError):
+    status = 404
+    violation = True
+
+
+class MethodNotAllowed(MockCatalogError):
+    status = 405
+    violation = True
 
 
 class Conflict(MockCatalogError):
@@ -64,16 +88,23 @@ class PreconditionFailed(MockCatalogError):
     status = 412
 
 
+class PayloadTooLarge(MockCatalogError):
+    status = 413
+    violation = True
+
+
 class UriTooLong(MockCatalogError):
     status = 414
-
-
-class UnprocessableEntity(MockCatalogError):
-    status = 422
+    violation = True
 
 
 class UnsupportedMediaType(MockCatalogError):
     status = 415
+    violation = True
+
+
+class UnprocessableEntity(MockCatalogError):
+    status = 422
 
 
 def error_body(status: int, detail: str, errors: FieldErrors | None = None) -> dict[str, Any]:

@@ -18,25 +18,25 @@ from faker import Faker
 
 from mockcatalog.fixture_files import FIXTURE_FILES, Fixtures
 from mockcatalog.ids import IdFactory
-from mockcatalog.objects import new_batch, new_dataset
+from mockcatalog.model import PROCESSED, new_batch, new_dataset
+from mockcatalog.settings import PluginOptions
 from mockcatalog.tenancy import DEFAULT_SANDBOX
 
 Json = dict[str, Any]
 
 GENERATED_NOW_MS = 1_798_761_600_000  # 2027-01-01T00:00:00Z
 DAY_MS = 86_400_000
-DEFAULT_ORG = "ACME000000000000000000AA@AdobeOrg"
+DEFAULT_ORG = PluginOptions.org  # the org the packaged fixtures and the plugin use
 #: How often each status appears in generated batches (the rest are success).
 STATUS_WEIGHTS: Mapping[str, int] = {
     "success": 70, "failed": 10, "loading": 6, "processing": 4, "staging": 3, "aborted": 3, "inactive": 4,
 }  # fmt: skip
-FINISHED = frozenset({"success", "failed", "inactive"})
 
 
 def dataset_object(
     *, org: str, sandbox: str, name: str, now_ms: int, object_id: str, client: str, user: str, **fields: Any
 ) -> Json:
-    """A realistic dataset: what :func:`~mockcatalog.objects.new_dataset` makes, plus the schema and
+    """A realistic dataset: what :func:`~mockcatalog.model.new_dataset` makes, plus the schema and
     file description a real one has; ``fields`` override."""
     realistic = {
         "name": name,
@@ -121,7 +121,7 @@ def generate_fixtures(
 
 def _outcome(status: str, created: int, rng: random.Random) -> Json:
     """Counts, times and errors of a batch that reached ``status``."""
-    if status not in FINISHED:
+    if status not in PROCESSED:
         return {"started": created + 60_000} if status in ("processing", "staging") else {}
     records = rng.randrange(100, 100_000)
     size = records * rng.randrange(150, 900)

@@ -12,7 +12,12 @@ _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 class IdFactory:
     def __init__(self, seed: int | None = None) -> None:
+        self._seed = seed
         self._random = random.Random(seed)
+
+    def reset(self) -> None:
+        """Start again from the seed (a seeded mock makes the same ids after every reset)."""
+        self._random.seed(self._seed)
 
     def batch_id(self, now_ms: int) -> str:
         """A ULID: 48 bits of milliseconds then 80 random bits, in Crockford base 32."""

@@ -1,185 +1,198 @@
-"""Batch Ingestion on the store: create a batch, upload files, signal actions, finish processing.
+"""Batch Ingestion over the store: create a batch, upload files, signal actions, settle processing.
 
-A mixin of :class:`~mockcatalog.store.CatalogStore` (it uses the store's lock, clock, ids and
-collections). Uploaded files and the processing state of completed batches live in the tenant's
-internal ``runs`` collection, never in the batch objects the API returns, and are reset with
-everything else.
+Composed with :class:`~mockcatalog.store.CatalogStore`, through its public surface only: a tenant's
+data under its lock (``writing``), and the one check-then-write path (``save``). Uploaded files and
+the processing state of completed batches live in the tenant's internal ``runs`` collection, never
+in the batch objects the API returns, and are reset with everything else.
+
+Reading a completed batch's files (:func:`~mockcatalog.processing.process_files`) is the one piece
+of work whose cost a client controls (a 60 MiB upload), so it runs with no lock held: COMPLETE
+claims the run under the tenant's lock, reads the files outside it, and stores the outcome under
+the lock again, unless the run was aborted, failed or reset in between.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from mockcatalog.clock import Clock
-from mockcatalog.collection import Collection
 from mockcatalog.errors import BadRequest, NotFound
-from mockcatalog.ids import IdFactory
-from mockcatalog.ingest import process_files
-from mockcatalog.lifecycle import ABORTED, FAILED, LOADING, SUCCESS, ProcessingPolicy, next_status
-from mockcatalog.objects import made_by, new_batch
-from mockcatalog.tenancy import Caller, Tenant
+from mockcatalog.model import (
+    ENDS_A_RUN,
+    SUCCEEDED,
+    BatchStatus,
+    dataset_ids_of,
+    made_by,
+    new_batch,
+    next_version,
+)
+from mockcatalog.processing import PolicySetting, next_status, process_files
+from mockcatalog.store import CatalogStore, TenantData
+from mockcatalog.tenancy import Caller
 
 Json = dict[str, Any]
 
-#: Statuses after which the dataset's lastBatchId/lastBatchStatus point at the batch.
-_FINAL = frozenset({SUCCESS, FAILED, ABORTED})
 
-
-class Ingestion:
-    clock: Clock
-    ids: IdFactory
-    policy: ProcessingPolicy
-    _lock: threading.RLock
-
-    def _collection(self, tenant: Tenant, collection: str, *, create: bool = False) -> Collection:
-        raise NotImplementedError
+class BatchIngestion:
+    def __init__(self, store: CatalogStore, policy: PolicySetting) -> None:
+        self.store = store
+        self.policy = policy
 
     # --- creating -----------------------------------------------------------------------------
 
     def create_batch(self, caller: Caller, body: Mapping[str, Any]) -> Json:
         """Register a new batch in status ``loading`` (Batch Ingestion ``POST /batches``)."""
-        with self._lock:
+        with self.store.writing(caller.tenant) as data:
             dataset_id = body["datasetId"]
-            if dataset_id not in self._collection(caller.tenant, "dataSets"):
-                raise BadRequest(
-                    f"datasetId {dataset_id!r} is not a dataset of this organization and sandbox; "
-                    "create the dataset first or check x-gw-ims-org-id / x-sandbox-name.",
-                    errors={"datasetId": [f"No dataset {dataset_id!r} here."]},
-                )
-            self._check_predecessors(caller.tenant, body.get("replay"))
+            self.store.require_datasets(data, [dataset_id], "datasetId")
+            _check_predecessors(data, body.get("replay"))
             input_format = dict(body.get("inputFormat") or {})
             input_format["format"] = str(input_format.get("format", "json")).lower()
             extra = {
                 key: body[key]
-                for key in ("replay", "enableErrorDiagnostics", "partialIngestionPercentage")
+                for key in ("replay", "enableErrorDiagnostics", "partialIngestionPercentage", "externalId")
                 if key in body
             }
-            fields = {"inputFormat": input_format, "tags": dict(body.get("tags") or {}), **extra}
-            if "externalId" in body:
-                fields["externalId"] = body["externalId"]
-            return self.new_batch(caller, [{"type": "dataSet", "id": dataset_id}], fields)
-
-    def new_batch(self, caller: Caller, related: list[Json], fields: Mapping[str, Any]) -> Json:
-        """Store a new ``loading`` batch of the caller; ``fields`` add to (or override) the defaults."""
-        now = self.clock.now_ms()
-        batch_id = self.ids.batch_id(now)
-        batch = new_batch(**made_by(caller), object_id=batch_id, now_ms=now, related=related, **fields)
-        self._collection(caller.tenant, "batches", create=True).put(batch_id, batch)
-        return batch
+            now = self.store.clock.now_ms()
+            batch = new_batch(
+                **made_by(caller),
+                object_id=self.store.ids.batch_id(now),
+                now_ms=now,
+                related=[{"type": "dataSet", "id": dataset_id}],
+                inputFormat=input_format,
+                tags=dict(body.get("tags") or {}),
+                **extra,
+            )
+            self.store.save(data, "batches", batch)
+            return batch
 
     # --- uploading ----------------------------------------------------------------------------
 
-    def upload_file(self, caller: Caller, batch_id: str, dataset_id: str, path: str, data: bytes) -> bool:
-        """Keep ``data`` as the batch's file ``path``; True when the file is new, False if replaced."""
-        with self._lock:
-            batch = self._batch(caller.tenant, batch_id)
-            if dataset_id not in self._collection(caller.tenant, "dataSets"):
+    def upload_file(self, caller: Caller, batch_id: str, dataset_id: str, path: str, content: bytes) -> bool:
+        """Keep ``content`` as the batch's file ``path``; True when the file is new, False if replaced."""
+        with self.store.writing(caller.tenant) as data:
+            batch = _batch(data, batch_id)
+            if dataset_id not in data["dataSets"]:
                 raise NotFound(f"No dataset with id {dataset_id} in this organization and sandbox.")
-            if not any(
-                r.get("type") == "dataSet" and r.get("id") == dataset_id
-                for r in batch.get("relatedObjects") or ()
-            ):
+            if dataset_id not in dataset_ids_of(batch):
                 raise NotFound(f"Batch {batch_id} does not ingest into dataset {dataset_id}.")
-            if batch.get("status") != LOADING:
+            if batch.get("status") != BatchStatus.LOADING:
                 raise BadRequest(
                     f"Batch {batch_id} is {batch['status']!r}: files can only be uploaded while it is "
                     "'loading'.",
                     errors={"id": [f"Batch status is {batch['status']!r}."]},
                 )
-            runs = self._collection(caller.tenant, "runs", create=True)
-            run = runs.get(batch_id) or {"files": {}, "completedAt": None, "polls": 0}
-            files = {**run["files"], path: data}
-            runs.put(batch_id, {**run, "files": files})
+            run = data["runs"].get(batch_id) or _new_run()
+            data["runs"].put(batch_id, {**run, "files": {**run["files"], path: content}})
             return path not in run["files"]
 
     # --- actions ------------------------------------------------------------------------------
 
     def batch_action(self, caller: Caller, batch_id: str, action: str) -> None:
-        """COMPLETE, ABORT, FAIL or REVERT, as :mod:`mockcatalog.lifecycle` allows."""
-        with self._lock:
-            self._settle(caller.tenant)
-            batch = self._batch(caller.tenant, batch_id)
+        """COMPLETE, ABORT, FAIL or REVERT, as :mod:`mockcatalog.processing` allows."""
+        with self.store.writing(caller.tenant) as data:
+            self.settle(data, ())  # the action applies to the status as of now
+            batch = _batch(data, batch_id)
             status = next_status(str(batch.get("status", "")), action)
             if status == batch.get("status"):
                 return  # an idempotent retry
-            now = self.clock.now_ms()
-            changes: Json = {"status": status, "updated": now, "updatedUser": caller.user}
+            now = self.store.clock.now_ms()
+            changes: Json = {"status": status}
+            claimed = None
             if action == "COMPLETE":
-                runs = self._collection(caller.tenant, "runs", create=True)
-                run = runs.get(batch_id) or {"files": {}, "polls": 0}
-                runs.put(batch_id, {**run, "completedAt": now, "polls": 0})
+                run = data["runs"].get(batch_id) or _new_run()
+                claimed = {**run, "completedAt": now, "polls": 0, "outcome": None}
+                data["runs"].put(batch_id, claimed)
                 changes["started"] = now
             elif action in ("ABORT", "FAIL"):
                 changes["completed"] = now
-                self._collection(caller.tenant, "runs").delete(batch_id)
-            self._finish(caller.tenant, {**batch, **changes})
-            self._settle(caller.tenant)
+                data["runs"].delete(batch_id)
+            self._finish(data, next_version(batch, {**batch, **changes}, user=caller.user, now_ms=now))
+        if claimed is not None:
+            outcome = process_files(claimed["files"], batch.get("inputFormat") or {})  # no lock held
+            with self.store.writing(caller.tenant) as data:
+                if data["runs"].get(batch_id) is claimed:  # not aborted, failed or reset meanwhile
+                    data["runs"].put(batch_id, {**claimed, "outcome": outcome})
+                    self.settle(data, ())
 
     # --- processing ---------------------------------------------------------------------------
 
-    def _settle(self, tenant: Tenant, polled: Iterable[str] = ()) -> None:
-        """Finish every completed batch whose processing is due; count a poll for ``polled`` ids."""
-        runs = self._collection(tenant, "runs")
+    def settle(self, data: TenantData, polled: Iterable[str]) -> None:
+        """Finish every completed batch whose processing is due; count a poll for ``polled`` ids.
+        Runs under the tenant's lock (the store calls it before every read)."""
+        runs = data["runs"]
         if runs.is_empty:  # no upload in progress: most reads
             return
         polled = set(polled)
-        now = self.clock.now_ms()
+        now = self.store.clock.now_ms()
+        policy = self.policy.current
         for batch_id, run in list(runs.items()):
-            if run.get("completedAt") is None:
-                continue
+            if run.get("completedAt") is None or run.get("outcome") is None:
+                continue  # still loading, or its files are being read right now
             if batch_id in polled:
                 run = {**run, "polls": run["polls"] + 1}
                 runs.put(batch_id, run)
-            batch = self._collection(tenant, "batches").get(batch_id)
+            batch = data["batches"].get(batch_id)
             if batch is None:
                 runs.delete(batch_id)
                 continue
-            pending = self.policy.pending_status(run["completedAt"], run["polls"], now)
+            pending = policy.pending_status(run["completedAt"], run["polls"], now)
             if pending is not None:
                 if batch.get("status") != pending:
-                    self._collection(tenant, "batches").put(batch_id, {**batch, "status": pending})
+                    moved = next_version(
+                        batch, {**batch, "status": pending}, user=batch.get("updatedUser"), now_ms=now
+                    )
+                    self.store.save(data, "batches", moved)
                 continue
-            outcome = process_files(run["files"], batch.get("inputFormat") or {})
+            outcome = run["outcome"]
             succeeded = outcome.succeeds(float(batch.get("partialIngestionPercentage") or 0))
-            finished = self.policy.finish_time(run["completedAt"], now)
-            done = {**batch, **outcome.fields(succeeded), "status": SUCCESS if succeeded else FAILED}
-            done.update(started=run["completedAt"], completed=finished, updated=finished)
+            finished = policy.finish_time(run["completedAt"], now)
+            done = {
+                **batch,
+                **outcome.fields(succeeded),
+                "status": BatchStatus.SUCCESS if succeeded else BatchStatus.FAILED,
+                "started": run["completedAt"],
+                "completed": finished,
+            }
             runs.delete(batch_id)
-            self._finish(tenant, done)
+            self._finish(data, next_version(batch, done, user=batch.get("updatedUser"), now_ms=finished))
 
-    def _finish(self, tenant: Tenant, batch: Json) -> None:
-        """Store ``batch``; if it reached a final status, point its dataset(s) at it."""
-        batches = self._collection(tenant, "batches")
-        batches.put(batch["id"], batch)
-        if batch.get("status") not in _FINAL:
+    def _finish(self, data: TenantData, batch: Json) -> None:
+        """Store ``batch``; if it ended a run, point its dataset(s) at it."""
+        self.store.save(data, "batches", batch)
+        status = batch.get("status")
+        if status not in ENDS_A_RUN:
             return
-        datasets = self._collection(tenant, "dataSets")
-        for ref in batch.get("relatedObjects") or ():
-            dataset = datasets.get(ref.get("id", "")) if ref.get("type") == "dataSet" else None
+        for dataset_id in dataset_ids_of(batch):
+            dataset = data["dataSets"].get(dataset_id)
             if dataset is None:
                 continue
-            updated = {**dataset, "lastBatchId": batch["id"], "lastBatchStatus": batch["status"]}
-            if batch["status"] == SUCCESS:
-                updated["lastSuccessfulBatch"] = batch["id"]
-            datasets.put(ref["id"], updated)
-
-    # --- helpers ------------------------------------------------------------------------------
-
-    def _batch(self, tenant: Tenant, batch_id: str) -> Json:
-        batch = self._collection(tenant, "batches").get(batch_id)
-        if batch is None:
-            raise NotFound(f"No batch with id {batch_id} in this organization and sandbox.")
-        return batch
-
-    def _check_predecessors(self, tenant: Tenant, replay: Mapping[str, Any] | None) -> None:
-        if not replay:
-            return
-        batches = self._collection(tenant, "batches")
-        unknown = [bid for bid in replay.get("predecessors", ()) if bid not in batches]
-        if unknown:
-            raise BadRequest(
-                f"replay.predecessors names batches that do not exist here: {', '.join(unknown)}.",
-                errors={"replay.predecessors": [f"No batch {bid!r} here." for bid in unknown]},
+            pointers: Json = {"lastBatchId": batch["id"], "lastBatchStatus": status}
+            if status in SUCCEEDED:
+                pointers["lastSuccessfulBatch"] = batch["id"]
+            updated = next_version(
+                dataset, {**dataset, **pointers}, user=dataset.get("updatedUser"), now_ms=batch["updated"]
             )
+            self.store.save(data, "dataSets", updated, dataset_id)
+
+
+def _new_run() -> Json:
+    return {"files": {}, "completedAt": None, "polls": 0, "outcome": None}
+
+
+def _batch(data: TenantData, batch_id: str) -> Json:
+    batch = data["batches"].get(batch_id)
+    if batch is None:
+        raise NotFound(f"No batch with id {batch_id} in this organization and sandbox.")
+    return batch
+
+
+def _check_predecessors(data: TenantData, replay: Mapping[str, Any] | None) -> None:
+    if not replay:
+        return
+    unknown = [bid for bid in replay.get("predecessors", ()) if bid not in data["batches"]]
+    if unknown:
+        raise BadRequest(
+            f"replay.predecessors names batches that do not exist here: {', '.join(unknown)}.",
+            errors={"replay.predecessors": [f"No batch {bid!r} here." for bid in unknown]},
+        )

@@ -2,10 +2,16 @@
 
 One mock server per test session (per xdist worker: each has its own) on 127.0.0.1 and a free
 port, in a thread. Before each test the store goes back to the pristine fixtures (a reset whose cost
-does not grow with them), the journal is emptied and faults are cleared. After each test, in strict
-mode, any request the real Catalog would have rejected fails the test with a readable report.
-Flask and the rest are imported only when the fixture is first used, so installing mockcatalog
-costs nothing to test sessions that do not use it.
+does not grow with them), the journal is emptied and faults are cleared. After each test:
+
+- any request the mock itself failed on (a bug in the mock, answered 500) fails the test with the
+  mock's traceback, whatever strict mode says: a client that retries 500s must not hide it;
+- in strict mode, any request the real Catalog would have rejected fails the test with a report.
+
+Options come from the settings table (:mod:`mockcatalog.settings`): each is an ini option
+``mockcatalog_<name>`` and a flag ``--mockcatalog-<name>``. Flask and the rest are imported only
+when the fixture is first used, so installing mockcatalog costs nothing to test sessions that do
+not use it (the settings module imports nothing heavy).
 """
 
 from __future__ import annotations
@@ -13,50 +19,36 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from mockcatalog.settings import PluginOptions, Setting, Settings
 
 if TYPE_CHECKING:
     from mockcatalog.testing import MockCatalog
 
 _SESSION_MOCKS = pytest.StashKey[list["MockCatalog"]]()
 
-_OPTIONS: dict[str, tuple[str, Literal["string", "bool"], Any]] = {
-    # name: (help, ini type, default)
-    "fixtures": ("fixture directory to serve (default: the packaged fixtures)", "string", None),
-    "seed": ("seed of generated ids and of --mockcatalog-extra-orgs data", "string", "0"),
-    "strict": ("fail a test that sent a request the real Catalog would reject", "bool", True),
-    "org": ("the IMS org mock_catalog calls as", "string", "ACME000000000000000000AA@AdobeOrg"),
-    "sandbox": ("the sandbox mock_catalog calls as", "string", "prod"),
-    "extra_orgs": (
-        "comma-separated orgs that get faker-made datasets and batches at session start",
-        "string",
-        "",
-    ),
-    "coverage": (
-        "print which operations, parameters and statuses of openapi.yaml the session used",
-        "bool",
-        False,
-    ),
-    "coverage_json": ("also write that contract coverage report to this JSON file", "string", None),
-}
+
+def plugin_settings() -> list[Setting]:
+    """The rows of the settings table the plugin offers: the mock's own marked ``plugin``, and its own."""
+    return [row for row in Settings.rows() if row.plugin] + list(PluginOptions.rows())
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mockcatalog", "mockcatalog: in-memory Adobe Catalog mock")
-    for name, (text, kind, default) in _OPTIONS.items():
-        flag = "--mockcatalog-" + name.replace("_", "-")
-        if kind == "bool":
-            group.addoption(flag, action="store_true", default=None, help=f"{text} (ini: mockcatalog_{name})")
+    for row in plugin_settings():
+        flag = "--mockcatalog-" + row.name.replace("_", "-")
+        text = f"{row.help} (ini: {row.ini})"
+        if row.kind in ("bool", "optional-bool"):
+            group.addoption(flag, dest=row.ini, action="store_true", default=None, help=text)
             group.addoption(
-                "--no-mockcatalog-" + name.replace("_", "-"), dest=f"mockcatalog_{name}", action="store_false"
+                "--no-mockcatalog-" + row.name.replace("_", "-"), dest=row.ini, action="store_false"
             )
         else:
-            group.addoption(
-                flag, dest=f"mockcatalog_{name}", default=None, help=f"{text} (ini: mockcatalog_{name})"
-            )
-        parser.addini(f"mockcatalog_{name}", text, type=kind, default=default)
+            group.addoption(flag, dest=row.ini, default=None, help=text)
+        parser.addini(row.ini, row.help, type="string", default=None)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -68,27 +60,40 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def setting(config: pytest.Config, name: str) -> Any:
-    """A command-line flag wins over the ini option, which wins over the default."""
-    value = config.getoption(f"mockcatalog_{name}", default=None)
-    return config.getini(f"mockcatalog_{name}") if value is None else value
+    """A command-line flag wins over the ini option, which wins over the table's default."""
+    row = next(row for row in plugin_settings() if row.name == name)
+    value = config.getoption(row.ini, default=None)
+    if value is None:
+        value = config.getini(row.ini) or None
+    if value is None:
+        return row.default
+    return value if isinstance(value, bool) else row.parse(str(value))
+
+
+def mockcatalog_settings(config: pytest.Config) -> Settings:
+    """The mock's settings as the session's options give them (the ``seed`` default is 0, so a
+    session's ids repeat from run to run)."""
+    values = {row.name: setting(config, row.name) for row in Settings.rows() if row.plugin}
+    if values.get("seed") is None:
+        values["seed"] = 0
+    return Settings.from_mapping(values)
 
 
 @pytest.fixture(scope="session")
 def mockcatalog_session(pytestconfig: pytest.Config) -> Iterator[MockCatalog]:
-    """The session's mock server, with the settings above; tests use ``mock_catalog``."""
+    """The session's mock server, with the settings above; tests use ``mock_catalog``. Override this
+    fixture in a conftest.py to start the mock your own way (``MockCatalog.start(settings)``)."""
     from mockcatalog.factories import generate_fixtures
     from mockcatalog.testing import MockCatalog
 
-    seed = int(setting(pytestconfig, "seed"))
+    settings = mockcatalog_settings(pytestconfig)
     mock = MockCatalog.start(
-        {"MOCKCATALOG_FIXTURES": setting(pytestconfig, "fixtures"), "MOCKCATALOG_SEED": seed},
-        org=setting(pytestconfig, "org"),
-        sandbox=setting(pytestconfig, "sandbox"),
+        settings, org=setting(pytestconfig, "org"), sandbox=setting(pytestconfig, "sandbox")
     )
     extra_orgs = [org.strip() for org in str(setting(pytestconfig, "extra_orgs")).split(",") if org.strip()]
     if extra_orgs:
         made = generate_fixtures(
-            seed, datasets=3 * len(extra_orgs), batches=20 * len(extra_orgs), orgs=extra_orgs
+            settings.seed or 0, datasets=3 * len(extra_orgs), batches=20 * len(extra_orgs), orgs=extra_orgs
         )
         mock.control.store.load(made, baseline=True)
     pytestconfig.stash[_SESSION_MOCKS].append(mock)
@@ -109,6 +114,8 @@ def mock_catalog(mockcatalog_session: MockCatalog, request: pytest.FixtureReques
     mock.strict = options.get("strict", bool(setting(request.config, "strict")))
     yield mock
     mock.control.faults.clear()
+    if mock.mock_errors:
+        pytest.fail(mock.mock_error_report(), pytrace=False)
     if mock.strict and mock.violations:
         pytest.fail(
             mock.violation_report() + "\n(strict contract mode: fix the request, or mark the test "

@@ -16,18 +16,15 @@ store's order (fixture order, then creation order). A malformed expression raise
 from __future__ import annotations
 
 import heapq
-import importlib
 import itertools
 import json
 import re
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import regex
-
-from mockcatalog.errors import BadRequest
+from mockcatalog.errors import InvalidRequest
+from mockcatalog.regex_budget import field_matches
 
 Json = dict[str, Any]
 Predicate = Callable[[Json], bool]
@@ -39,12 +36,6 @@ _SORT_KEY = re.compile(rf"^(?:(?P<direction>asc|desc):)?(?P<field>{_FIELD})$")
 _VERSION = re.compile(r"^\d+(\.\d+)+$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _MISSING = object()
-REGEX_BUDGET_SECONDS = 1.0
-FAST_REGEX_MAX_CHARS = 1024  # longer values always go through the timed engine
-#: Reading the clock costs as much as matching a short value, so the budget is checked every
-#: CLOCK_EVERY short values (each costs at most about SHORT_VALUE_CHARS² steps) or every long one.
-CLOCK_EVERY, SHORT_VALUE_CHARS = 256, 64
-re_parser: Any = importlib.import_module("re._parser")  # the stdlib's own regex parser
 
 
 @dataclass(frozen=True)
@@ -67,6 +58,18 @@ class ListQuery:
     #: whether it may serve more than one request: not when a regular expression keeps its
     #: request's time budget (field_matches)
     reusable: bool = True
+
+    @property
+    def sole_order(self) -> SortKey | None:
+        """The one sort key, when there is exactly one."""
+        return self.order_by[0] if len(self.order_by) == 1 else None
+
+    def select_sorted(self, ordered: Iterable[tuple[str, Json]]) -> list[tuple[str, Json]]:
+        """:meth:`select` over pairs already in ``order_by``'s order: filter, then the page."""
+        keep = all_of(self.predicates) if self.predicates else None
+        kept = (pair for pair in ordered if keep(pair[1])) if keep is not None else ordered
+        end = None if self.limit is None else self.start + self.limit
+        return list(itertools.islice(kept, self.start, end))
 
     @property
     def selects_all(self) -> bool:
@@ -99,9 +102,13 @@ class ListQuery:
 
     def run(self, objects: Iterable[tuple[str, Json]]) -> dict[str, Json]:
         """The list response: ``{id: object}`` in result order."""
+        return self.page(self.select(objects))
+
+    def page(self, selected: list[tuple[str, Json]]) -> dict[str, Json]:
+        """The list response for pairs already selected: ``{id: object}``, projected."""
         if self.properties is None:
-            return dict(self.select(objects))
-        return {oid: self.project(obj) for oid, obj in self.select(objects)}
+            return dict(selected)
+        return {oid: self.project(obj) for oid, obj in selected}
 
 
 def build_query(values: Mapping[str, Any], kinds: Mapping[str, Json]) -> ListQuery:
@@ -178,11 +185,7 @@ def parse_property(expression: str, param: str = "property") -> Predicate:
         )
     field, op, operand = match["field"], match["op"], match["value"]
     if op == "~":
-        try:
-            pattern = regex.compile(operand)
-        except (regex.error, ValueError, OverflowError) as exc:
-            raise _bad(param, f"Invalid regular expression {operand!r}: {exc}.") from exc
-        return field_matches(field, pattern, param)
+        return field_matches(field, operand, param)
     if op in ("==", "!="):
         return field_equals(field, operand, negate=op == "!=")
     return field_compares(field, op, operand)
@@ -271,87 +274,6 @@ def has_tags(pairs: tuple[tuple[str, re.Pattern[str] | None], ...]) -> Predicate
 
 def field_exists(field: str, *, negate: bool) -> Predicate:
     return lambda obj: (field in obj) != negate
-
-
-def field_matches(field: str, pattern: regex.Pattern[str], param: str = "property") -> Predicate:
-    """``field~regex``, with the work bounded: one request's matching may take at most
-    :data:`REGEX_BUDGET_SECONDS` in all, so a catastrophic expression is a 400, not a hung server.
-
-    An expression that cannot backtrack catastrophically (:func:`compile_if_linear`) runs on ``re``
-    with the budget checked between objects; any other runs on the ``regex`` engine with a timeout
-    on every call, which is safe but costs ~2 µs a call (bench/bench_scale.py).
-    """
-    fast = compile_if_linear(pattern.pattern)
-    deadline = 0.0
-    unclocked = CLOCK_EVERY  # the first call starts the clock
-
-    def too_expensive() -> BadRequest:
-        return _bad(
-            param, f"The regular expression {pattern.pattern!r} is too expensive to evaluate; simplify it."
-        )
-
-    def remaining_budget() -> float:
-        nonlocal deadline
-        now = time.monotonic()
-        deadline = deadline or now + REGEX_BUDGET_SECONDS
-        if deadline <= now:
-            raise too_expensive()
-        return deadline - now
-
-    def test(obj: Json) -> bool:
-        nonlocal unclocked
-        value = obj.get(field, _MISSING)
-        if value.__class__ is not str:
-            if value is _MISSING or isinstance(value, dict | list):
-                return False
-            value = _text(value)
-        if fast is not None and len(value) <= FAST_REGEX_MAX_CHARS:
-            unclocked += 1
-            if unclocked >= CLOCK_EVERY or len(value) > SHORT_VALUE_CHARS:
-                unclocked = 0
-                remaining_budget()
-            return fast.search(value) is not None
-        try:
-            return pattern.search(value, timeout=remaining_budget()) is not None
-        except TimeoutError:
-            raise too_expensive() from None
-
-    return test
-
-
-def compile_if_linear(expression: str) -> re.Pattern[str] | None:
-    """``re``-compiled ``expression`` if it cannot backtrack catastrophically, else None.
-
-    Conservative: no repeat or alternation inside a repeat, no backreferences or lookarounds, at
-    most two unbounded repeats (so the cost on a value of n characters is at most about n²)."""
-    try:
-        tree = re_parser.parse(expression)
-        compiled = re.compile(expression)
-    except Exception:  # noqa: BLE001 - anything re cannot take goes the safe way
-        return None
-    unbounded = 0
-
-    def linear(items: Any, in_repeat: bool) -> bool:
-        nonlocal unbounded
-        for op, arg in items:
-            name = str(op)
-            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-                if in_repeat:
-                    return False
-                unbounded += arg[1] == re_parser.MAXREPEAT
-                if not linear(arg[2], True):
-                    return False
-            elif name == "BRANCH":
-                if in_repeat or not all(linear(branch, in_repeat) for branch in arg[1]):
-                    return False
-            elif name in ("SUBPATTERN", "ATOMIC_GROUP"):
-                if not linear(arg[-1], in_repeat):
-                    return False
-            elif name in ("GROUPREF", "GROUPREF_EXISTS", "ASSERT", "ASSERT_NOT"):
-                return False
-        return True
-
-    return compiled if linear(tree.data, False) and unbounded <= 2 else None
 
 
 def field_equals(field: str, operand: str, *, negate: bool) -> Predicate:
@@ -502,12 +424,6 @@ def _version(text: str) -> tuple[int, ...] | None:
     return tuple(int(part) for part in text.split(".")) if _VERSION.match(text) else None
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
 def _lookup(obj: Json, path: str) -> Any:
     node: Any = obj
     for part in path.split("."):
@@ -517,5 +433,5 @@ def _lookup(obj: Json, path: str) -> Any:
     return node
 
 
-def _bad(param: str, reason: str) -> BadRequest:
-    return BadRequest(f"Invalid query parameter {param!r}: {reason}", errors={param: [reason]})
+def _bad(param: str, reason: str) -> InvalidRequest:
+    return InvalidRequest(f"Invalid query parameter {param!r}: {reason}", errors={param: [reason]})

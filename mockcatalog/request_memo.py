@@ -2,58 +2,68 @@
 
 A consumer's suite sends the same bodiless request again and again (a poll, a page of a list).
 Who the caller is and what its parameters validate to depend only on the query string, the path
-arguments and the few headers the operation reads, so each route remembers them for the requests
-it has seen (a bounded number). Validation was the largest part of the mock's own cost per
-request (bench/bench_inprocess.py). Only successful checks are kept: a bad request is checked,
-and answered, every time; and anything that changes with time (strict auth's token expiry) is
-checked outside.
+arguments and the few headers the operation reads, so each route remembers what the checks found
+(:class:`~mockcatalog.gateway.Admitted`, immutable) for the requests it has seen. Validation was
+the largest part of the mock's own cost per request (bench/bench_inprocess.py).
+
+Bounded in bytes: a route keeps at most ``max_entries``, each keyed by a 16-byte digest of what it
+depends on (never the raw headers), and a request whose key material is over
+:data:`MAX_KEY_BYTES` (a giant token, say) is checked every time instead of remembered. Only
+successful checks are kept: a bad request is checked, and answered, every time; and anything that
+changes with time (strict auth's token expiry) is checked outside.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
-from typing import Any
+import hashlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
-from mockcatalog.query import ListQuery
-from mockcatalog.tenancy import Caller
-from mockcatalog.validation import OperationValidator, ValidRequest
+from mockcatalog.validation import OperationValidator
+
+if TYPE_CHECKING:
+    from mockcatalog.gateway import Admitted
 
 #: Headers the caller is read from (tenancy.caller_from_headers), besides the declared ones.
 CREDENTIAL_HEADERS = ("authorization", "x-api-key", "x-gw-ims-org-id", "x-sandbox-name")
-
-
-@dataclass(slots=True)
-class CheckedRequest:
-    caller: Caller | None
-    valid: ValidRequest  # shared between requests: views read it, never change it
-    sent: tuple[str, ...]  # the parameter names the request sent, for contract coverage
-    list_query: ListQuery | None = None  # the list query built from ``valid``, once it is built
+#: Requests whose query string, headers read and path values add up to more are not remembered.
+MAX_KEY_BYTES = 8 * 1024
 
 
 class RequestMemo:
-    """One route's remembered checks, keyed by what they depend on."""
+    """One route's remembered checks, keyed by a digest of what they depend on."""
 
     def __init__(self, validator: OperationValidator, max_entries: int = 1024) -> None:
-        self.applies = not validator.operation.bodies  # a body is validated every time
         names = sorted({*validator.header_names_read, *CREDENTIAL_HEADERS})
         self._environ_keys = tuple(environ_key(name) for name in names)
-        self._entries: dict[Hashable, CheckedRequest] = {}
+        self._entries: dict[bytes, Admitted] = {}
         self._max_entries = max_entries
 
-    def key(self, environ: Mapping[str, Any], query_string: bytes, path: Mapping[str, Any]) -> Hashable:
-        return (query_string, tuple(map(environ.get, self._environ_keys)), tuple(path.items()))
+    def key(self, environ: Mapping[str, Any], query_string: bytes, path: Mapping[str, Any]) -> bytes | None:
+        """The digest of what the checks depend on; None when it is too large to remember."""
+        parts = [query_string]
+        for name in self._environ_keys:
+            value = environ.get(name)
+            parts.append(b"\x00" if value is None else b"=" + str(value).encode("utf-8", "surrogateescape"))
+        parts.extend(str(value).encode("utf-8", "surrogateescape") for value in path.values())
+        if sum(map(len, parts)) > MAX_KEY_BYTES:
+            return None
+        digest = hashlib.blake2b(digest_size=16)
+        for part in parts:  # each part after its length, so no two requests share a key by concatenation
+            digest.update(len(part).to_bytes(4, "big"))
+            digest.update(part)
+        return digest.digest()
 
-    def get(self, key: Hashable) -> CheckedRequest | None:
+    def get(self, key: bytes) -> Admitted | None:
         return self._entries.get(key)
 
-    def entries(self) -> list[tuple[Any, CheckedRequest]]:
-        return list(self._entries.items())
+    def __len__(self) -> int:
+        return len(self._entries)
 
-    def put(self, key: Hashable, checked: CheckedRequest) -> None:
+    def put(self, key: bytes, admitted: Admitted) -> None:
         if len(self._entries) >= self._max_entries:
             self._entries.clear()  # simpler than LRU, and a suite rarely sends this many variants
-        self._entries[key] = checked
+        self._entries[key] = admitted
 
 
 def environ_key(header: str) -> str:

@@ -6,11 +6,15 @@ before every test by the pytest plugin) costs the same at 100 or 100,000 fixture
 
 Rules that keep it simple and safe under a threaded server:
 
-- every read and write takes the store's lock, so a list never sees a half-made write;
+- **one lock per tenant**, held only for bounded work: a read takes it to settle due processing and
+  to copy what it will read (:meth:`Collection.snapshot` copies only the overlay), then filters,
+  sorts and projects outside it; a client's regular expression never runs under a lock, and one
+  tenant's slow request never waits on another tenant;
 - a stored object is never changed in place: a write stores a new dict, so an object handed to a
   view can be serialized after the lock is released;
-- a request that fails validation never reaches the store, and a store method checks everything
-  before it writes, so a failed request leaves nothing behind;
+- **check, then write**: every object a write produces goes through :meth:`CatalogStore.save`,
+  which checks it against openapi.yaml's shapes before storing it, so a failed request leaves
+  nothing behind;
 - a tenant that was never written to is not created by reading it (random org ids do not grow
   the store).
 """
@@ -18,19 +22,27 @@ Rules that keep it simple and safe under a threaded server:
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import jsonpatch
 
 from mockcatalog.clock import Clock
 from mockcatalog.collection import Collection, IndexKeys
-from mockcatalog.errors import BadRequest, NotFound, PreconditionFailed, UnprocessableEntity
+from mockcatalog.errors import BadRequest, InvalidRequest, NotFound, PreconditionFailed, UnprocessableEntity
 from mockcatalog.fixture_files import Fixtures
 from mockcatalog.ids import IdFactory
-from mockcatalog.ingestion import Ingestion
-from mockcatalog.lifecycle import ProcessingPolicy
-from mockcatalog.objects import INITIAL_VERSION, made_by, new_dataset
+from mockcatalog.model import (
+    KEPT_ON_WRITE,
+    SERVER_MANAGED,
+    client_fields,
+    dataset_ids_of,
+    made_by,
+    new_batch,
+    new_dataset,
+    next_version,
+)
 from mockcatalog.query import ListQuery, related_to
 from mockcatalog.summary import BatchRows, created_inside
 from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller, Tenant
@@ -39,122 +51,167 @@ Json = dict[str, Any]
 
 COLLECTIONS = ("dataSets", "batches")  # what the API serves, exports and imports
 INTERNAL = ("runs",)  # per-batch uploads and processing state (see ingestion.py)
+DATASET_INDEX = "related:dataSet"
 #: Indexes over the fixtures, for the filters consumers use most (see Collection.candidates). Only
 #: selective keys pay: an index on status (a few values over 100,000 batches) made
 #: `status=success&limit=20` slower than scanning in store order until the page is full.
-INDEXES: Mapping[str, Mapping[str, IndexKeys]] = {
-    "batches": {
-        "related:dataSet": lambda batch: [
-            ref["id"]
-            for ref in batch.get("relatedObjects") or ()
-            if isinstance(ref, dict) and ref.get("type") == "dataSet" and isinstance(ref.get("id"), str)
-        ],
-    }
-}
-#: Fields the server sets; a client's value for them is ignored (a JSON Patch touching them is a 400).
-SERVER_MANAGED = ("id", "imsOrg", "sandboxName", "created", "createdClient", "createdUser")
+INDEXES: Mapping[str, Mapping[str, IndexKeys]] = {"batches": {DATASET_INDEX: dataset_ids_of}}
+#: ``validate(collection, object)``: raises when an object may not be stored.
+Validate = Callable[[str, Json], None]
 
 
-class CatalogStore(Ingestion):
-    """All tenants' datasets and batches, with the operations the API performs on them.
+class TenantData:
+    """One tenant's collections and the lock that guards them."""
 
-    ``validate(collection, obj)`` (the app passes openapi.yaml's shapes) checks every object a
-    Catalog write produces, raising :class:`~mockcatalog.errors.BadRequest`.
+    __slots__ = ("lock", "collections", "retired")
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.collections = {name: Collection(indexers=INDEXES.get(name)) for name in COLLECTIONS + INTERNAL}
+        self.retired = False  # dropped by a reset or an import: a writer holding it must look again
+
+    def __getitem__(self, collection: str) -> Collection:
+        return self.collections[collection]
+
+
+#: ``settle(tenant_data, polled_batch_ids)``: finish the processing that is due before a read.
+Settle = Callable[[TenantData, Iterable[str]], None]
+_UNKNOWN_TENANT = TenantData()  # what a tenant that was never written reads; never written
+
+
+class CatalogStore:
+    """All tenants' datasets and batches, with the Catalog operations on them.
+
+    ``validate`` (the app passes openapi.yaml's shapes) checks every object before it is stored;
+    ``settle`` (batch ingestion's, set by the control plane) runs under the tenant's lock before
+    every read.
     """
 
-    def __init__(
-        self,
-        *,
-        clock: Clock | None = None,
-        seed: int | None = None,
-        policy: ProcessingPolicy | None = None,
-        validate: Callable[[str, Json], None] | None = None,
-    ) -> None:
-        self.clock = clock or Clock()
-        self.seed = seed
-        self.ids = IdFactory(seed)
-        self.initial_policy = self.policy = policy or ProcessingPolicy()
-        self.validate = validate
-        self._lock = threading.RLock()
-        self._tenants: dict[Tenant, dict[str, Collection]] = {}
+    def __init__(self, *, clock: Clock, ids: IdFactory, validate: Validate | None = None) -> None:
+        self.clock = clock
+        self.ids = ids
+        self.settle: Settle | None = None
+        self._validate = validate
+        self._tenants: dict[Tenant, TenantData] = {}
         self._baseline: set[Tenant] = set()
+        self._registry = threading.Lock()  # guards the two above; never held while waiting for a tenant
+
+    # --- tenants ------------------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self, tenant: Tenant) -> Iterator[TenantData]:
+        """The tenant's data (created if need be), its lock held."""
+        while True:
+            data = self._tenants.get(tenant)
+            if data is None:
+                with self._registry:
+                    data = self._tenants.setdefault(tenant, TenantData())
+            with data.lock:
+                if not data.retired:
+                    yield data
+                    return
+
+    @contextmanager
+    def reading(self, tenant: Tenant, polled: Iterable[str] = ()) -> Iterator[TenantData]:
+        """The tenant's data, its lock held and its due processing settled (``polled``: batch ids
+        read by id, which counts as a poll)."""
+        data = self._tenants.get(tenant, _UNKNOWN_TENANT)
+        with data.lock:
+            if self.settle is not None and data is not _UNKNOWN_TENANT:
+                self.settle(data, polled)
+            yield data
+
+    def save(self, data: TenantData, collection: str, obj: Json, object_id: str | None = None) -> None:
+        """The one way an object is written: checked against the spec, then stored."""
+        if self._validate is not None:
+            self._validate(collection, obj)
+        data[collection].put(object_id or str(obj["id"]), obj)
+
+    def tenants(self) -> list[Tenant]:
+        return list(self._tenants)
 
     # --- loading, resetting, exporting --------------------------------------------------------
 
     def load(self, fixtures: Fixtures, *, baseline: bool = True) -> dict[str, list[str]]:
-        """Add fixture objects, each to the tenant its ``imsOrg``/``sandboxName`` names.
-
-        With ``baseline`` they become part of what :meth:`reset` returns to; without, they are
-        changes like any write, and the next reset removes them. Returns the ids per collection.
-        """
+        """Add fixture objects (already checked), each to the tenant its ``imsOrg``/``sandboxName``
+        names. With ``baseline`` they become part of what :meth:`reset` returns to; without, they
+        are changes like any write, and the next reset removes them. Returns the ids per collection."""
         added: dict[str, list[str]] = {}
-        with self._lock:
-            touched: set[Tenant] = set()
-            for name, objects in fixtures.collections.items():
-                for object_id, obj in objects.items():
-                    tenant = tenant_of(obj)
-                    self._collection(tenant, name, create=True).put(object_id, obj)
-                    touched.add(tenant)
-                    added.setdefault(name, []).append(object_id)
-            if baseline:
-                for tenant in touched:
-                    for collection in self._tenants[tenant].values():
+        by_tenant: dict[Tenant, list[tuple[str, str, Json]]] = {}
+        for name, objects in fixtures.collections.items():
+            for object_id, obj in objects.items():
+                by_tenant.setdefault(tenant_of(obj), []).append((name, object_id, obj))
+                added.setdefault(name, []).append(object_id)
+        for tenant, placed in by_tenant.items():
+            with self.writing(tenant) as data:
+                for name, object_id, obj in placed:
+                    data[name].put(object_id, obj)
+                if baseline:
+                    for collection in data.collections.values():
                         collection.commit()
-                self._baseline |= touched
+            if baseline:
+                with self._registry:
+                    self._baseline.add(tenant)
         return added
 
     def reset(self) -> None:
-        """Back to the baseline fixtures, ids restarting from the seed; cost independent of their size."""
-        with self._lock:
-            for tenant in list(self._tenants):
-                if tenant not in self._baseline:
-                    del self._tenants[tenant]
+        """Back to the baseline fixtures; cost independent of their size."""
+        with self._registry:
+            tenants = list(self._tenants.items())
+            baseline = set(self._baseline)
+        for tenant, data in tenants:
+            with data.lock:
+                if tenant in baseline:
+                    for collection in data.collections.values():
+                        if not collection.is_pristine:
+                            collection.reset()
                     continue
-                for collection in self._tenants[tenant].values():
-                    if not collection.is_pristine:
-                        collection.reset()
-            self.ids = IdFactory(self.seed)
-            self.policy = self.initial_policy
-            self.clock.reset()
+                data.retired = True
+                with self._registry:
+                    if self._tenants.get(tenant) is data:
+                        del self._tenants[tenant]
 
     def replace_all(self, fixtures: Fixtures) -> None:
         """Forget everything and make ``fixtures`` the new baseline (a state import)."""
-        with self._lock:
-            self._tenants.clear()
-            self._baseline.clear()
-            self.load(fixtures, baseline=True)
+        with self._registry:
+            dropped = list(self._tenants.values())
+            self._tenants = {}
+            self._baseline = set()
+        for data in dropped:
+            with data.lock:
+                data.retired = True
+        self.load(fixtures, baseline=True)
 
     def export(self) -> Fixtures:
         """Every tenant's current objects, in fixture-file form (``sandboxName`` set outside prod)."""
         exported = Fixtures(collections={name: {} for name in COLLECTIONS})
-        with self._lock:
-            for (_org, sandbox), collections in self._tenants.items():
-                for name in COLLECTIONS:
-                    for object_id, obj in collections[name].items():
-                        if sandbox != DEFAULT_SANDBOX and obj.get("sandboxName") != sandbox:
-                            obj = {**obj, "sandboxName": sandbox}
-                        exported.collections[name][object_id] = obj
+        for (_org, sandbox), data in list(self._tenants.items()):
+            with data.lock:
+                views = {name: data[name].snapshot() for name in COLLECTIONS}
+            for name, view in views.items():
+                for object_id, obj in view.items():
+                    if sandbox != DEFAULT_SANDBOX and obj.get("sandboxName") != sandbox:
+                        obj = {**obj, "sandboxName": sandbox}
+                    exported.collections[name][object_id] = obj
         return exported
-
-    def tenants(self) -> list[Tenant]:
-        with self._lock:
-            return list(self._tenants)
 
     # --- reads --------------------------------------------------------------------------------
 
     def list_objects(self, tenant: Tenant, collection: str, query: ListQuery) -> dict[str, Json]:
-        with self._lock:
-            self._settle(tenant)
-            return query.run(self._candidates(self._collection(tenant, collection), query.hints))
+        with self.reading(tenant) as data:
+            ordered = self._in_created_order(data[collection], query)
+            view = data[collection].snapshot() if ordered is None else None
+        if ordered is not None:
+            return query.page(query.select_sorted(ordered))
+        return query.run(_candidates(view, query.hints) if view is not None else ())
 
     def get_objects(
         self, tenant: Tenant, collection: str, ids: Iterable[str], properties: tuple[str, ...] | None
     ) -> dict[str, Json]:
         """``{id: object}`` for each id, in the order given; 404 naming any id not found."""
         wanted = list(dict.fromkeys(ids))
-        with self._lock:
-            self._settle(tenant, polled=wanted if collection == "batches" else ())
-            objects = self._collection(tenant, collection)
+        with self.reading(tenant, polled=wanted if collection == "batches" else ()) as data:
+            objects = data[collection]
             found = {oid: obj for oid in wanted if (obj := objects.get(oid)) is not None}
         missing = [object_id for object_id in wanted if object_id not in found]
         if missing:
@@ -172,57 +229,73 @@ class CatalogStore(Ingestion):
         ``query`` then selects (see :mod:`mockcatalog.summary`).
 
         Without filters, order or paging (the usual call), the dataset's :class:`BatchRows` are
-        built once and then follow its batches' writes; any window is cut out of them.
+        built once and then follow its batches' writes; any window is cut out of them, under the
+        lock (bounded work: bisections and sums). With filters, the batches are copied out and
+        selected outside it.
         """
-        with self._lock:
-            self._settle(tenant)
-            dataset = self._collection(tenant, "dataSets").get(dataset_id)
+        with self.reading(tenant) as data:
+            dataset = data["dataSets"].get(dataset_id)
             if dataset is None:
                 raise NotFound(f"No dataset with id {dataset_id} in this organization and sandbox.")
-            batches = self._collection(tenant, "batches")
             if query.selects_all:
-                rows = batches.derived("related:dataSet", dataset_id, BatchRows)
-            else:
-                of_dataset = related_to("dataSet", dataset_id)
-                filed = batches.candidates("related:dataSet", (dataset_id,))
-                in_window = (
-                    (oid, batch)
-                    for oid, batch in filed
-                    if of_dataset(batch) and created_inside(batch, *created_window)
-                )
-                rows = BatchRows(enumerate(batch for _, batch in query.select(in_window)))
-            return query.project(rows.within(*created_window).summary(dataset_id, dataset))
+                rows = data["batches"].derived(DATASET_INDEX, dataset_id, BatchRows)
+                return query.project(rows.within(*created_window).summary(dataset_id, dataset))
+            filed = data["batches"].candidates(DATASET_INDEX, (dataset_id,))
+        of_dataset = related_to("dataSet", dataset_id)
+        in_window = (
+            (oid, batch)
+            for oid, batch in filed
+            if of_dataset(batch) and created_inside(batch, *created_window)
+        )
+        selected = BatchRows(
+            (position, oid, batch) for position, (oid, batch) in enumerate(query.select(in_window))
+        )
+        return query.project(selected.summary(dataset_id, dataset))
+
+    def _in_created_order(self, batches: Collection, query: ListQuery) -> Iterator[tuple[str, Json]] | None:
+        """One dataset's batches already in ``created`` order, when the query asks for that order
+        and the dataset's kept rows hold every one of its batches; else None (sort as usual)."""
+        order = query.sole_order
+        if order is None or order.field != "created" or not batches.has_index(DATASET_INDEX):
+            return None
+        keys = next((keys for index, keys in query.hints if index == DATASET_INDEX), ())
+        if len(keys) != 1:
+            return None
+        rows = batches.derived(DATASET_INDEX, keys[0], BatchRows)
+        return None if rows.undated else rows.by_created(descending=order.descending)
 
     # --- Catalog writes -----------------------------------------------------------------------
 
     def create_dataset(self, caller: Caller, body: Mapping[str, Any]) -> str:
         """Catalog ``POST /dataSets``: a new dataset with the given fields; returns its id."""
-        with self._lock:
+        with self.writing(caller.tenant) as data:
             now = self.clock.now_ms()
             dataset_id = self.ids.object_id(now)
-            dataset = new_dataset(**made_by(caller), object_id=dataset_id, now_ms=now, **_client_fields(body))
-            self._check("dataSets", dataset)
-            self._collection(caller.tenant, "dataSets", create=True).put(dataset_id, dataset)
+            dataset = new_dataset(**made_by(caller), object_id=dataset_id, now_ms=now, **client_fields(body))
+            self.save(data, "dataSets", dataset, dataset_id)
             return dataset_id
+
+    def require_datasets(self, data: TenantData, dataset_ids: Iterable[str], field: str) -> None:
+        """A 400 naming ``field`` when any of ``dataset_ids`` is not a dataset of the tenant."""
+        missing = [ds for ds in dataset_ids if ds not in data["dataSets"]]
+        if missing:
+            raise BadRequest(
+                f"{field} names datasets that do not exist in this organization and sandbox: "
+                f"{', '.join(missing)}; create the dataset first or check x-gw-ims-org-id / x-sandbox-name.",
+                errors={field: [f"No dataset {ds!r} here." for ds in missing]},
+            )
 
     def create_catalog_batch(self, caller: Caller, body: Mapping[str, Any]) -> str:
         """Catalog's own ``POST /batches``: a batch related to existing datasets; returns its id."""
-        with self._lock:
-            datasets = self._collection(caller.tenant, "dataSets")
-            missing = [
-                ref["id"]
-                for ref in body["relatedObjects"]
-                if ref["type"] == "dataSet" and ref["id"] not in datasets
-            ]
-            if missing:
-                raise BadRequest(
-                    f"relatedObjects names datasets that do not exist here: {', '.join(missing)}.",
-                    errors={"relatedObjects": [f"No dataset {ds!r} here." for ds in missing]},
-                )
-            fields = _client_fields(body)
-            batch = self.new_batch(caller, list(fields.pop("relatedObjects")), fields)
-            self._check("batches", batch)
-            return str(batch["id"])
+        with self.writing(caller.tenant) as data:
+            self.require_datasets(data, dataset_ids_of(body), "relatedObjects")
+            fields = client_fields(body)
+            now = self.clock.now_ms()
+            batch_id = self.ids.batch_id(now)
+            related = list(fields.pop("relatedObjects", []))
+            batch = new_batch(**made_by(caller), object_id=batch_id, now_ms=now, related=related, **fields)
+            self.save(data, "batches", batch)
+            return batch_id
 
     def write_object(
         self,
@@ -239,81 +312,36 @@ class CatalogStore(Ingestion):
 
         Server-managed fields keep their values; ``version`` is bumped and ``updated`` set.
         """
-        with self._lock:
-            current = self._current(caller.tenant, collection, object_id, if_match)
+        with self.writing(caller.tenant) as data:
+            current = _current(data[collection], collection, object_id, if_match)
             if patch is not None:
                 written = apply_json_patch(current, patch)
-                try:
-                    self._check(collection, written)
-                except BadRequest as exc:
-                    raise UnprocessableEntity(
-                        "The JSON Patch would leave an object that does not match openapi.yaml.",
-                        errors=exc.errors,
-                    ) from exc
             elif replace:
-                written = dict(_client_fields(fields or {}))
+                written = client_fields(fields or {})
                 if collection == "batches" and "status" in current:
                     written.setdefault("status", current["status"])  # the lifecycle owns it
             else:
-                written = {**current, **_client_fields(fields or {})}
-            written.update({name: current[name] for name in SERVER_MANAGED if name in current})
-            written.update(
-                version=bump_version(str(current.get("version", INITIAL_VERSION))),
-                updated=self.clock.now_ms(),
-                updatedUser=caller.user,
-            )
-            self._check(collection, written)
-            self._collection(caller.tenant, collection).put(object_id, written)
+                written = {**current, **client_fields(fields or {})}
+            written.update({name: current[name] for name in KEPT_ON_WRITE if name in current})
+            written = next_version(current, written, user=caller.user, now_ms=self.clock.now_ms())
+            try:
+                self.save(data, collection, written, object_id)
+            except InvalidRequest as exc:
+                if patch is None:
+                    raise
+                raise UnprocessableEntity(
+                    "The JSON Patch would leave an object that does not match openapi.yaml.",
+                    errors=exc.errors,
+                ) from exc
 
     def delete_object(
         self, caller: Caller, collection: str, object_id: str, if_match: str | None = None
     ) -> None:
-        with self._lock:
-            self._current(caller.tenant, collection, object_id, if_match)
-            self._collection(caller.tenant, collection).delete(object_id)
+        with self.writing(caller.tenant) as data:
+            _current(data[collection], collection, object_id, if_match)
+            data[collection].delete(object_id)
             if collection == "batches":
-                self._collection(caller.tenant, "runs").delete(object_id)
-
-    # --- helpers ------------------------------------------------------------------------------
-
-    def _current(self, tenant: Tenant, collection: str, object_id: str, if_match: str | None) -> Json:
-        current = self._collection(tenant, collection).get(object_id)
-        if current is None:
-            raise NotFound(f"No {collection} object with id {object_id} in this organization and sandbox.")
-        version = str(current.get("version", ""))
-        if if_match is not None and if_match.strip('"') != version:
-            raise PreconditionFailed(
-                f"If-Match names version {if_match!r}, but {object_id} is at version {version!r}; "
-                "read it again and retry.",
-                errors={"If-Match": [f"Current version is {version!r}."]},
-            )
-        return current
-
-    @staticmethod
-    def _candidates(
-        collection: Collection, hints: Iterable[tuple[str, tuple[str, ...]]]
-    ) -> Iterable[tuple[str, Json]]:
-        """The objects a query need look at: from the first index a hint names, else all of them."""
-        for index, keys in hints:
-            if collection.has_index(index):
-                return collection.candidates(index, keys)
-        return collection.items()
-
-    def _check(self, collection: str, obj: Json) -> None:
-        if self.validate is not None:
-            self.validate(collection, obj)
-
-    def _collection(self, tenant: Tenant, collection: str, *, create: bool = False) -> Collection:
-        if collection not in COLLECTIONS + INTERNAL:
-            raise KeyError(collection)
-        data = self._tenants.get(tenant)
-        if data is None:
-            if not create:
-                return _EMPTY
-            data = self._tenants[tenant] = {
-                name: Collection(indexers=INDEXES.get(name)) for name in COLLECTIONS + INTERNAL
-            }
-        return data[collection]
+                data["runs"].delete(object_id)
 
 
 def tenant_of(obj: Mapping[str, Any]) -> Tenant:
@@ -321,13 +349,28 @@ def tenant_of(obj: Mapping[str, Any]) -> Tenant:
     return (obj["imsOrg"], obj.get("sandboxName") or DEFAULT_SANDBOX)
 
 
-_EMPTY = Collection()  # what an unknown tenant reads; never written
+def _candidates(
+    collection: Collection, hints: Iterable[tuple[str, tuple[str, ...]]]
+) -> Iterable[tuple[str, Json]]:
+    """The objects a query need look at: from the first index a hint names, else all of them."""
+    for index, keys in hints:
+        if collection.has_index(index):
+            return collection.candidates(index, keys)
+    return collection.items()
 
 
-def _client_fields(body: Mapping[str, Any]) -> Json:
-    """The fields of a request body a client may set (server-managed ones dropped)."""
-    ignored = {*SERVER_MANAGED, "version", "updated", "updatedUser"}
-    return {key: value for key, value in body.items() if key not in ignored}
+def _current(objects: Collection, collection: str, object_id: str, if_match: str | None) -> Json:
+    current = objects.get(object_id)
+    if current is None:
+        raise NotFound(f"No {collection} object with id {object_id} in this organization and sandbox.")
+    version = str(current.get("version", ""))
+    if if_match is not None and if_match.strip('"') != version:
+        raise PreconditionFailed(
+            f"If-Match names version {if_match!r}, but {object_id} is at version {version!r}; "
+            "read it again and retry.",
+            errors={"If-Match": [f"Current version is {version!r}."]},
+        )
+    return current
 
 
 def apply_json_patch(document: Json, patch: list[Json]) -> Json:
@@ -338,8 +381,8 @@ def apply_json_patch(document: Json, patch: list[Json]) -> Json:
     for operation in patch:
         for pointer in (operation.get("path"), operation.get("from")):
             top = str(pointer or "").split("/")[1:2]
-            if top and top[0] in (*SERVER_MANAGED, "version", "updated", "updatedUser"):
-                raise BadRequest(
+            if top and top[0] in SERVER_MANAGED:
+                raise InvalidRequest(
                     f"JSON Patch may not change the server-managed field {top[0]!r}.",
                     errors={"body": [f"{operation.get('op')} {pointer}: server-managed field."]},
                 )
@@ -352,11 +395,3 @@ def apply_json_patch(document: Json, patch: list[Json]) -> Json:
     if not isinstance(result, dict):
         raise UnprocessableEntity("The JSON Patch must leave an object.", errors={"body": ["Not an object."]})
     return result
-
-
-def bump_version(version: str) -> str:
-    """``1.0.3`` -> ``1.0.4``; anything else gets a ``.1`` appended."""
-    head, _, last = version.rpartition(".")
-    if last.isdigit():
-        return f"{head}.{int(last) + 1}" if head else str(int(last) + 1)
-    return f"{version}.1"

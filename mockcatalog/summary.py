@@ -30,29 +30,29 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from typing import Any, TypeGuard
 
+from mockcatalog.model import SETTLED, UNSUCCESSFUL
+
 Json = dict[str, Any]
 
-SUCCEEDED = frozenset({"success", "active"})
-FAILED = frozenset({"failed", "failure", "aborted", "abandoned"})
-#: Statuses after which a batch changes no more on its own (reverted and deleted included).
-FINISHED = SUCCEEDED | FAILED | frozenset({"inactive", "deleted"})
 WINDOW_MS = 7 * 24 * 60 * 60 * 1000
 #: "Absent" in the columns reduced by min and by max: ints beyond the int64 that openapi.yaml
 #: allows (not infinities: a column of one type compares faster).
 _NONE_LOW, _NONE_HIGH = 1 << 80, -(1 << 80)
 _COLUMNS = (
-    "batches", "created", "updated", "started", "completed", "record_count", "failed_record_count", "size",
-    "status", "start_date", "end_date",
+    "ids", "batches", "created", "updated", "started", "completed", "record_count", "failed_record_count",
+    "size", "status", "start_date", "end_date",
 )  # fmt: skip
 
 
 def summarize(dataset_id: str, dataset: Json, batches: Sequence[Json]) -> Json:
     """Summarize ``batches`` (already chosen, in batch order) of the dataset ``dataset_id``."""
-    return BatchRows(enumerate(batches)).summary(dataset_id, dataset)
+    return BatchRows((position, str(position), batch) for position, batch in enumerate(batches)).summary(
+        dataset_id, dataset
+    )
 
 
 def window(created_after: int | None, created_before: int | None, now_ms: int) -> tuple[int, int | None]:
@@ -75,9 +75,9 @@ def overall_status(statuses: Iterable[Any]) -> str:
     seen = [status for status in statuses if isinstance(status, str)]
     if not seen:
         return "inactive"
-    if any(status not in FINISHED for status in seen):
+    if any(status not in SETTLED for status in seen):
         return "processing"
-    if any(status in FAILED for status in seen):
+    if any(status in UNSUCCESSFUL for status in seen):
         return "failed"
     return "success"
 
@@ -86,12 +86,18 @@ class BatchRows:
     """What a summary reads of some batches: one column per figure, rows sorted by (``created``,
     position in batch order). :meth:`replace` keeps them so through writes, at the cost of a list
     insertion and deletion per column. Errors and tags are kept apart, by position, since they
-    are order-sensitive and few batches have them.
+    are order-sensitive and few batches have them. ``undated`` counts the batches left out for
+    want of an integer ``created``.
+
+    The same rows serve a list of one dataset's batches ordered by ``created``
+    (:meth:`by_created`): the order is already there.
     """
 
-    __slots__ = ("keys", "extras", *_COLUMNS)
+    __slots__ = ("keys", "extras", "undated", *_COLUMNS)
     keys: list[tuple[int, int]]
+    undated: int
     extras: dict[int, tuple[int, list[Json], dict[str, Any]]]  # position: (created, errors, tags)
+    ids: list[str]
     batches: list[Json]
     created: list[int]
     updated: list[int]
@@ -104,28 +110,34 @@ class BatchRows:
     start_date: list[int]
     end_date: list[int]
 
-    def __init__(self, placed: Iterable[tuple[int, Json]] = ()) -> None:
-        """``placed``: (position, batch) pairs, position being the batch's place in batch order."""
-        dated: list[tuple[int, int, Json]] = sorted(
+    def __init__(self, placed: Iterable[tuple[int, str, Json]] = ()) -> None:
+        """``placed``: (position, id, batch), position being the batch's place in batch order."""
+        placed = list(placed)
+        dated: list[tuple[int, int, str, Json]] = sorted(
             (
-                (batch["created"], position, batch)
-                for position, batch in placed
+                (batch["created"], position, object_id, batch)
+                for position, object_id, batch in placed
                 if _is_int(batch.get("created"))
             ),
             key=itemgetter(0, 1),
         )
-        self.keys = [(created, position) for created, position, _ in dated]
-        rows = [_row(batch) for _, _, batch in dated]
+        self.undated = len(placed) - len(dated)
+        self.keys = [(created, position) for created, position, _, _ in dated]
+        rows = [_row(object_id, batch) for _, _, object_id, batch in dated]
         for name, column in zip(
             _COLUMNS, zip(*rows, strict=True) if rows else [()] * len(_COLUMNS), strict=True
         ):
             setattr(self, name, list(column))
         self.extras = {}
-        for created, position, batch in dated:
+        for created, position, _, batch in dated:
             self._keep_extras(created, position, batch)
 
-    def replace(self, position: int, old: Json | None, new: Json | None) -> None:
-        """The batch at ``position`` was ``old`` and is now ``new`` (None: not one of these)."""
+    def replace(self, position: int, object_id: str, old: Json | None, new: Json | None) -> None:
+        """The batch ``object_id`` at ``position`` was ``old`` and is now ``new`` (None: not one
+        of these)."""
+        self.undated += (new is not None and not _is_int(new.get("created"))) - (
+            old is not None and not _is_int(old.get("created"))
+        )
         if old is not None and _is_int(old.get("created")):
             key = (old["created"], position)
             row = bisect.bisect_left(self.keys, key)
@@ -138,7 +150,7 @@ class BatchRows:
             key = (new["created"], position)
             row = bisect.bisect_left(self.keys, key)
             self.keys.insert(row, key)
-            for name, value in zip(_COLUMNS, _row(new), strict=True):
+            for name, value in zip(_COLUMNS, _row(object_id, new), strict=True):
                 getattr(self, name).insert(row, value)
             self._keep_extras(new["created"], position, new)
 
@@ -151,6 +163,7 @@ class BatchRows:
         if (low, high) == (0, len(self.created)):
             return self
         part = BatchRows()
+        part.undated = self.undated
         for name in ("keys", *_COLUMNS):
             setattr(part, name, getattr(self, name)[low:high])
         part.extras = {
@@ -159,6 +172,11 @@ class BatchRows:
             if extra[0] > created_after and (created_before is None or extra[0] < created_before)
         }
         return part
+
+    def by_created(self, *, descending: bool) -> Iterator[tuple[str, Json]]:
+        """(id, batch) in the order a stable sort by ``created`` gives (ties in batch order). The
+        columns are copied now, so the result can be read after the lock guarding them is released."""
+        return _in_created_order(self.ids[:], self.batches[:], self.created[:], descending)
 
     def summary(self, dataset_id: str, dataset: Json) -> Json:
         summary: Json = {"imsOrg": dataset.get("imsOrg", "")}
@@ -198,13 +216,14 @@ class BatchRows:
             self.extras[position] = (created, errors, tags if isinstance(tags, dict) else {})
 
 
-def _row(batch: Json) -> tuple[Any, ...]:
+def _row(object_id: str, batch: Json) -> tuple[Any, ...]:
     """One batch's values, in :data:`_COLUMNS` order."""
     created = batch["created"]
     dates = batch.get("availableDates")
     if not isinstance(dates, dict):
         dates = {}
     return (
+        object_id,
         batch,
         created,
         _int_or(batch.get("updated"), created),
@@ -217,6 +236,19 @@ def _row(batch: Json) -> tuple[Any, ...]:
         _int_or(dates.get("startDate"), _NONE_LOW),
         _int_or(dates.get("endDate"), _NONE_HIGH),
     )
+
+
+def _in_created_order(
+    ids: list[str], batches: list[Json], created: list[int], descending: bool
+) -> Iterator[tuple[str, Json]]:
+    if not descending:
+        yield from zip(ids, batches, strict=True)
+        return
+    end = len(created)
+    while end:  # runs of equal ``created``, newest first, each in batch order
+        start = bisect.bisect_left(created, created[end - 1], 0, end)
+        yield from zip(ids[start:end], batches[start:end], strict=True)
+        end = start
 
 
 def _merged_tags(all_tags: Iterable[dict[str, Any]]) -> dict[str, list[str]]:

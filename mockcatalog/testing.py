@@ -14,21 +14,21 @@ from flask import Flask
 from flask.testing import FlaskClient
 from marshmallow import Schema
 
-from mockcatalog.app import control_of, create_app
-from mockcatalog.control import MockControl
-from mockcatalog.factories import dataset_object, generate_fixtures
+from mockcatalog.app import create_app
+from mockcatalog.control import MockControl, control_of
+from mockcatalog.factories import DEFAULT_ORG, dataset_object, generate_fixtures
 from mockcatalog.faults import Fault
 from mockcatalog.fixture_files import FixtureError, Fixtures, check_objects, read_fixtures
-from mockcatalog.journal import RecordedRequest, violation_report
-from mockcatalog.lifecycle import ProcessingPolicy
-from mockcatalog.objects import made_by, new_batch
+from mockcatalog.model import made_by, new_batch
+from mockcatalog.processing import ProcessingPolicy
+from mockcatalog.recording import RecordedRequest, mock_error_report, violation_report
 from mockcatalog.schemas import fixture_schemas
 from mockcatalog.server import LiveServer
+from mockcatalog.settings import Settings
 from mockcatalog.spec import GATEWAY_PREFIXES
 from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller
 from mockcatalog.verify import Criteria, assert_called, matching
 
-DEFAULT_ORG = "ACME000000000000000000AA@AdobeOrg"
 DEFAULT_API_KEY = "mockcatalog-test-client"
 
 
@@ -56,9 +56,10 @@ class MockCatalog:
         self.client: FlaskClient = app.test_client()
 
     @classmethod
-    def start(cls, config: dict[str, Any] | None = None, **tenant: Any) -> MockCatalog:
-        """A new app on a new live server (stop it with :meth:`stop`)."""
-        app = create_app(config)
+    def start(cls, settings: Settings | dict[str, Any] | None = None, **tenant: Any) -> MockCatalog:
+        """A new app (``settings`` as :func:`~mockcatalog.app.create_app` takes them) on a new
+        live server (stop it with :meth:`stop`)."""
+        app = create_app(settings)
         return cls(app, LiveServer(app).start(), **tenant)
 
     def stop(self) -> None:
@@ -110,16 +111,16 @@ class MockCatalog:
 
     def add_dataset(self, name: str = "Test dataset", **fields: Any) -> str:
         """Add a dataset to this tenant; ``fields`` override the defaults. Returns its id."""
-        now = self.control.store.clock.now_ms()
-        object_id = str(fields.pop("id", None) or self.control.store.ids.object_id(now))
+        now = self.control.clock.now_ms()
+        object_id = str(fields.pop("id", None) or self.control.ids.object_id(now))
         obj = dataset_object(name=name, now_ms=now, object_id=object_id, **made_by(self._caller()), **fields)
         self._add("dataSets", {object_id: obj})
         return object_id
 
     def add_batch(self, dataset_id: str, status: str = "success", **fields: Any) -> str:
         """Add a batch of ``dataset_id`` in ``status``; ``fields`` override the defaults. Returns its id."""
-        now = self.control.store.clock.now_ms()
-        object_id = str(fields.pop("id", None) or self.control.store.ids.batch_id(now))
+        now = self.control.clock.now_ms()
+        object_id = str(fields.pop("id", None) or self.control.ids.batch_id(now))
         related = [{"type": "dataSet", "id": dataset_id}]
         obj = new_batch(
             **made_by(self._caller()),
@@ -154,7 +155,7 @@ class MockCatalog:
         self.control.store.load(Fixtures(collections={collection: objects}), baseline=False)
 
     def _schemas(self) -> dict[str, Schema]:
-        return fixture_schemas(self.app.config["MOCKCATALOG_SPEC"])
+        return fixture_schemas(self.control.settings.spec)
 
     # --- what arrived ---------------------------------------------------------------------------
 
@@ -187,23 +188,31 @@ class MockCatalog:
     def violation_report(self) -> str:
         return violation_report(self.violations)
 
+    @property
+    def mock_errors(self) -> list[RecordedRequest]:
+        """Requests the mock itself failed on (a 500 from a bug in the mock), each with its traceback."""
+        return self.control.journal.mock_errors()
+
+    def mock_error_report(self) -> str:
+        return mock_error_report(self.mock_errors)
+
     # --- time and processing --------------------------------------------------------------------
 
     def now_ms(self) -> int:
-        return self.control.store.clock.now_ms()
+        return self.control.clock.now_ms()
 
     def freeze_clock(self, at_ms: int | None = None) -> int:
         """Stop the mock's time (at ``at_ms``, default now), so timestamps repeat; returns it."""
-        return self.control.store.clock.freeze(at_ms)
+        return self.control.clock.freeze(at_ms)
 
     def advance_clock(self, seconds: float) -> int:
         """Move the mock's time forward (delayed batches finish, tokens expire); returns the new now."""
-        return self.control.store.clock.advance(round(seconds * 1000))
+        return self.control.clock.advance(round(seconds * 1000))
 
     def processing(self, *, delay: float = 0, polls: int = 0) -> None:
         """Completed batches finish ``delay`` seconds (of the mock's clock) later, or on the
         ``polls``-th read by id; both 0: at once (the default). Lasts until the test ends."""
-        self.control.store.policy = ProcessingPolicy(delay_ms=round(delay * 1000), polls=polls)
+        self.control.set_processing(ProcessingPolicy(delay_ms=round(delay * 1000), polls=polls))
 
     # --- faults ---------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Validate one request against its operation in openapi.yaml, with the generated marshmallow schemas.
 
 :func:`build_validators` runs once per spec and process; :meth:`OperationValidator.validate` runs per
-request and either returns the converted values or raises one :class:`~mockcatalog.errors.BadRequest`
+request and either returns the converted values or raises one :class:`~mockcatalog.errors.InvalidRequest`
 listing every bad field (``errors`` keys are parameter names, header names, or dotted body paths
 such as ``inputFormat.format``). It takes plain mappings, not Flask objects, so it is unit-tested
 without a server.
@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from marshmallow import ValidationError, fields, missing
 
-from mockcatalog.errors import BadRequest, UnsupportedMediaType
+from mockcatalog.errors import InvalidRequest, UnsupportedMediaType
 from mockcatalog.schemas import SchemaBuilder, builder_for
 from mockcatalog.spec import Json, Operation, load_spec
 
@@ -156,7 +156,7 @@ class OperationValidator:
         valid_path = self._path.load(path, errors)
         valid_body = self._load_body(body, content_type, errors) if self._bodies else None
         if errors:
-            raise BadRequest(_summary(errors), errors=errors)
+            raise InvalidRequest(_summary(errors), errors=errors)
         return ValidRequest(query=query, headers=valid_headers, path=valid_path, body=valid_body)
 
     def suggestion(self, unknown: str) -> str | None:
@@ -215,14 +215,14 @@ def parse_form(raw: bytes) -> dict[str, str]:
     try:
         fields_ = urllib.parse.parse_qs(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise BadRequest(f"Malformed form body: {exc}.", errors={"body": [str(exc)]}) from exc
+        raise InvalidRequest(f"Malformed form body: {exc}.", errors={"body": [str(exc)]}) from exc
     repeated = {
         name: [f"Given {len(values)} times; send it once."]
         for name, values in fields_.items()
         if len(values) > 1
     }
     if repeated:
-        raise BadRequest("The form body repeats fields.", errors=repeated)
+        raise InvalidRequest("The form body repeats fields.", errors=repeated)
     return {name: values[0] for name, values in fields_.items()}
 
 
@@ -243,21 +243,23 @@ def parse_json(raw: bytes) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadRequest(f"The request body is not UTF-8: {exc}.", errors={"body": ["Not UTF-8."]}) from exc
+        raise InvalidRequest(
+            f"The request body is not UTF-8: {exc}.", errors={"body": ["Not UTF-8."]}
+        ) from exc
     try:
         document = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         reason = f"Malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
-        raise BadRequest(reason, errors={"body": [reason]}) from exc
+        raise InvalidRequest(reason, errors={"body": [reason]}) from exc
     except ValueError as exc:  # NaN/Infinity, rejected by _reject_constant
-        raise BadRequest(f"Malformed JSON: {exc}.", errors={"body": [str(exc)]}) from exc
+        raise InvalidRequest(f"Malformed JSON: {exc}.", errors={"body": [str(exc)]}) from exc
     except RecursionError as exc:
-        raise BadRequest(
+        raise InvalidRequest(
             "The JSON body is nested too deeply.", errors={"body": ["Nested too deeply."]}
         ) from exc
     if _depth(document) > MAX_JSON_DEPTH:
         reason = f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep."
-        raise BadRequest(reason, errors={"body": [reason]})
+        raise InvalidRequest(reason, errors={"body": [reason]})
     return document
 
 

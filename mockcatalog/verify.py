@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mockcatalog.journal import RecordedRequest
+from mockcatalog.recording import RecordedRequest
 
 
 @dataclass(frozen=True)

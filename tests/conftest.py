@@ -36,7 +36,7 @@ def credentials() -> Credentials:
 
 @pytest.fixture
 def app() -> Flask:
-    return create_app({"MOCKCATALOG_SEED": 1})
+    return create_app({"seed": 1})
 
 
 @pytest.fixture

@@ -1,19 +1,21 @@
 """The views, one module per resource family, and the table that binds them to operation ids.
 
-By-id reads and writes are the same for datasets and batches, so they are one view each, bound to
-their collection here."""
+A view takes the admitted :class:`~mockcatalog.gateway.Call` and returns a response; it never
+reads the request itself. By-id reads and writes are the same for datasets and batches, so they
+are one view each, bound to their collection here."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import partial
 
-from flask.typing import ResponseReturnValue
+from flask import Response
 
+from mockcatalog.gateway import Call
 from mockcatalog.resources import batches, datasets, ims
 from mockcatalog.resources.common import delete_by_id, get_by_ids, write_by_id
 
-VIEWS: Mapping[str, Callable[..., ResponseReturnValue]] = {
+VIEWS: Mapping[str, Callable[[Call], Response]] = {
     "listBatches": batches.list_batches,
     "createBatch": batches.create_batch,
     "createCatalogBatch": batches.create_catalog_batch,
@@ -32,4 +34,11 @@ VIEWS: Mapping[str, Callable[..., ResponseReturnValue]] = {
     "getIngestBatchSummary": datasets.get_ingest_batch_summary,
     "imsTokenV3": ims.ims_token_v3,
     "imsTokenV2": ims.ims_token_v2,
+}
+#: Operations whose view reads a list query (built once per distinct request, with the checks),
+#: each with the query parameters its view reads apart from it.
+LIST_OPERATIONS: Mapping[str, frozenset[str]] = {
+    "listBatches": frozenset(),
+    "listDataSets": frozenset(),
+    "getIngestBatchSummary": frozenset({"createdAfter", "createdBefore"}),
 }

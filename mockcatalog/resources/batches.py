@@ -5,42 +5,33 @@ from __future__ import annotations
 
 from flask import Response
 
-from mockcatalog.resources.common import (
-    current_call,
-    json_response,
-    page_response,
-    references,
-)
+from mockcatalog.gateway import Call
+from mockcatalog.json_provider import json_response
+from mockcatalog.resources.common import references
 
 
-def list_batches() -> Response:
-    call = current_call()
-    return page_response(call.store.list_objects(call.who.tenant, "batches", call.list_query()))
+def list_batches(call: Call) -> Response:
+    return json_response(call.control.store.list_objects(call.who.tenant, "batches", call.query))
 
 
-def create_batch() -> Response:
-    call = current_call()
-    return json_response(call.store.create_batch(call.who, call.valid.body), status=201)
+def create_batch(call: Call) -> Response:
+    return json_response(call.control.ingestion.create_batch(call.who, call.valid.body), 201)
 
 
-def create_catalog_batch() -> Response:
-    call = current_call()
-    return json_response(
-        references("batches", call.store.create_catalog_batch(call.who, call.valid.body)), 201
-    )
+def create_catalog_batch(call: Call) -> Response:
+    batch_id = call.control.store.create_catalog_batch(call.who, call.valid.body)
+    return json_response(references("batches", batch_id), 201)
 
 
-def batch_action(**_path: str) -> Response:
+def batch_action(call: Call) -> Response:
     """200 with an empty body, as the real service answers (SDKs accept exactly that)."""
-    call = current_call()
-    call.store.batch_action(call.who, call.valid.path["id"], call.valid.query["action"])
+    call.control.ingestion.batch_action(call.who, call.valid.path["id"], call.valid.query["action"])
     return Response(status=200)
 
 
-def upload_file(**_path: str) -> Response:
-    call = current_call()
+def upload_file(call: Call) -> Response:
     path = call.valid.path
-    created = call.store.upload_file(
+    created = call.control.ingestion.upload_file(
         call.who, path["id"], path["datasetId"], path["filePath"], call.valid.body
     )
     described = {"batchId": path["id"], "datasetId": path["datasetId"], "path": path["filePath"]}

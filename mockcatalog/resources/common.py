@@ -1,66 +1,13 @@
-"""What every view shares: the validated call from ``g`` and JSON responses."""
+"""What the views share: Catalog's reference answers, and the by-id reads and writes that are the
+same for datasets and batches."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from flask import Response
 
-from flask import Response, g
-
-from mockcatalog.json_provider import EncodedPages, encode
-from mockcatalog.query import ListQuery, build_query, parse_properties
-from mockcatalog.request_memo import CheckedRequest
-from mockcatalog.store import CatalogStore
-from mockcatalog.tenancy import Caller
-from mockcatalog.validation import OperationValidator, ValidRequest
-
-
-@dataclass(slots=True)  # not frozen: a frozen init costs ~0.5 µs more, on every request
-class Call:
-    """One validated API call, left in ``g`` by the app's ``before_request`` check."""
-
-    checked: CheckedRequest  # may be shared with earlier identical requests (request_memo.py)
-    validator: OperationValidator
-    store: CatalogStore
-
-    @property
-    def caller(self) -> Caller | None:  # None for the admin API, which needs no credentials
-        return self.checked.caller
-
-    @property
-    def valid(self) -> ValidRequest:
-        return self.checked.valid
-
-    @property
-    def who(self) -> Caller:
-        assert self.checked.caller is not None, "Catalog operations always have a caller"
-        return self.checked.caller
-
-    def list_query(self) -> ListQuery:
-        """The list query the parameters ask for (kept with the checks when it can be reused)."""
-        query = self.checked.list_query
-        if query is None:
-            query = build_query(self.checked.valid.query, self.validator.query_kinds)
-            if query.reusable:
-                self.checked.list_query = query
-        return query
-
-
-def current_call() -> Call:
-    call: Call = g._get_current_object().mockcatalog_call  # proxied attribute access costs 6x more
-    return call
-
-
-def json_response(body: Any, status: int = 200) -> Response:
-    return Response(encode(body), status=status, mimetype="application/json")
-
-
-_PAGES = EncodedPages()
-
-
-def page_response(page: dict[str, dict[str, Any]]) -> Response:
-    """A 200 with ``{id: object}`` as the store returned them (see :class:`EncodedPages`)."""
-    return Response(_PAGES.encode(page), status=200, mimetype="application/json")
+from mockcatalog.gateway import Call
+from mockcatalog.json_provider import json_response
+from mockcatalog.query import parse_properties
 
 
 def references(collection: str, *object_ids: str) -> list[str]:
@@ -68,20 +15,18 @@ def references(collection: str, *object_ids: str) -> list[str]:
     return [f"@/{collection}/{object_id}" for object_id in object_ids]
 
 
-def get_by_ids(collection: str, **_path: str) -> Response:
+def get_by_ids(collection: str, call: Call) -> Response:
     """``GET /{collection}/{id1},{id2}``: the objects keyed by id, ``properties`` applied."""
-    call = current_call()
     ids = call.valid.path["id"].split(",")
     properties = call.valid.query.get("properties")
     fields = parse_properties(properties) if properties else None
-    return page_response(call.store.get_objects(call.who.tenant, collection, ids, fields))
+    return json_response(call.control.store.get_objects(call.who.tenant, collection, ids, fields))
 
 
-def write_by_id(collection: str, *, replace: bool = False, **_path: str) -> Response:
+def write_by_id(collection: str, call: Call, *, replace: bool = False) -> Response:
     """PATCH (fields or JSON Patch, by Content-Type) or PUT one object; answers its reference."""
-    call = current_call()
     object_id, body = call.valid.path["id"], call.valid.body
-    call.store.write_object(
+    call.control.store.write_object(
         call.who,
         collection,
         object_id,
@@ -93,8 +38,9 @@ def write_by_id(collection: str, *, replace: bool = False, **_path: str) -> Resp
     return json_response(references(collection, object_id))
 
 
-def delete_by_id(collection: str, **_path: str) -> Response:
-    call = current_call()
+def delete_by_id(collection: str, call: Call) -> Response:
     object_id = call.valid.path["id"]
-    call.store.delete_object(call.who, collection, object_id, if_match=call.valid.headers.get("if-match"))
+    call.control.store.delete_object(
+        call.who, collection, object_id, if_match=call.valid.headers.get("if-match")
+    )
     return json_response(references(collection, object_id))

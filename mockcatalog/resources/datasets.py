@@ -5,34 +5,29 @@ from __future__ import annotations
 
 from flask import Response
 
-from mockcatalog.query import build_query
-from mockcatalog.resources.common import (
-    current_call,
-    json_response,
-    page_response,
-    references,
-)
+from mockcatalog.gateway import Call
+from mockcatalog.json_provider import json_response
+from mockcatalog.resources.common import references
 from mockcatalog.summary import window
 
 
-def list_datasets() -> Response:
-    call = current_call()
-    return page_response(call.store.list_objects(call.who.tenant, "dataSets", call.list_query()))
+def list_datasets(call: Call) -> Response:
+    return json_response(call.control.store.list_objects(call.who.tenant, "dataSets", call.query))
 
 
-def create_dataset() -> Response:
-    call = current_call()
-    return json_response(references("dataSets", call.store.create_dataset(call.who, call.valid.body)), 201)
+def create_dataset(call: Call) -> Response:
+    dataset_id = call.control.store.create_dataset(call.who, call.valid.body)
+    return json_response(references("dataSets", dataset_id), 201)
 
 
-def get_ingest_batch_summary(**_path: str) -> Response:
-    call = current_call()
-    query = dict(call.valid.query)
+def get_ingest_batch_summary(call: Call) -> Response:
+    """The creation window is read apart from the list query (see ``LIST_OPERATIONS``): it has a
+    default, seven days."""
+    query = call.valid.query
     created_window = window(
-        query.pop("createdAfter", None), query.pop("createdBefore", None), call.store.clock.now_ms()
+        query.get("createdAfter"), query.get("createdBefore"), call.control.clock.now_ms()
     )
-    list_query = build_query(query, call.validator.query_kinds)
-    summary = call.store.ingest_batch_summary(
-        call.who.tenant, call.valid.path["id"], list_query, created_window
+    summary = call.control.store.ingest_batch_summary(
+        call.who.tenant, call.valid.path["id"], call.query, created_window
     )
     return json_response(summary)

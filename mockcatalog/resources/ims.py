@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from collections.abc import Mapping
 
-from mockcatalog.control import MockControl
-from mockcatalog.resources.common import current_call, json_response
+from flask import Response
 
-
-def _issue(fields: dict[str, str]) -> Response:
-    control: MockControl = current_app.extensions["mockcatalog"]
-    token = control.tokens.issue(fields["client_id"], fields.get("scope", ""), control.store.clock.now_ms())
-    return json_response(token)
+from mockcatalog.gateway import Call
+from mockcatalog.json_provider import json_response
 
 
-def ims_token_v3() -> Response:
-    return _issue(current_call().valid.body)
+def _issue(call: Call, fields: Mapping[str, str]) -> Response:
+    control = call.control
+    return json_response(
+        control.tokens.issue(fields["client_id"], fields.get("scope", ""), control.clock.now_ms())
+    )
 
 
-def ims_token_v2() -> Response:
-    return _issue(current_call().valid.query)
+def ims_token_v3(call: Call) -> Response:
+    return _issue(call, call.valid.body)
+
+
+def ims_token_v2(call: Call) -> Response:
+    return _issue(call, call.valid.query)

@@ -29,7 +29,7 @@ CONFIG = SchemathesisConfig.from_dict(
     }
 )
 schema = schemathesis.openapi.from_path(admin_spec_path(), config=CONFIG)
-schema.app = create_app({"MOCKCATALOG_SEED": 1})
+schema.app = create_app({"seed": 1})
 
 
 @schema.parametrize()

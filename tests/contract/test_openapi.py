@@ -18,12 +18,12 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from mockcatalog import create_app
-from mockcatalog.app import control_of
 from mockcatalog.contract import contract_config_path
+from mockcatalog.control import control_of
 from mockcatalog.spec import default_spec_path, load_spec
 
 ORG = "ACME000000000000000000AA@AdobeOrg"
-APP = create_app({"MOCKCATALOG_SEED": 1})
+APP = create_app({"seed": 1})
 CONFIG = SchemathesisConfig.from_path(contract_config_path())  # every relaxation says why there
 schema = schemathesis.openapi.from_path(default_spec_path(), config=CONFIG)
 schema.app = APP

@@ -9,7 +9,7 @@ import requests
 from flask import Flask
 
 from mockcatalog import create_app
-from mockcatalog.app import control_of
+from mockcatalog.control import control_of
 from mockcatalog.ims import EXPIRES_IN_SECONDS
 from mockcatalog.server import LiveServer
 
@@ -27,7 +27,7 @@ FORM = {
 
 @pytest.fixture
 def strict_server() -> Iterator[tuple[LiveServer, Flask]]:
-    app = create_app({"MOCKCATALOG_STRICT_AUTH": True, "MOCKCATALOG_NOW_MS": 1_800_000_000_000})
+    app = create_app({"strict_auth": True, "frozen_at_ms": 1_800_000_000_000})
     with LiveServer(app) as server:
         yield server, app
 
@@ -69,6 +69,6 @@ def test_strict_auth_accepts_only_issued_unexpired_tokens(strict_server: tuple[L
     assert call_with(server, token).status_code == 200
     control_of(app).reset()  # tokens outlive a per-test reset, as a cached SDK token would
     assert call_with(server, token).status_code == 200
-    control_of(app).store.clock.advance(EXPIRES_IN_SECONDS * 1000)
+    control_of(app).clock.advance(EXPIRES_IN_SECONDS * 1000)
     expired = call_with(server, token)
     assert expired.status_code == 401 and "expired" in expired.json()["detail"]

@@ -12,7 +12,7 @@ import requests
 from flask import Flask
 
 from mockcatalog import create_app
-from mockcatalog.app import control_of
+from mockcatalog.control import control_of
 from mockcatalog.server import LiveServer
 
 from ..conftest import Credentials
@@ -256,7 +256,7 @@ def test_catalog_batch_creation_answers_a_reference(
 
 @pytest.fixture
 def slow_app() -> Iterator[Flask]:
-    yield create_app({"MOCKCATALOG_PROCESSING_DELAY_MS": 60_000, "MOCKCATALOG_NOW_MS": 1_800_000_000_000})
+    yield create_app({"processing_delay_ms": 60_000, "frozen_at_ms": 1_800_000_000_000})
 
 
 def test_delayed_processing_finishes_when_the_clock_moves(slow_app: Flask, credentials: Credentials) -> None:
@@ -269,7 +269,7 @@ def test_delayed_processing_finishes_when_the_clock_moves(slow_app: Flask, crede
         assert client.batch(batch_id)["status"] == "staging"
         requests.post(f"{server.url}/__admin/clock", json={"advance": 40_000}, timeout=10)
         assert client.batch(batch_id)["status"] == "processing"
-        control_of(slow_app).store.clock.advance(20_000)
+        control_of(slow_app).clock.advance(20_000)
         batch = client.batch(batch_id)
         assert batch["status"] == "success"
         assert batch["completed"] - batch["started"] == 60_000  # frozen clock: exact, every run
@@ -290,7 +290,7 @@ def test_polled_processing_exercises_a_polling_loop(
 
 
 def test_large_files_are_refused_with_413(credentials: Credentials) -> None:
-    app = create_app({"MOCKCATALOG_MAX_FILE_BYTES": 1000})
+    app = create_app({"max_file_bytes": 1000})
     with LiveServer(app) as server:
         client = Client(server, credentials(), GATEWAY)
         dataset_id = client.create_dataset("Big")

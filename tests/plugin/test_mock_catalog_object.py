@@ -13,7 +13,7 @@ from mockcatalog import MockCatalog
 
 @pytest.fixture
 def mock() -> Iterator[MockCatalog]:
-    started = MockCatalog.start({"MOCKCATALOG_SEED": 2})
+    started = MockCatalog.start({"seed": 2})
     yield started
     started.stop()
 

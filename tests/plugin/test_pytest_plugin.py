@@ -181,7 +181,7 @@ def test_delayed(mock_catalog):
 
 def test_reset_restores_the_clock_and_policy(mock_catalog):
     assert mock_catalog.now_ms() != 1_800_000_000_030_000
-    assert mock_catalog.control.store.policy.delay_ms == 0
+    assert mock_catalog.control.policy.current.delay_ms == 0
 """,
     )
     result.assert_outcomes(passed=2)

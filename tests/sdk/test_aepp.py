@@ -27,7 +27,7 @@ def sdk() -> Iterator[tuple[Any, Any, LiveServer]]:
     import aepp
     from aepp import catalog, ingestion
 
-    app = create_app({"MOCKCATALOG_STRICT_AUTH": True})  # only tokens the fake IMS issued pass
+    app = create_app({"strict_auth": True})  # only tokens the fake IMS issued pass
     with LiveServer(app) as server:
         aepp.configure(
             org_id=ORG, client_id="sdk-client", secret="sdk-secret", scopes="openid", sandbox="prod"

@@ -60,10 +60,12 @@ def test_index_candidates_follow_changes_and_keep_collection_order() -> None:
 class Filed:
     """The simplest derived value: the objects filed under a key, by position."""
 
-    def __init__(self, placed: list[tuple[int, dict[str, str]]]) -> None:
-        self.objects = dict(placed)
+    def __init__(self, placed: list[tuple[int, str, dict[str, str]]]) -> None:
+        self.objects = {position: obj for position, _, obj in placed}
 
-    def replace(self, position: int, old: dict[str, str] | None, new: dict[str, str] | None) -> None:
+    def replace(
+        self, position: int, object_id: str, old: dict[str, str] | None, new: dict[str, str] | None
+    ) -> None:
         if old is not None:
             del self.objects[position]
         if new is not None:

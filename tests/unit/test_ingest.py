@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from mockcatalog.ingest import PARQUET_MAGIC, process_files
+from mockcatalog.processing import PARQUET_MAGIC, process_files
 
 
 def lines(*records: object) -> bytes:

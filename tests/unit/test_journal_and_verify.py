@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from mockcatalog.journal import (
+from mockcatalog.recording import (
+    MAX_BODY_BYTES,
     Journal,
     RawExchange,
     RecordedRequest,
@@ -53,9 +54,10 @@ def test_credentials_are_masked_and_bodies_parsed() -> None:
         "Authorization": "***",
         "x-api-key": "k",
     }
-    assert recorded_body(b'{"a": 1}', "application/json") == {"a": 1}
-    assert recorded_body(b"{broken", "application/json") == "{broken"
-    assert recorded_body(b"", "application/json") is None
+    assert recorded_body(b'{"a": 1}', 8, "application/json") == {"a": 1}
+    assert recorded_body(b"{broken", 7, "application/json") == "{broken"
+    assert recorded_body(b"", 0, "application/json") is None
+    assert recorded_body(b'{"a": 1', 9_000_000, "application/json") == '{"a": 1'  # cut: shown as text
 
 
 def test_criteria_match_operation_body_subset_query_headers_and_status() -> None:
@@ -103,3 +105,12 @@ def test_violation_report_lists_each_field() -> None:
     report = violation_report([bad])
     assert "1 request(s) the real Catalog service would reject" in report
     assert "GET /batches -> 400" in report and "- limit: Too big." in report
+
+
+def test_a_body_is_cut_to_the_journal_limit_when_recorded_not_when_read() -> None:
+    huge = b"x" * (MAX_BODY_BYTES * 10)
+    kept = RawExchange.of(
+        {"REQUEST_METHOD": "PUT", "CONTENT_TYPE": "application/octet-stream"}, None, huge, 413, 0
+    )
+    assert len(kept.body) == MAX_BODY_BYTES and kept.body_size == len(huge)
+    assert len(kept.recorded().body) == MAX_BODY_BYTES

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mockcatalog.errors import Conflict
-from mockcatalog.lifecycle import ProcessingPolicy, next_status
+from mockcatalog.processing import ProcessingPolicy, next_status
 
 ALLOWED = [
     ("loading", "COMPLETE", "staging"),

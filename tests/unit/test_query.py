@@ -173,7 +173,7 @@ def test_every_query_parameter_of_every_list_operation_has_a_meaning() -> None:
 def test_catastrophic_regular_expressions_finish(monkeypatch: pytest.MonkeyPatch) -> None:
     slow_for_re = {str(i): {"name": "x" * 40} for i in range(200)}  # (x+x+)+y backtracks forever in `re`
     assert ListQuery(predicates=(parse_property("name~(x+x+)+y"),), limit=None).run(slow_for_re.items()) == {}
-    monkeypatch.setattr("mockcatalog.query.REGEX_BUDGET_SECONDS", 0.0)
+    monkeypatch.setattr("mockcatalog.regex_budget.REGEX_BUDGET_SECONDS", 0.0)
     with pytest.raises(BadRequest, match="too expensive"):
         ListQuery(predicates=(parse_property("name~x"),), limit=None).run(slow_for_re.items())
 
@@ -194,13 +194,13 @@ def test_catastrophic_regular_expressions_finish(monkeypatch: pytest.MonkeyPatch
     ],
 )
 def test_only_expressions_that_cannot_blow_up_take_the_fast_engine(expression: str, linear: bool) -> None:
-    from mockcatalog.query import compile_if_linear
+    from mockcatalog.regex_budget import compile_if_linear
 
     assert (compile_if_linear(expression) is not None) == linear
 
 
 def test_an_exponential_expression_is_stopped_by_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("mockcatalog.query.REGEX_BUDGET_SECONDS", 0.2)
+    monkeypatch.setattr("mockcatalog.regex_budget.REGEX_BUDGET_SECONDS", 0.2)
     evil = {"1": {"name": "a" * 200 + "!"}}
     with pytest.raises(BadRequest, match="too expensive"):
         ListQuery(predicates=(parse_property("name~(a|aa)+$"),), limit=None).run(evil.items())
@@ -211,7 +211,7 @@ def test_the_budget_is_checked_along_a_long_scan_not_only_at_its_start(
 ) -> None:
     readings = iter(range(0, 10**6, 300))  # each reading of the clock: 0.3 s later
     fake_time = SimpleNamespace(monotonic=lambda: next(readings) / 1000)  # the query module's clock only
-    monkeypatch.setattr("mockcatalog.query.time", fake_time)
+    monkeypatch.setattr("mockcatalog.regex_budget.time", fake_time)
     many = {str(i): {"name": "short"} for i in range(2000)}  # `~x` matches none: every object is tried
     with pytest.raises(BadRequest, match="too expensive"):
         ListQuery(predicates=(parse_property("name~x"),), limit=None).run(many.items())

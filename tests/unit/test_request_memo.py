@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mockcatalog.app import control_of
-from mockcatalog.request_memo import CheckedRequest, RequestMemo, environ_key
+from mockcatalog.control import control_of
+from mockcatalog.gateway import Admitted
+from mockcatalog.request_memo import MAX_KEY_BYTES, RequestMemo, environ_key
+from mockcatalog.routing import Route
 from mockcatalog.validation import ValidRequest, build_validators
 
 from ..conftest import ACME, GLOBEX, make_credentials
@@ -56,21 +58,29 @@ def test_keys_ignore_headers_the_operation_does_not_read_and_the_memo_stays_boun
     assert memo.key({**environ, "HTTP_STATUS": "failed"}, b"limit=5", {}) != key
     assert memo.key(environ, b"limit=6", {}) != key
     assert (environ_key("x-api-key"), environ_key("Content-Type")) == ("HTTP_X_API_KEY", "CONTENT_TYPE")
-    checked = CheckedRequest(None, ValidRequest(query={}, headers={}, path={}), ())
+    assert len(key or b"") == 16  # a digest: a 200 KB token is not kept
+    assert memo.key({**environ, "HTTP_AUTHORIZATION": "Bearer " + "x" * MAX_KEY_BYTES}, b"", {}) is None
+    admitted = Admitted(None, ValidRequest(query={}, headers={}, path={}), (), None)
     for n in range(3):
-        memo.put(n, checked)
-    assert memo.get(2) is checked and memo.get(0) is None  # full: forgotten, not grown
+        memo.put(bytes([n]), admitted)
+    assert memo.get(bytes([2])) is admitted and memo.get(bytes([0])) is None  # full: forgotten, not grown
+    assert len(memo) == 1
 
 
 def test_a_list_query_is_built_once_unless_it_keeps_a_regex_time_budget(
     app: Flask, client: FlaskClient
 ) -> None:
-    memo = app.extensions["mockcatalog.routes"]["listBatches@/"].memo
+    route = app.view_functions["listBatches@/"].__self__
+    assert isinstance(route, Route) and route.memo is not None
+    headers = make_credentials()
+    environ = {environ_key(name): value for name, value in headers.items()}
 
     def kept_query(url: str) -> object:
-        assert client.get(url, headers=make_credentials()).status_code == 200
-        (checked,) = [entry for key, entry in memo.entries() if key[0] == url.partition("?")[2].encode()]
-        return checked.list_query
+        assert client.get(url, headers=headers).status_code == 200
+        key = route.memo.key(environ, url.partition("?")[2].encode(), {})  # type: ignore[union-attr]
+        admitted = route.memo.get(key or b"")  # type: ignore[union-attr]
+        assert admitted is not None
+        return admitted.list_query
 
     plain = kept_query("/batches?limit=3&status=success")
     assert plain is not None and kept_query("/batches?limit=3&status=success") is plain

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from mockcatalog.clock import Clock
+from mockcatalog.control import MockControl
 from mockcatalog.errors import BadRequest, NotFound
 from mockcatalog.fixture_files import Fixtures
 from mockcatalog.query import ListQuery
+from mockcatalog.settings import Settings
+from mockcatalog.spec import load_spec
 from mockcatalog.store import CatalogStore
 from mockcatalog.tenancy import Caller
 
@@ -15,10 +17,15 @@ NOW = 1_800_000_000_000
 ORG_A, ORG_B = "A@AdobeOrg", "B@AdobeOrg"
 
 
+def new_control(seed: int | None = None) -> MockControl:
+    """A control plane as create_app makes one, without Flask or fixtures."""
+    return MockControl(Settings(frozen_at_ms=NOW, seed=seed), load_spec())
+
+
 @pytest.fixture
-def store() -> CatalogStore:
-    store = CatalogStore(clock=Clock(NOW), seed=3)
-    store.load(
+def control() -> MockControl:
+    control = new_control(seed=3)
+    control.store.load(
         Fixtures(
             collections={
                 "dataSets": {
@@ -36,7 +43,7 @@ def store() -> CatalogStore:
             }
         )
     )
-    return store
+    return control
 
 
 def caller(org: str = ORG_A, sandbox: str = "prod") -> Caller:
@@ -47,21 +54,21 @@ def everything(store: CatalogStore, tenant: tuple[str, str], collection: str) ->
     return store.list_objects(tenant, collection, ListQuery(limit=None))
 
 
-def test_objects_land_in_their_org_and_sandbox(store: CatalogStore) -> None:
-    assert list(everything(store, (ORG_A, "prod"), "dataSets")) == ["dsA"]
-    assert list(everything(store, (ORG_A, "dev"), "dataSets")) == ["dsAdev"]
-    assert list(everything(store, (ORG_B, "prod"), "dataSets")) == ["dsB"]
-    assert everything(store, ("nobody", "prod"), "dataSets") == {}
+def test_objects_land_in_their_org_and_sandbox(control: MockControl) -> None:
+    assert list(everything(control.store, (ORG_A, "prod"), "dataSets")) == ["dsA"]
+    assert list(everything(control.store, (ORG_A, "dev"), "dataSets")) == ["dsAdev"]
+    assert list(everything(control.store, (ORG_B, "prod"), "dataSets")) == ["dsB"]
+    assert everything(control.store, ("nobody", "prod"), "dataSets") == {}
 
 
-def test_reading_an_unknown_tenant_does_not_create_it(store: CatalogStore) -> None:
-    before = store.tenants()
-    everything(store, ("random@AdobeOrg", "prod"), "batches")
-    assert store.tenants() == before
+def test_reading_an_unknown_tenant_does_not_create_it(control: MockControl) -> None:
+    before = control.store.tenants()
+    everything(control.store, ("random@AdobeOrg", "prod"), "batches")
+    assert control.store.tenants() == before
 
 
-def test_create_batch_fills_the_documented_fields(store: CatalogStore) -> None:
-    batch = store.create_batch(
+def test_create_batch_fills_the_documented_fields(control: MockControl) -> None:
+    batch = control.ingestion.create_batch(
         caller(), {"datasetId": "dsA", "inputFormat": {"format": "CSV"}, "tags": {"t": ["x"]}}
     )
     assert batch["status"] == "loading"
@@ -70,103 +77,110 @@ def test_create_batch_fills_the_documented_fields(store: CatalogStore) -> None:
     assert batch["createdClient"] == "client-1" and batch["imsOrg"] == ORG_A
     assert batch["externalId"] == batch["id"] and len(batch["id"]) == 26
     assert batch["inputFormat"] == {"format": "csv"} and batch["tags"] == {"t": ["x"]}
-    assert list(everything(store, (ORG_A, "prod"), "batches")) == ["b1", batch["id"]]
+    assert list(everything(control.store, (ORG_A, "prod"), "batches")) == ["b1", batch["id"]]
 
 
-def test_create_batch_refuses_another_tenants_dataset_and_writes_nothing(store: CatalogStore) -> None:
+def test_create_batch_refuses_another_tenants_dataset_and_writes_nothing(control: MockControl) -> None:
     for who in (caller(ORG_B), caller(ORG_A, "dev")):
         with pytest.raises(BadRequest) as raised:
-            store.create_batch(who, {"datasetId": "dsA"})
+            control.ingestion.create_batch(who, {"datasetId": "dsA"})
         assert raised.value.errors is not None and "datasetId" in raised.value.errors
-    assert list(everything(store, (ORG_A, "prod"), "batches")) == ["b1"]
-    assert everything(store, (ORG_B, "prod"), "batches") == {}
+    assert list(everything(control.store, (ORG_A, "prod"), "batches")) == ["b1"]
+    assert everything(control.store, (ORG_B, "prod"), "batches") == {}
 
 
-def test_replay_must_name_existing_batches(store: CatalogStore) -> None:
+def test_replay_must_name_existing_batches(control: MockControl) -> None:
     with pytest.raises(BadRequest):
-        store.create_batch(caller(), {"datasetId": "dsA", "replay": {"predecessors": ["b1", "nope"]}})
-    batch = store.create_batch(caller(), {"datasetId": "dsA", "replay": {"predecessors": ["b1"]}})
+        control.ingestion.create_batch(
+            caller(), {"datasetId": "dsA", "replay": {"predecessors": ["b1", "nope"]}}
+        )
+    batch = control.ingestion.create_batch(caller(), {"datasetId": "dsA", "replay": {"predecessors": ["b1"]}})
     assert batch["replay"] == {"predecessors": ["b1"]}
 
 
-def test_get_objects_keeps_id_order_and_404s_on_any_missing(store: CatalogStore) -> None:
-    store.create_batch(caller(), {"datasetId": "dsA"})
-    found = store.get_objects((ORG_A, "prod"), "dataSets", ["dsA"], ("name",))
+def test_get_objects_keeps_id_order_and_404s_on_any_missing(control: MockControl) -> None:
+    control.ingestion.create_batch(caller(), {"datasetId": "dsA"})
+    found = control.store.get_objects((ORG_A, "prod"), "dataSets", ["dsA"], ("name",))
     assert found == {"dsA": {"name": "a"}}
     with pytest.raises(NotFound):
-        store.get_objects((ORG_B, "prod"), "dataSets", ["dsA"], None)
+        control.store.get_objects((ORG_B, "prod"), "dataSets", ["dsA"], None)
 
 
-def test_summary_of_another_tenants_dataset_is_not_found(store: CatalogStore) -> None:
+def test_summary_of_another_tenants_dataset_is_not_found(control: MockControl) -> None:
     with pytest.raises(NotFound):
-        store.ingest_batch_summary((ORG_B, "prod"), "dsA", ListQuery(limit=None), (0, None))
-    summary = store.ingest_batch_summary((ORG_A, "prod"), "dsA", ListQuery(limit=None), (0, None))
+        control.store.ingest_batch_summary((ORG_B, "prod"), "dsA", ListQuery(limit=None), (0, None))
+    summary = control.store.ingest_batch_summary((ORG_A, "prod"), "dsA", ListQuery(limit=None), (0, None))
     assert summary["metrics"]["batchCount"] == 1
 
 
 def test_ids_repeat_for_the_same_seed() -> None:
     def first_id() -> str:
-        fresh = CatalogStore(clock=Clock(NOW), seed=9)
-        fresh.load(Fixtures(collections={"dataSets": {"d": {"imsOrg": ORG_A}}}))
-        return str(fresh.create_batch(caller(), {"datasetId": "d"})["id"])
+        fresh = new_control(seed=9)
+        fresh.store.load(Fixtures(collections={"dataSets": {"d": {"imsOrg": ORG_A}}}))
+        return str(fresh.ingestion.create_batch(caller(), {"datasetId": "d"})["id"])
 
     assert first_id() == first_id()
 
 
-def test_reset_returns_to_the_fixtures_and_restarts_ids(store: CatalogStore) -> None:
-    first = store.create_batch(caller(ORG_B), {"datasetId": "dsB"})["id"]
-    store.load(Fixtures(collections={"dataSets": {"dsNew": {"imsOrg": "new@AdobeOrg"}}}), baseline=False)
-    store.reset()
-    assert list(everything(store, (ORG_B, "prod"), "batches")) == []
-    assert ("new@AdobeOrg", "prod") not in store.tenants()
-    assert list(everything(store, (ORG_A, "prod"), "batches")) == ["b1"]
-    assert store.create_batch(caller(ORG_B), {"datasetId": "dsB"})["id"] == first
+def test_reset_returns_to_the_fixtures_and_restarts_ids(control: MockControl) -> None:
+    first = control.ingestion.create_batch(caller(ORG_B), {"datasetId": "dsB"})["id"]
+    control.store.load(
+        Fixtures(collections={"dataSets": {"dsNew": {"imsOrg": "new@AdobeOrg"}}}), baseline=False
+    )
+    control.reset()
+    assert list(everything(control.store, (ORG_B, "prod"), "batches")) == []
+    assert ("new@AdobeOrg", "prod") not in control.store.tenants()
+    assert list(everything(control.store, (ORG_A, "prod"), "batches")) == ["b1"]
+    assert control.ingestion.create_batch(caller(ORG_B), {"datasetId": "dsB"})["id"] == first
 
 
-def test_export_then_replace_round_trips_every_tenant(store: CatalogStore) -> None:
-    store.create_batch(caller(ORG_A, "dev"), {"datasetId": "dsAdev"})
-    exported = store.export()
-    fresh = CatalogStore(clock=Clock(NOW))
+def test_export_then_replace_round_trips_every_tenant(control: MockControl) -> None:
+    control.ingestion.create_batch(caller(ORG_A, "dev"), {"datasetId": "dsAdev"})
+    exported = control.store.export()
+    fresh = new_control().store
     fresh.replace_all(exported)
-    for tenant in store.tenants():
+    for tenant in control.store.tenants():
         for collection in ("dataSets", "batches"):
-            assert everything(fresh, tenant, collection) == everything(store, tenant, collection)
+            assert everything(fresh, tenant, collection) == everything(control.store, tenant, collection)
     fresh.reset()
     assert len(everything(fresh, (ORG_A, "dev"), "batches")) == 1  # imported state is the new baseline
 
 
-def test_indexed_lists_answer_what_a_full_scan_answers(store: CatalogStore) -> None:
+def test_indexed_lists_answer_what_a_full_scan_answers(control: MockControl) -> None:
     from mockcatalog.query import build_query
     from mockcatalog.validation import build_validators
 
     kinds = build_validators()["listBatches"].query_kinds
     for _ in range(3):
-        store.create_batch(caller(), {"datasetId": "dsA"})
-    store.write_object(
+        control.ingestion.create_batch(caller(), {"datasetId": "dsA"})
+    control.store.write_object(
         caller(), "batches", "b1", fields={"relatedObjects": [{"type": "dataSet", "id": "dsX"}]}
     )
     for values in ({"dataSet": "dsA"}, {"dataSet": "dsX,dsA"}, {"dataSet": "dsA", "orderBy": "desc:created"}):
         query = build_query({**values, "limit": 100}, kinds)
-        indexed = store.list_objects((ORG_A, "prod"), "batches", query)
-        scanned = query.run(store._collection((ORG_A, "prod"), "batches").items())
+        indexed = control.store.list_objects((ORG_A, "prod"), "batches", query)
+        with control.store.reading((ORG_A, "prod")) as data:
+            scanned = query.run(data["batches"].snapshot().items())
         assert indexed == scanned and indexed
 
 
-def test_a_summary_follows_every_write_to_its_dataset_and_the_reset(store: CatalogStore) -> None:
+def test_a_summary_follows_every_write_to_its_dataset_and_the_reset(control: MockControl) -> None:
     everything_since_zero = (0, None)
 
     def batch_count(query: ListQuery | None = None) -> int:
         query = query or ListQuery(limit=None)
-        summary = store.ingest_batch_summary((ORG_A, "prod"), "dsA", query, everything_since_zero)
+        summary = control.store.ingest_batch_summary((ORG_A, "prod"), "dsA", query, everything_since_zero)
         return int(summary["metrics"]["batchCount"])
 
     assert batch_count() == 1
-    store.create_batch(caller(), {"datasetId": "dsA"})
+    control.ingestion.create_batch(caller(), {"datasetId": "dsA"})
     assert batch_count() == 2  # the dataset's remembered rows were dropped by the write
     assert batch_count(ListQuery(limit=1)) == 1  # paging goes the general way
-    store.write_object(caller(), "batches", "b1", fields={"relatedObjects": [{"type": "dataSet", "id": "x"}]})
+    control.store.write_object(
+        caller(), "batches", "b1", fields={"relatedObjects": [{"type": "dataSet", "id": "x"}]}
+    )
     assert batch_count() == 1  # moved to another dataset
-    store.reset()
+    control.reset()
     assert batch_count() == 1 and batch_count(ListQuery(limit=5)) == 1
-    store.delete_object(caller(), "batches", "b1")
+    control.store.delete_object(caller(), "batches", "b1")
     assert batch_count() == 0

@@ -130,7 +130,11 @@ def test_a_window_cut_from_the_rows_summarizes_like_the_batches_inside_it(
     batches: list[dict[str, Any]], after: int, before: int | None
 ) -> None:
     inside = [batch for batch in batches if created_inside(batch, after, before)]
-    cut = BatchRows(enumerate(batches)).within(after, before).summary("ds1", DATASET)
+    cut = (
+        BatchRows((position, str(position), batch) for position, batch in enumerate(batches))
+        .within(after, before)
+        .summary("ds1", DATASET)
+    )
     assert cut == summarize("ds1", DATASET, inside)
 
 
@@ -145,9 +149,9 @@ def test_rows_that_follow_writes_summarize_like_rows_built_afresh(
 ) -> None:
     rows, batches = BatchRows(), {}
     for position, batch in writes:
-        rows.replace(position, batches.pop(position, None), batch)
+        rows.replace(position, str(position), batches.pop(position, None), batch)
         if batch is not None:
             batches[position] = batch
-    afresh = BatchRows(sorted(batches.items()))
+    afresh = BatchRows((position, str(position), batch) for position, batch in sorted(batches.items()))
     assert rows.keys == afresh.keys
     assert rows.summary("ds1", DATASET) == afresh.summary("ds1", DATASET)

@@ -1,8 +1,10 @@
-"""What the mock received: a bounded journal of requests, and the contract violations among them.
+"""What the mock received: a bounded journal of requests, the contract violations among them, the
+errors inside the mock itself, and (through :func:`record`) the contract coverage.
 
-Both are bounded (a long-lived server must not grow without limit): the journal keeps the newest
-``maxlen`` requests, the violation list the first ``maxlen`` violations (the first ones explain the
-rest). Credentials are masked before anything is kept.
+All are bounded (a long-lived server must not grow without limit): the journal keeps the newest
+``maxlen`` requests, with each body cut to :data:`MAX_BODY_BYTES` as it is recorded (a 48 MiB
+upload costs the journal 64 KiB); the violation and mock-error lists keep the first ``maxlen``
+(the first ones explain the rest). Credentials are masked before anything is shown.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-MAX_BODY_CHARS = 64 * 1024
+MAX_BODY_BYTES = 64 * 1024
 _MASKED_HEADERS = frozenset({"authorization", "cookie"})
 
 
@@ -33,6 +35,7 @@ class RecordedRequest:
     time_ms: int
     violation: str | None = None  # why the real service would have rejected it, if it would
     errors: dict[str, Any] = field(default_factory=dict)
+    mock_error: str | None = None  # the traceback, when the mock itself failed (a 500)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -64,11 +67,13 @@ class RawExchange:
 
     environ: dict[str, Any]
     operation: str | None
-    body: bytes
+    body: bytes  # at most MAX_BODY_BYTES of it
+    body_size: int  # the whole body's
     status: int
     time_ms: int
     violation: str | None = None
     errors: Any = None
+    mock_error: str | None = None
 
     @classmethod
     def of(
@@ -80,11 +85,13 @@ class RawExchange:
         time_ms: int,
         violation: str | None = None,
         errors: Any = None,
+        mock_error: str | None = None,
     ) -> RawExchange:
         kept = environ.copy()
         for name in SERVER_OBJECTS:
             kept.pop(name, None)
-        return cls(kept, operation, body, status, time_ms, violation, errors)
+        cut = body[:MAX_BODY_BYTES] if len(body) > MAX_BODY_BYTES else body
+        return cls(kept, operation, cut, len(body), status, time_ms, violation, errors, mock_error)
 
     def recorded(self) -> RecordedRequest:
         environ = self.environ
@@ -97,11 +104,12 @@ class RawExchange:
             operation=self.operation,
             query=urllib.parse.parse_qs(_wsgi_text(environ.get("QUERY_STRING", "")), keep_blank_values=True),
             headers=recorded_headers((name.replace("_", "-").title(), value) for name, value in headers),
-            body=recorded_body(self.body, environ.get("CONTENT_TYPE")),
+            body=recorded_body(self.body, self.body_size, environ.get("CONTENT_TYPE")),
             status=self.status,
             time_ms=self.time_ms,
             violation=self.violation,
             errors=dict(self.errors or {}),
+            mock_error=self.mock_error,
         )
 
 
@@ -114,15 +122,15 @@ def recorded_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {name: ("***" if name.lower() in _MASKED_HEADERS else value) for name, value in headers}
 
 
-def recorded_body(raw: bytes, content_type: str | None) -> Any:
-    """The body as JSON when it parses, else as (truncated) text; None when empty."""
-    if not raw:
+def recorded_body(kept: bytes, size: int, content_type: str | None) -> Any:
+    """The body as JSON when it was whole and parses, else as (cut) text; None when empty."""
+    if not kept:
         return None
-    text = raw[:MAX_BODY_CHARS].decode("utf-8", errors="replace")
-    if "json" in (content_type or "") and len(raw) <= MAX_BODY_CHARS:
+    text = kept.decode("utf-8", errors="replace")
+    if "json" in (content_type or "") and size <= MAX_BODY_BYTES:
         try:
             return json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
     return text
 
@@ -133,14 +141,17 @@ class Journal:
     def __init__(self, maxlen: int = 1000) -> None:
         self._entries: deque[RawExchange] = deque(maxlen=maxlen)
         self._violations: list[RawExchange] = []
-        self._max_violations = maxlen
+        self._mock_errors: list[RawExchange] = []
+        self._max_kept = maxlen
         self._lock = threading.Lock()
 
     def record(self, entry: RawExchange) -> None:
         with self._lock:
             self._entries.append(entry)
-            if entry.violation and len(self._violations) < self._max_violations:
+            if entry.violation and len(self._violations) < self._max_kept:
                 self._violations.append(entry)
+            if entry.mock_error and len(self._mock_errors) < self._max_kept:
+                self._mock_errors.append(entry)
 
     def entries(self) -> list[RecordedRequest]:
         with self._lock:
@@ -152,10 +163,17 @@ class Journal:
             raw = list(self._violations)
         return [entry.recorded() for entry in raw]
 
+    def mock_errors(self) -> list[RecordedRequest]:
+        """Requests during which the mock itself failed (a bug in the mock, never in the client)."""
+        with self._lock:
+            raw = list(self._mock_errors)
+        return [entry.recorded() for entry in raw]
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
             self._violations.clear()
+            self._mock_errors.clear()
 
 
 def violation_report(violations: list[RecordedRequest]) -> str:
@@ -167,4 +185,15 @@ def violation_report(violations: list[RecordedRequest]) -> str:
         for name, messages in entry.errors.items():
             shown = messages if isinstance(messages, list) else [messages]
             lines.extend(f"       - {name}: {message}" for message in shown)
+    return "\n".join(lines)
+
+
+def mock_error_report(failures: list[RecordedRequest]) -> str:
+    """A readable account of requests the mock failed on, each with the mock's traceback."""
+    lines = [
+        f"mockcatalog failed on {len(failures)} request(s); this is a bug in the mock, please report it:"
+    ]
+    for number, entry in enumerate(failures, start=1):
+        lines.append(f"  {number}. {entry.describe()}")
+        lines.extend(f"     {line}" for line in (entry.mock_error or "").rstrip().splitlines())
     return "\n".join(lines)

@@ -1,0 +1,164 @@
+"""The mock's vocabulary, in one place: batch statuses and their named sets, the fields the server
+owns, how a batch names its datasets, and what a new dataset or batch looks like.
+
+Every module that asks "is this batch finished?", "may a client set this field?" or "which
+datasets does this batch feed?" asks here, so the answer cannot drift between modules. Objects
+made by API writes, by the test helpers (``add_dataset``/``add_batch``) and by generated fake data
+all come from :func:`new_dataset` and :func:`new_batch`, so all three agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from enum import StrEnum
+from typing import Any
+
+from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller
+
+Json = dict[str, Any]
+
+INITIAL_VERSION = "1.0.0"
+
+
+class BatchStatus(StrEnum):
+    """Every status a batch can be in (the older names ``active``/``failure``/``abandoned`` appear
+    in older data and Adobe's narrative, so they are understood, never produced)."""
+
+    LOADING = "loading"
+    STAGING = "staging"
+    PROCESSING = "processing"
+    SUCCESS = "success"
+    FAILED = "failed"
+    ABORTED = "aborted"
+    INACTIVE = "inactive"
+    ACTIVE = "active"
+    FAILURE = "failure"
+    ABANDONED = "abandoned"
+    DELETED = "deleted"
+
+
+#: A batch whose data made it into the dataset.
+SUCCEEDED = frozenset({BatchStatus.SUCCESS, BatchStatus.ACTIVE})
+#: A batch whose data did not (failed in processing, or given up by its producer).
+UNSUCCESSFUL = frozenset(
+    {BatchStatus.FAILED, BatchStatus.FAILURE, BatchStatus.ABORTED, BatchStatus.ABANDONED}
+)
+#: A batch that changes no more on its own (reverted and deleted included).
+SETTLED = SUCCEEDED | UNSUCCESSFUL | frozenset({BatchStatus.INACTIVE, BatchStatus.DELETED})
+#: Reaching one of these points the batch's datasets at it (``lastBatchId``, ``lastBatchStatus``).
+ENDS_A_RUN = frozenset({BatchStatus.SUCCESS, BatchStatus.FAILED, BatchStatus.ABORTED})
+#: A batch that went through processing, so it carries counts and a completion time.
+PROCESSED = frozenset({BatchStatus.SUCCESS, BatchStatus.FAILED, BatchStatus.INACTIVE})
+
+#: Fields the server sets on every object; a client's value for them is ignored on writes, and a
+#: JSON Patch may not touch them.
+SERVER_MANAGED = frozenset(
+    {
+        "id",
+        "imsOrg",
+        "sandboxName",
+        "created",
+        "createdClient",
+        "createdUser",
+        "version",
+        "updated",
+        "updatedUser",
+    }
+)
+#: Of those, the ones a write keeps from the stored object (the rest it sets anew).
+KEPT_ON_WRITE = ("id", "imsOrg", "sandboxName", "created", "createdClient", "createdUser")
+
+
+def dataset_ids_of(batch: Mapping[str, Any]) -> Iterator[str]:
+    """The ids of the datasets a batch names in ``relatedObjects`` (malformed entries skipped)."""
+    related = batch.get("relatedObjects")
+    if not isinstance(related, list):
+        return
+    for ref in related:
+        if isinstance(ref, dict) and ref.get("type") == "dataSet" and isinstance(ref.get("id"), str):
+            yield ref["id"]
+
+
+def client_fields(body: Mapping[str, Any]) -> Json:
+    """The fields of a request body a client may set (server-managed ones dropped)."""
+    return {key: value for key, value in body.items() if key not in SERVER_MANAGED}
+
+
+def bump_version(version: str) -> str:
+    """``1.0.3`` -> ``1.0.4``; anything else gets a ``.1`` appended."""
+    head, _, last = version.rpartition(".")
+    if last.isdigit():
+        return f"{head}.{int(last) + 1}" if head else str(int(last) + 1)
+    return f"{version}.1"
+
+
+def next_version(previous: Mapping[str, Any], obj: Json, *, user: Any, now_ms: int) -> Json:
+    """``obj`` as the version after ``previous``: ``version`` bumped, ``updated`` now. Every
+    change of a stored object goes through here, the lifecycle's included, so a client holding an
+    old version always gets a 412 from ``If-Match``."""
+    version = bump_version(str(previous.get("version", INITIAL_VERSION)))
+    return {**obj, "version": version, "updated": now_ms, "updatedUser": user}
+
+
+def made_by(caller: Caller) -> dict[str, str]:
+    """The keyword arguments of :func:`new_dataset` and :func:`new_batch` that say who made it."""
+    return {"org": caller.org, "sandbox": caller.sandbox, "client": caller.api_key, "user": caller.user}
+
+
+def audit_fields(*, org: str, now_ms: int, client: str, user: str) -> Json:
+    """Who made an object and when: the fields the server sets on every new object."""
+    return {
+        "imsOrg": org,
+        "created": now_ms,
+        "updated": now_ms,
+        "createdClient": client,
+        "createdUser": user,
+        "updatedUser": user,
+    }
+
+
+def new_dataset(
+    *, org: str, sandbox: str, object_id: str, now_ms: int, client: str, user: str, **fields: Any
+) -> Json:
+    """A dataset; ``fields`` add to or override the defaults. ``classification`` and ``tags`` are
+    always there, because SDKs read them unconditionally."""
+    dataset: Json = {
+        "tags": {},
+        "classification": {"dataBehavior": "time-series"},
+        "version": INITIAL_VERSION,
+        **audit_fields(org=org, now_ms=now_ms, client=client, user=user),
+        "files": f"@/dataSetFiles?dataSetId={object_id}",
+    }
+    return _in_sandbox({**dataset, **fields}, sandbox)
+
+
+def new_batch(
+    *,
+    org: str,
+    sandbox: str,
+    object_id: str,
+    now_ms: int,
+    client: str,
+    user: str,
+    related: list[Json],
+    status: str = BatchStatus.LOADING,
+    **fields: Any,
+) -> Json:
+    """A batch related to ``related`` objects, in ``status``; ``fields`` add to or override the defaults."""
+    batch: Json = {
+        "id": object_id,
+        "status": str(status),
+        **audit_fields(org=org, now_ms=now_ms, client=client, user=user),
+        "externalId": object_id,
+        "inputFormat": {"format": "json"},
+        "relatedObjects": related,
+        "version": INITIAL_VERSION,
+        "tags": {},
+    }
+    return _in_sandbox({**batch, **fields}, sandbox)
+
+
+def _in_sandbox(obj: Json, sandbox: str) -> Json:
+    if sandbox != DEFAULT_SANDBOX:
+        obj["sandboxName"] = sandbox
+    return obj

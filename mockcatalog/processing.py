@@ -1,0 +1,233 @@
+"""A batch's processing: which action a status allows, when a completed batch finishes, and what
+reading its uploaded files finds.
+
+Nothing runs in the background. COMPLETE reads the files at once (outside any lock) and keeps the
+:class:`Outcome` with the batch's *run*; reads of the tenant then settle the runs that are due, so
+"when" is decided by the policy below and the mock's clock alone, and repeats exactly under a
+frozen clock:
+
+- immediately (the default): the batch has finished by the next read;
+- after ``delay_ms``: ``staging`` for the first half, ``processing`` for the second, then final;
+- after ``polls`` reads of the batch by id: ``staging`` until the first poll, then ``processing``,
+  final on the ``polls``-th (this takes precedence over ``delay_ms``).
+
+Reading files follows the real service: JSON lines by default, or (``inputFormat.isMultiLineJson``)
+each file one JSON document, an array of records or a single record. CSV rows are counted (a
+header line is assumed unless ``inputFormat.header`` is false). Parquet is not parsed: a file must
+carry the ``PAR1`` magic at both ends, and its row count is estimated from its size. No file or only
+empty files fail with error ``106``; bad rows fail the batch unless ``partialIngestionPercentage``
+allows that share of them. Reading never raises: whatever a file holds, a row that cannot be read
+is a failed row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockcatalog.errors import Conflict
+from mockcatalog.model import BatchStatus
+
+Json = dict[str, Any]
+
+LOADING, STAGING, PROCESSING = BatchStatus.LOADING, BatchStatus.STAGING, BatchStatus.PROCESSING
+SUCCESS, FAILED, ABORTED, INACTIVE = (
+    BatchStatus.SUCCESS, BatchStatus.FAILED, BatchStatus.ABORTED, BatchStatus.INACTIVE,
+)  # fmt: skip
+
+# --- the state machine ------------------------------------------------------------------------
+
+#: action -> {status it may be given in: status it leads to}
+TRANSITIONS: dict[str, dict[str, str]] = {
+    "COMPLETE": {
+        LOADING: STAGING,
+        # a retried COMPLETE of an accepted batch changes nothing and answers 200 again
+        STAGING: STAGING,
+        PROCESSING: PROCESSING,
+        SUCCESS: SUCCESS,
+        BatchStatus.ACTIVE: BatchStatus.ACTIVE,
+        FAILED: FAILED,
+        BatchStatus.FAILURE: BatchStatus.FAILURE,
+    },  # fmt: skip
+    "ABORT": {LOADING: ABORTED},
+    "FAIL": {LOADING: FAILED, STAGING: FAILED},
+    "REVERT": {SUCCESS: INACTIVE, BatchStatus.ACTIVE: INACTIVE},
+}
+
+
+def next_status(status: str, action: str) -> str:
+    """The status ``action`` leads to from ``status``; a 409 naming both when it is not allowed."""
+    allowed = TRANSITIONS[action]
+    if status not in allowed:
+        given_in = ", ".join(sorted({s for s in allowed if allowed[s] != s or action != "COMPLETE"}))
+        raise Conflict(
+            f"Cannot {action} a batch in status {status!r}; {action} applies to a batch that is {given_in}.",
+            errors={"action": [f"Not allowed in status {status!r}."]},
+        )
+    return str(allowed[status])
+
+
+# --- timing -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProcessingPolicy:
+    delay_ms: int = 0
+    polls: int = 0
+
+    def pending_status(self, completed_at: int, polls: int, now_ms: int) -> str | None:
+        """``staging``/``processing`` while the run is not due yet; None once it is."""
+        if self.polls:
+            return None if polls >= self.polls else (STAGING if polls == 0 else PROCESSING)
+        if self.delay_ms and now_ms < completed_at + self.delay_ms:
+            return STAGING if now_ms < completed_at + self.delay_ms / 2 else PROCESSING
+        return None
+
+    def finish_time(self, completed_at: int, now_ms: int) -> int:
+        """When processing ended: at the end of the delay (so repeats are exact), else now."""
+        return completed_at + self.delay_ms if self.delay_ms and not self.polls else now_ms
+
+
+class PolicySetting:
+    """The policy in force: configured at start, changed by a test or the admin API, back to the
+    configured one on reset. Shared by the control plane (which changes it) and ingestion (which
+    reads it); replacing one frozen value is atomic, so no reader sees half a change."""
+
+    def __init__(self, initial: ProcessingPolicy | None = None) -> None:
+        self.initial = initial or ProcessingPolicy()
+        self.current = self.initial
+
+    def reset(self) -> None:
+        self.current = self.initial
+
+
+# --- reading the files ------------------------------------------------------------------------
+
+EMPTY_FILE = {
+    "code": "106",
+    "description": "Dataset file is empty. Please upload file with data.",
+    "rows": [],
+}
+MAX_REPORTED_ROWS = 100
+PARQUET_MAGIC = b"PAR1"
+PARQUET_BYTES_PER_ROW = 64  # a plausible estimate; the mock does not parse Parquet
+
+
+@dataclass
+class Outcome:
+    """The result of processing: counts and errors, and whether the batch succeeds."""
+
+    records: int = 0
+    failed_rows: list[int] = field(default_factory=list)  # 1-based row numbers, across files
+    errors: list[Json] = field(default_factory=list)
+    input_bytes: int = 0
+    output_bytes: int = 0
+    files: int = 0
+
+    @property
+    def failed(self) -> int:
+        return len(self.failed_rows)
+
+    def succeeds(self, partial_percentage: float) -> bool:
+        if self.records + self.failed == 0 or any(error["code"] in ("106", "107") for error in self.errors):
+            return False
+        return self.failed * 100 <= partial_percentage * (self.records + self.failed)
+
+    def fields(self, succeeded: bool) -> Json:
+        """The batch fields processing fills in."""
+        return {
+            "recordCount": self.records if succeeded else 0,
+            "failedRecordCount": self.failed if succeeded else self.records + self.failed,
+            "size": self.input_bytes,
+            "errors": self.errors,
+            "metrics": {
+                "inputByteSize": self.input_bytes,
+                "inputRecordSize": self.records + self.failed,
+                "outputByteSize": self.output_bytes if succeeded else 0,
+                "outputRecordSize": self.records if succeeded else 0,
+                "partitionCount": self.files,
+            },
+        }
+
+
+def process_files(files: Mapping[str, bytes], input_format: Mapping[str, Any]) -> Outcome:
+    """Read every uploaded file (in upload order) as ``input_format`` says."""
+    outcome = Outcome(files=len(files))
+    fmt = str(input_format.get("format", "json")).lower()
+    for path, data in files.items():
+        outcome.input_bytes += len(data)
+        if not data.strip():
+            continue
+        if fmt == "parquet":
+            _parquet(path, data, outcome)
+        elif fmt == "csv":
+            _csv(data, outcome, header=input_format.get("header", True) is not False)
+        else:
+            _json(path, data, outcome, multiline=bool(input_format.get("isMultiLineJson")))
+    if outcome.records + outcome.failed == 0 and not outcome.errors:
+        outcome.errors.append(dict(EMPTY_FILE))
+    if outcome.failed_rows:
+        shown = [str(row) for row in outcome.failed_rows[:MAX_REPORTED_ROWS]]
+        outcome.errors.append(
+            {"code": "101", "description": "Row could not be parsed as JSON.", "rows": shown}
+        )
+    return outcome
+
+
+def _parsed(text: str) -> Any:
+    """``text`` as JSON, or ``_UNREADABLE``: a row nested past the parser's recursion limit is a bad
+    row like any other, never an exception out of processing."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return _UNREADABLE
+
+
+_UNREADABLE = object()
+
+
+def _json(path: str, data: bytes, outcome: Outcome, *, multiline: bool) -> None:
+    text = data.decode("utf-8", errors="replace")
+    if multiline:
+        document = _parsed(text)
+        if document is _UNREADABLE:
+            outcome.errors.append(
+                {"code": "107", "description": f"File {path} is not a JSON document.", "rows": []}
+            )
+            return
+        records = document if isinstance(document, list) else [document]
+        first_row = outcome.records + outcome.failed + 1
+        for offset, record in enumerate(records):
+            if isinstance(record, dict):
+                outcome.records += 1
+            else:
+                outcome.failed_rows.append(first_row + offset)
+        outcome.output_bytes += len(data)
+        return
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        row = outcome.records + outcome.failed + 1
+        if isinstance(_parsed(line), dict):
+            outcome.records += 1
+            outcome.output_bytes += len(line.encode())
+        else:
+            outcome.failed_rows.append(row)
+
+
+def _csv(data: bytes, outcome: Outcome, *, header: bool) -> None:
+    rows = [line for line in data.decode("utf-8", errors="replace").splitlines() if line.strip()]
+    outcome.records += max(0, len(rows) - (1 if header else 0))
+    outcome.output_bytes += len(data)
+
+
+def _parquet(path: str, data: bytes, outcome: Outcome) -> None:
+    if not (data.startswith(PARQUET_MAGIC) and data.endswith(PARQUET_MAGIC) and len(data) >= 8):
+        outcome.errors.append(
+            {"code": "107", "description": f"File {path} is not a Parquet file.", "rows": []}
+        )
+        return
+    outcome.records += max(1, len(data) // PARQUET_BYTES_PER_ROW)
+    outcome.output_bytes += len(data)

@@ -1,0 +1,256 @@
+"""Routes: every operation of a spec bound to its view, and the one path each request takes.
+
+A :class:`Route` holds everything fixed per route, made once at start-up: the URL rule, the
+operation and its validator, the gateway checks that apply, the headers it reads, its body limit,
+its memo and its view. :meth:`Route.handle` is the request's whole path::
+
+    gateway checks (gateway.py) -> view(call) -> JSON response -> recording (recording.py)
+
+Errors become JSON there too: a :class:`~mockcatalog.errors.MockCatalogError` answers its status,
+werkzeug's (a body over the limit) are turned into ours, and anything else is the mock's own bug:
+a 500 whose traceback is recorded, so the consumer's test fails with it at teardown. Paths and
+methods no route serves are answered by :func:`unrouted`, with the same body shape and journal.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Request, Response, current_app, request
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
+
+from mockcatalog import gateway
+from mockcatalog.control import MockControl, control_of
+from mockcatalog.errors import (
+    MethodNotAllowed,
+    MockCatalogError,
+    NoSuchOperation,
+    PayloadTooLarge,
+    UriTooLong,
+    error_body,
+)
+from mockcatalog.gateway import Call, Check, DroppedConnection
+from mockcatalog.json_provider import json_response
+from mockcatalog.query import ListQuery, build_query
+from mockcatalog.recording import RawExchange
+from mockcatalog.request_memo import RequestMemo, environ_key
+from mockcatalog.spec import GATEWAY_PREFIXES, Operation
+from mockcatalog.validation import BINARY, OperationValidator, ValidRequest
+
+View = Callable[[Call], Response]
+#: Paths that are not behind the Platform gateway, so its URL limit does not apply: the admin API,
+#: and the fake IMS (another host in real life).
+NOT_THE_GATEWAY = ("/__admin/", "/ims/")
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One operation at one URL rule (an operation answers at its own path and under its gateway
+    base path: two routes)."""
+
+    endpoint: str
+    rule: str
+    operation: Operation
+    validator: OperationValidator
+    view: View
+    label: str  # "GET /batches", whatever prefix was used
+    checks: tuple[Check, ...]
+    header_keys: tuple[tuple[str, str], ...]  # declared headers, each with its WSGI environ key
+    max_body_bytes: int | None
+    memo: RequestMemo | None  # for bodiless requests
+    #: for list operations, the query parameters its view reads apart from the list query
+    apart_from_list: frozenset[str] | None
+    journaled: bool  # the admin API's own requests are not journaled
+    control: MockControl
+
+    def list_query(self, valid: ValidRequest) -> ListQuery | None:
+        apart = self.apart_from_list
+        if apart is None:
+            return None
+        values = (
+            {name: value for name, value in valid.query.items() if name not in apart}
+            if apart
+            else valid.query
+        )
+        return build_query(values, self.validator.query_kinds)
+
+    def handle(self, **_path: Any) -> Response:
+        """The whole of one request (Flask's view function for this route)."""
+        req: Request = request._get_current_object()  # type: ignore[attr-defined]  # once: proxies cost
+        control = self.control
+        req.max_content_length = self.max_body_bytes
+        call: Call | None = None
+        error: MockCatalogError | None = None
+        failure: str | None = None
+        try:
+            admitted = gateway.admit(self, req)
+            if isinstance(admitted, Response):
+                response = admitted
+            else:
+                call = admitted
+                response = self.view(call)
+        except MockCatalogError as exc:
+            error, response = exc, error_response(exc)
+        except RequestEntityTooLarge:
+            error = PayloadTooLarge(
+                f"The request body is larger than the {self.max_body_bytes} bytes accepted here."
+            )
+            response = error_response(error)
+        except HTTPException as exc:  # anything else werkzeug raises while reading the request
+            error = MockCatalogError(exc.description or "")
+            response = json_response(error_body(exc.code or 500, error.detail), exc.code or 500)
+        except Exception as exc:  # noqa: BLE001 - a bug in the mock: answered, recorded, reported
+            failure = traceback.format_exc()
+            response = internal_error(exc)
+        if self.journaled:
+            sent = call.sent if call is not None else gateway.parameters_sent(self, req)
+            record(control, req, self, response, error, failure)
+            control.coverage.record(self.operation.operation_id, sent, response.status_code)
+        return response
+
+
+def build_routes(
+    operations: Mapping[str, Operation],
+    validators: Mapping[str, OperationValidator],
+    views: Mapping[str, View],
+    *,
+    control: MockControl,
+    list_operations: Mapping[str, frozenset[str]],
+    admin: bool,
+) -> list[Route]:
+    """A route per operation and path it answers at."""
+    max_body_bytes, max_file_bytes = control.settings.max_body_bytes, control.settings.max_file_bytes
+    routes = []
+    for op_id, operation in operations.items():
+        rule = operation.path
+        for param in operation.params_in("path"):
+            converter = param.raw.get("x-mockcatalog-converter")
+            rule = rule.replace(
+                f"{{{param.name}}}", f"<{converter}:{param.name}>" if converter else f"<{param.name}>"
+            )
+        validator = validators[op_id]
+        memo = RequestMemo(validator) if not operation.bodies else None
+        body_limit = None if admin else max_file_bytes if BINARY in operation.bodies else max_body_bytes
+        checks = gateway.checks_for(
+            behind_gateway=not admin and not operation.path.startswith(NOT_THE_GATEWAY),
+            remembers=memo is not None,
+            needs_credentials=operation.needs_credentials,
+        )
+        prefixes = ["", GATEWAY_PREFIXES[operation.gateway]] if operation.gateway else [""]
+        for prefix in prefixes:
+            routes.append(
+                Route(
+                    endpoint=f"{op_id}@{prefix or '/'}",
+                    rule=prefix + rule,
+                    operation=operation,
+                    validator=validator,
+                    view=views[op_id],
+                    label=operation.label,
+                    checks=checks,
+                    header_keys=tuple((p.name, environ_key(p.name)) for p in operation.params_in("header")),
+                    max_body_bytes=body_limit,
+                    memo=memo,
+                    apart_from_list=list_operations.get(op_id),
+                    journaled=not admin,
+                    control=control,
+                )
+            )
+    return routes
+
+
+def install(app: Flask, routes: list[Route]) -> None:
+    for route in routes:
+        app.add_url_rule(
+            route.rule,
+            endpoint=route.endpoint,
+            view_func=route.handle,
+            methods=[route.operation.method],
+            provide_automatic_options=False,
+        )
+    app.register_error_handler(HTTPException, unrouted)
+
+
+def unrouted(exc: HTTPException) -> Response:
+    """What no route answered: a path or method no route serves, or an exception that escaped a
+    view function installed by hand. JSON like every answer, and journaled."""
+    req: Request = request._get_current_object()  # type: ignore[attr-defined]
+    error: MockCatalogError | None = None
+    failure = None
+    if isinstance(exc, InternalServerError) and exc.original_exception is not None:
+        failure = "".join(traceback.format_exception(exc.original_exception))
+        response = internal_error(exc.original_exception)
+    elif exc.code in (404, 405):
+        error = _not_served(req, exc.code)
+        response = error_response(error)
+        if error.status == exc.code:  # the Allow header of a 405
+            response.headers.update({k: v for k, v in exc.get_headers() if k.lower() != "content-type"})
+    else:
+        response = json_response(error_body(exc.code or 500, exc.description or ""), exc.code or 500)
+    record(control_of(current_app), req, None, response, error, failure)
+    return response
+
+
+def _not_served(req: Request, status: int) -> MockCatalogError:
+    """Why nothing serves this request: its URL is too long, its path unknown, or its method."""
+    try:
+        if not req.path.startswith(NOT_THE_GATEWAY):
+            gateway.refuse_long_url(req)
+    except UriTooLong as too_long:
+        return too_long
+    if status == 405:
+        return MethodNotAllowed(f"{req.method} is not allowed on {req.path}.")
+    return NoSuchOperation(f"No operation at {req.path}; openapi.yaml lists the paths this mock serves.")
+
+
+def internal_error(exc: BaseException) -> Response:
+    """The 500 a bug in the mock answers (logged; the caller records the traceback)."""
+    log.error("unexpected error in mockcatalog", exc_info=exc)
+    return json_response(
+        error_body(500, f"Internal error in the mock ({type(exc).__name__}); please report it."), 500
+    )
+
+
+def error_response(error: MockCatalogError) -> Response:
+    return json_response(error.to_dict(), error.status)
+
+
+def record(
+    control: MockControl,
+    req: Request,
+    route: Route | None,
+    response: Response,
+    error: MockCatalogError | None,
+    failure: str | None,
+) -> None:
+    """Journal one exchange: the request as sent, the status answered, and why it was a contract
+    violation or a failure of the mock, if it was."""
+    violation = error if error is not None and error.violation else None
+    control.journal.record(
+        RawExchange.of(
+            req.environ,
+            route.label if route is not None else None,
+            _body_read_so_far(req),
+            0 if isinstance(response, DroppedConnection) else response.status_code,
+            control.clock.now_ms(),
+            violation.detail if violation else None,
+            violation.errors if violation else None,
+            failure,
+        )
+    )
+
+
+def _body_read_so_far(req: Request) -> bytes:
+    """The request body, unless reading it is what failed (a 413 must not turn into a 500 here)."""
+    environ = req.environ
+    if environ.get("CONTENT_LENGTH", "0") in ("", "0") and not environ.get("HTTP_TRANSFER_ENCODING"):
+        return b""  # nothing was sent: no need to set up werkzeug's stream to find out
+    try:
+        return req.get_data(cache=True)
+    except HTTPException:
+        return b""
