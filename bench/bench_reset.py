@@ -42,7 +42,7 @@ def measure(batches: int, rounds: int, directory: Path) -> tuple[float, float]:
     resets = []
     for _ in range(rounds):
         for _ in range(5):
-            store.create_batch(caller, {"datasetId": dataset_id})
+            control.ingestion.create_batch(caller, {"datasetId": dataset_id})
         store.ingest_batch_summary(caller.tenant, dataset_id, ListQuery(limit=None), (0, None))
         started = time.perf_counter_ns()
         control.reset()

@@ -16,6 +16,7 @@ the writes in it the same way.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol, TypeVar
 
@@ -33,12 +34,15 @@ class Derived(Protocol):
 
 
 D = TypeVar("D", bound=Derived)
+#: Every content a collection ever has gets its own number from here, never reused by any
+#: collection: equal generations mean equal contents (see Collection.generation).
+_GENERATIONS = itertools.count(1)
 
 
 class Collection:
     __slots__ = (
         "_base", "_changed", "_removed", "_indexers", "_indexes", "_positions", "_arrivals", "_arrived",
-        "_derived",
+        "_derived", "_pristine", "generation",
     )  # fmt: skip
 
     def __init__(
@@ -53,6 +57,10 @@ class Collection:
         self._arrivals: dict[str, int] = {}  # of objects added since: places after the base's
         self._arrived = 0
         self._derived: dict[tuple[str, str], Derived] = {}
+        self._pristine: Collection | None = None  # the snapshot of the untouched base, once made
+        #: changes with every write, reset and commit, to a number no collection had before, so a
+        #: reader may key what it derived from the contents (an encoded page) by it
+        self.generation = next(_GENERATIONS)
         self._build_indexes()
 
     def get(self, object_id: str) -> Json | None:
@@ -93,6 +101,7 @@ class Collection:
             self._update_derived(object_id, obj)
         self._removed.discard(object_id)
         self._changed[object_id] = obj
+        self.generation = next(_GENERATIONS)
 
     def delete(self, object_id: str) -> None:
         if self._derived and object_id in self:
@@ -102,6 +111,7 @@ class Collection:
             self._removed.add(object_id)
         else:  # if it comes back, it comes back last
             self._arrivals.pop(object_id, None)
+        self.generation = next(_GENERATIONS)
 
     def reset(self) -> None:
         """Back to the base: every change since it was set is forgotten (and undone in the derived
@@ -113,13 +123,23 @@ class Collection:
         self._removed = set()
         self._arrivals = {}
         self._arrived = 0
+        self.generation = next(_GENERATIONS)
 
     def snapshot(self) -> Collection:
         """A read-only copy of the current contents, to read outside the lock that guards this one.
 
         O(changes), not O(objects): the base and the indexes over it are never changed in place
-        (:meth:`commit` replaces them), so the copy shares them and copies only the overlay."""
+        (:meth:`commit` replaces them), so the copy shares them and copies only the overlay; an
+        untouched collection's copy is made once per base and shared by every read."""
+        if not self._changed and not self._removed:
+            if self._pristine is None:
+                self._pristine = self._copy()
+            return self._pristine
+        return self._copy()
+
+    def _copy(self) -> Collection:
         copy = Collection.__new__(Collection)
+        copy._pristine, copy.generation = None, self.generation
         copy._base, copy._indexers, copy._indexes = self._base, self._indexers, self._indexes
         copy._positions, copy._arrived, copy._derived = self._positions, self._arrived, {}
         copy._changed, copy._removed, copy._arrivals = (
@@ -133,6 +153,7 @@ class Collection:
         """Make the current contents the new base (used when loading a baseline)."""
         self._base = dict(self.items())
         self._derived = {}
+        self._pristine = None
         self.reset()
         self._build_indexes()
 

@@ -18,6 +18,7 @@ from mockcatalog.faults import Faults
 from mockcatalog.ids import IdFactory
 from mockcatalog.ims import TokenIssuer
 from mockcatalog.ingestion import BatchIngestion
+from mockcatalog.json_provider import EncodedPages
 from mockcatalog.processing import PolicySetting, ProcessingPolicy
 from mockcatalog.recording import Journal
 from mockcatalog.settings import Settings
@@ -42,6 +43,7 @@ class MockControl:
         self.faults = Faults()
         self.coverage = ContractCoverage(spec)
         self.tokens = TokenIssuer()
+        self.pages = EncodedPages()  # kept across resets: its keys say which contents they encode
 
     def set_processing(self, policy: ProcessingPolicy) -> None:
         """Completed batches finish by ``policy`` until the next reset."""

@@ -59,6 +59,9 @@ class Call:
     valid: ValidRequest
     sent: tuple[str, ...]
     list_query: ListQuery | None
+    #: a digest of what the request's answer depends on besides the data (query string, path,
+    #: headers read), for bodiless requests that are not too large to remember; else None
+    request_key: bytes | None = None
 
     @property
     def who(self) -> Caller:
@@ -220,7 +223,7 @@ def admit(route: Route, request: Request) -> Call | Response:
     query = admitted.list_query
     if query is None:
         query = route.list_query(admitted.valid)  # a remembered request whose query is not reusable
-    return Call(control, admitted.caller, admitted.valid, admitted.sent, query)
+    return Call(control, admitted.caller, admitted.valid, admitted.sent, query, admission.memo_key)
 
 
 def parameters_sent(route: Route, req: Request) -> tuple[str, ...]:

@@ -74,7 +74,7 @@ def field_matches(field: str, expression: str, param: str = "property") -> Predi
                 remaining_budget()
             return fast.search(value) is not None
         try:
-            return pattern.search(value, timeout=remaining_budget()) is not None
+            return pattern.search(value, timeout=remaining_budget(), concurrent=True) is not None
         except TimeoutError:
             raise too_expensive() from None
 

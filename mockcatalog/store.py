@@ -24,7 +24,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 import jsonpatch
 
@@ -79,6 +79,33 @@ Settle = Callable[[TenantData, Iterable[str]], None]
 _UNKNOWN_TENANT = TenantData()  # what a tenant that was never written reads; never written
 
 
+class Listed(NamedTuple):
+    page: dict[str, Json]
+    generation: int  # of the collection read (Collection.generation): equal ones, equal pages
+
+
+class _Reading:
+    """``with store.reading(tenant) as data``: see :meth:`CatalogStore.reading`."""
+
+    __slots__ = ("data", "settle", "polled")
+
+    def __init__(self, data: TenantData, settle: Settle | None, polled: Iterable[str]) -> None:
+        self.data, self.settle, self.polled = data, settle, polled
+
+    def __enter__(self) -> TenantData:
+        self.data.lock.acquire()
+        try:
+            if self.settle is not None and self.data is not _UNKNOWN_TENANT:
+                self.settle(self.data, self.polled)
+        except BaseException:
+            self.data.lock.release()
+            raise
+        return self.data
+
+    def __exit__(self, *exc: object) -> None:
+        self.data.lock.release()
+
+
 class CatalogStore:
     """All tenants' datasets and batches, with the Catalog operations on them.
 
@@ -111,15 +138,10 @@ class CatalogStore:
                     yield data
                     return
 
-    @contextmanager
-    def reading(self, tenant: Tenant, polled: Iterable[str] = ()) -> Iterator[TenantData]:
+    def reading(self, tenant: Tenant, polled: Iterable[str] = ()) -> _Reading:
         """The tenant's data, its lock held and its due processing settled (``polled``: batch ids
-        read by id, which counts as a poll)."""
-        data = self._tenants.get(tenant, _UNKNOWN_TENANT)
-        with data.lock:
-            if self.settle is not None and data is not _UNKNOWN_TENANT:
-                self.settle(data, polled)
-            yield data
+        read by id, which counts as a poll). A class, not a generator: every read goes through it."""
+        return _Reading(self._tenants.get(tenant, _UNKNOWN_TENANT), self.settle, polled)
 
     def save(self, data: TenantData, collection: str, obj: Json, object_id: str | None = None) -> None:
         """The one way an object is written: checked against the spec, then stored."""
@@ -198,12 +220,19 @@ class CatalogStore:
     # --- reads --------------------------------------------------------------------------------
 
     def list_objects(self, tenant: Tenant, collection: str, query: ListQuery) -> dict[str, Json]:
+        return self.listing(tenant, collection, query).page
+
+    def listing(self, tenant: Tenant, collection: str, query: ListQuery) -> Listed:
+        """A list's page, and the generation of the contents it was read from."""
         with self.reading(tenant) as data:
-            ordered = self._in_created_order(data[collection], query)
-            view = data[collection].snapshot() if ordered is None else None
-        if ordered is not None:
-            return query.page(query.select_sorted(ordered))
-        return query.run(_candidates(view, query.hints) if view is not None else ())
+            objects = data[collection]
+            ordered = self._in_created_order(objects, query)
+            view = objects.snapshot() if ordered is None else None
+            generation = objects.generation if view is None else view.generation
+        if view is None:
+            assert ordered is not None
+            return Listed(query.page(query.select_sorted(ordered)), generation)
+        return Listed(query.run(_candidates(view, query.hints)), generation)
 
     def get_objects(
         self, tenant: Tenant, collection: str, ids: Iterable[str], properties: tuple[str, ...] | None

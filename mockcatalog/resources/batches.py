@@ -7,11 +7,11 @@ from flask import Response
 
 from mockcatalog.gateway import Call
 from mockcatalog.json_provider import json_response
-from mockcatalog.resources.common import references
+from mockcatalog.resources.common import list_response, references
 
 
 def list_batches(call: Call) -> Response:
-    return json_response(call.control.store.list_objects(call.who.tenant, "batches", call.query))
+    return list_response(call, "batches")
 
 
 def create_batch(call: Call) -> Response:

@@ -15,6 +15,13 @@ def references(collection: str, *object_ids: str) -> list[str]:
     return [f"@/{collection}/{object_id}" for object_id in object_ids]
 
 
+def list_response(call: Call, collection: str) -> Response:
+    """A list operation's page, its encoding reused for the same request over the same contents."""
+    listed = call.control.store.listing(call.who.tenant, collection, call.query)
+    key = (listed.generation, call.request_key) if call.request_key is not None else None
+    return json_response(call.control.pages.encoded(key, listed.page))
+
+
 def get_by_ids(collection: str, call: Call) -> Response:
     """``GET /{collection}/{id1},{id2}``: the objects keyed by id, ``properties`` applied."""
     ids = call.valid.path["id"].split(",")

@@ -7,12 +7,12 @@ from flask import Response
 
 from mockcatalog.gateway import Call
 from mockcatalog.json_provider import json_response
-from mockcatalog.resources.common import references
+from mockcatalog.resources.common import list_response, references
 from mockcatalog.summary import window
 
 
 def list_datasets(call: Call) -> Response:
-    return json_response(call.control.store.list_objects(call.who.tenant, "dataSets", call.query))
+    return list_response(call, "dataSets")
 
 
 def create_dataset(call: Call) -> Response:

@@ -229,3 +229,29 @@ def test_loading_the_plugin_imports_nothing_heavy() -> None:
     probe = f"import sys, mockcatalog.pytest_plugin; print(sorted({heavy} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_a_bug_inside_the_mock_fails_the_consumers_test_with_its_traceback(pytester: pytest.Pytester) -> None:
+    result = run(
+        pytester,
+        """
+import pytest
+
+@pytest.mark.mockcatalog(strict=False)  # not a contract matter: it fails whatever strict mode says
+def test_tolerates_a_500(mock_catalog, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug inside the mock")
+
+    monkeypatch.setattr(mock_catalog.control.store, "listing", broken)
+    assert list_batches(mock_catalog).status_code == 500  # a client that shrugs off 500s
+""",
+    )
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*mockcatalog failed on 1 request(s); this is a bug in the mock*",
+            "*GET /data/foundation/catalog/batches -> 500*",
+            "*Traceback (most recent call last):*",
+            "*ZeroDivisionError: a bug inside the mock*",
+        ]
+    )
