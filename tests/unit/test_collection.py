@@ -96,3 +96,17 @@ def test_derived_values_follow_every_write_as_if_computed_again(steps: list[tupl
             kept = collection.derived("tag", key, Filed)
             in_order = [obj for _, obj in sorted(kept.objects.items())]
             assert in_order == [obj for _, obj in collection.items() if obj["tag"] == key]
+
+
+def test_a_snapshot_does_not_change_with_later_writes_and_generations_name_contents() -> None:
+    collection = Collection({"a": {"n": 1}})
+    pristine = collection.snapshot()
+    assert collection.snapshot() is pristine  # an untouched collection's copy is shared
+    collection.put("b", {"n": 2})
+    changed = collection.snapshot()
+    collection.delete("a")
+    assert dict(pristine.items()) == {"a": {"n": 1}}
+    assert dict(changed.items()) == {"a": {"n": 1}, "b": {"n": 2}}
+    assert len({pristine.generation, changed.generation, collection.generation}) == 3
+    collection.reset()
+    assert collection.snapshot() is pristine and Collection().generation not in {changed.generation}
