@@ -165,15 +165,15 @@ class CatalogStore:
                 by_tenant.setdefault(tenant_of(obj), []).append((name, object_id, obj))
                 added.setdefault(name, []).append(object_id)
         for tenant, placed in by_tenant.items():
+            if baseline:  # first, so that a reset meanwhile keeps the tenant
+                with self._registry:
+                    self._baseline.add(tenant)
             with self.writing(tenant) as data:
                 for name, object_id, obj in placed:
                     data[name].put(object_id, obj)
                 if baseline:
                     for collection in data.collections.values():
                         collection.commit()
-            if baseline:
-                with self._registry:
-                    self._baseline.add(tenant)
         return added
 
     def reset(self) -> None:
