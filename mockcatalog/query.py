@@ -10,7 +10,8 @@ Semantics follow the real service (see the README): simple filters take comma-se
 expressions test one top-level field; ``tags`` pairs are ANDed; ``*After``/``*Before`` bounds are
 exclusive and objects without the field never match them. Without ``orderBy`` objects keep the
 store's order (fixture order, then creation order). A malformed expression raises
-:class:`~mockcatalog.errors.BadRequest` naming the parameter, never anything else.
+:class:`~mockcatalog.errors.InvalidRequest` naming the parameter, never anything else. Regular
+expressions (``field~regex``) run within a time budget: :mod:`mockcatalog.regex_budget`.
 """
 
 from __future__ import annotations

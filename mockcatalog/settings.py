@@ -133,9 +133,15 @@ class Settings(_Table):
     frozen_at_ms: int | None = setting(
         None, "a fixed 'now' in Unix milliseconds (default: wall-clock time)", "int", minimum=0
     )
-    journal_size: int = setting(1000, "how many requests the journal keeps (the newest)", "count", minimum=1)
+    journal_size: int = setting(
+        1000, "how many requests the journal keeps (the newest)", "count", flag="--journal-size", minimum=1
+    )
     max_body_bytes: int = setting(
-        1024 * 1024, "Catalog request bodies over this many bytes answer 413", "bytes", minimum=0
+        1024 * 1024,
+        "Catalog request bodies over this many bytes answer 413",
+        "bytes",
+        flag="--max-body-bytes",
+        minimum=0,
     )
     max_file_bytes: int = setting(
         64 * 1024 * 1024,

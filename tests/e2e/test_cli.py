@@ -88,3 +88,25 @@ def test_bad_fixtures_are_a_usage_error(tmp_path: Path) -> None:
 
 def test_the_console_script_is_installed() -> None:
     assert shutil.which("mockcatalog"), "pip install -e . should install the mockcatalog command"
+
+
+def test_every_serve_flag_comes_from_the_settings_table_and_reaches_the_app(serve: Serve) -> None:
+    from mockcatalog.settings import ServeOptions, Settings
+
+    help_text = CliRunner().invoke(main, ["serve", "--help"], terminal_width=200).output
+    for row in (*Settings.rows(), *ServeOptions.rows()):
+        if row.flag is not None:
+            assert row.flag in help_text and row.env in help_text, row.name
+    url = serve("--max-body-bytes", "64", "--journal-size", "2")
+    too_big = requests.post(
+        f"{url}/dataSets", json={"name": "x" * 100}, headers=make_credentials(), timeout=10
+    )
+    assert too_big.status_code == 413, too_big.text
+    for _ in range(3):
+        requests.get(f"{url}/batches", params={"limit": 1}, headers=make_credentials(), timeout=10)
+    assert len(requests.get(f"{url}/__admin/requests", timeout=10).json()["requests"]) == 2
+
+
+def test_a_bad_setting_value_is_a_usage_error_naming_it() -> None:
+    result = CliRunner().invoke(main, ["serve", "--processing-polls", "5000"])
+    assert result.exit_code == 2 and "outside the allowed range 0 to 1000" in result.output
