@@ -47,6 +47,7 @@ def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
 
 def _assembled(settings: Settings) -> Flask:
     app = _MockCatalogFlask("mockcatalog")
+    app.url_map.merge_slashes = False  # `a//b` is an unknown path (404), not a redirect echoing Host
     spec = load_spec(settings.spec)
     control = MockControl(settings, spec, object_validator(settings.spec))
     control.store.load(_fixtures(settings, control.clock.now_ms()))

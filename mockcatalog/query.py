@@ -34,8 +34,8 @@ _FIELD = r"[A-Za-z_][A-Za-z0-9_]*"
 _EXPRESSION = re.compile(rf"^(?P<field>{_FIELD})(?P<op>==|!=|<=|>=|~|<|>)(?P<value>.*)$", re.DOTALL)
 _PRESENCE = re.compile(rf"^(?P<negate>!?)(?P<field>{_FIELD})$")
 _SORT_KEY = re.compile(rf"^(?:(?P<direction>asc|desc):)?(?P<field>{_FIELD})$")
-_VERSION = re.compile(r"^\d+(\.\d+)+$")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_VERSION = re.compile(r"^\d{1,18}(\.\d{1,18})+$")  # parts an int() takes at once (none of 4,300 digits)
+_NUMBER = re.compile(r"^-?\d{1,30}(\.\d{1,30})?$")  # longer is no number a JSON value can equal
 _MISSING = object()
 
 
@@ -202,11 +202,38 @@ def parse_tags(text: str, param: str = "tags") -> Predicate:
     return has_tags(tuple(pairs))
 
 
-def wildcard(text: str) -> re.Pattern[str]:
-    """``*`` matches any run of characters (also none); ``**`` is a literal ``*``."""
-    literal_parts = text.split("**")
-    regex = r"\*".join(".*".join(re.escape(chunk) for chunk in part.split("*")) for part in literal_parts)
-    return re.compile(regex, re.DOTALL)
+def wildcard(text: str) -> Callable[[str], bool]:
+    """Whether a whole value matches ``text``, where ``*`` matches any run of characters (also none)
+    and ``**`` is a literal ``*``.
+
+    Matched without backtracking: the pieces between stars are found left to right, each at its
+    first place after the last (which is right for a pattern of literal pieces and stars), so the
+    cost is at most the value's length times the pattern's, whatever the pattern (``*a*a*a*a*b``
+    made a backtracking engine take seconds per value)."""
+    pieces = [""]
+    for index, literal in enumerate(text.split("**")):
+        if index:
+            pieces[-1] += "*"
+        first, *rest = literal.split("*")
+        pieces[-1] += first
+        pieces.extend(rest)
+    if len(pieces) == 1:
+        return pieces[0].__eq__
+    head, *middle, tail = pieces
+    least = len(head) + len(tail)
+
+    def matches(value: str) -> bool:
+        if len(value) < least or not value.startswith(head) or not value.endswith(tail):
+            return False
+        position, end = len(head), len(value) - len(tail)
+        for piece in middle:
+            found = value.find(piece, position, end)
+            if found < 0:
+                return False
+            position = found + len(piece)
+        return True
+
+    return matches
 
 
 # --- predicates -------------------------------------------------------------------------------
@@ -257,16 +284,16 @@ def bound(path: str, limit: int, *, after: bool) -> Predicate:
     return test
 
 
-def has_tags(pairs: tuple[tuple[str, re.Pattern[str] | None], ...]) -> Predicate:
+def has_tags(pairs: tuple[tuple[str, Callable[[str], bool] | None], ...]) -> Predicate:
     def test(obj: Json) -> bool:
         tags = obj.get("tags")
         if not isinstance(tags, dict):
             return False
-        for namespace, pattern in pairs:
+        for namespace, matches in pairs:
             if namespace not in tags:
                 return False
             values = tags[namespace] if isinstance(tags[namespace], list) else [tags[namespace]]
-            if pattern is not None and not any(isinstance(v, str) and pattern.fullmatch(v) for v in values):
+            if matches is not None and not any(isinstance(v, str) and matches(v) for v in values):
                 return False
         return True
 
@@ -278,9 +305,11 @@ def field_exists(field: str, *, negate: bool) -> Predicate:
 
 
 def field_equals(field: str, operand: str, *, negate: bool) -> Predicate:
+    matches = wildcard(operand)  # once per request, not per object
+
     def test(obj: Json) -> bool:
         value = obj.get(field, _MISSING)
-        equal = value is not _MISSING and _equals(value, operand, wildcards=True)
+        equal = value is not _MISSING and _equals(value, operand, matches)
         return not equal if negate else equal
 
     return test
@@ -390,14 +419,15 @@ def sort_rank(value: Any) -> tuple[int, Any]:
 # --- value helpers ----------------------------------------------------------------------------
 
 
-def _equals(value: Any, operand: str, *, wildcards: bool = False) -> bool:
+def _equals(value: Any, operand: str, matches: Callable[[str], bool] | None = None) -> bool:
+    """Whether a stored value equals a filter's text (strings through ``matches`` when given)."""
     if isinstance(value, bool):
         return operand.lower() == ("true" if value else "false")
     if isinstance(value, int | float):
         number = _number(operand)
         return number is not None and value == number
     if isinstance(value, str):
-        return wildcard(operand).fullmatch(value) is not None if wildcards else value == operand
+        return matches(value) if matches is not None else value == operand
     return False
 
 

@@ -17,6 +17,9 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from mockcatalog.errors import InvalidRequest
+from mockcatalog.validation import parse_json
+
 MAX_BODY_BYTES = 64 * 1024
 _MASKED_HEADERS = frozenset({"authorization", "cookie"})
 
@@ -126,13 +129,12 @@ def recorded_body(kept: bytes, size: int, content_type: str | None) -> Any:
     """The body as JSON when it was whole and parses, else as (cut) text; None when empty."""
     if not kept:
         return None
-    text = kept.decode("utf-8", errors="replace")
     if "json" in (content_type or "") and size <= MAX_BODY_BYTES:
         try:
-            return json.loads(text)
-        except (ValueError, RecursionError):
+            return parse_json(kept)  # as the request was checked: nothing deeper than it allows
+        except InvalidRequest:
             pass
-    return text
+    return kept.decode("utf-8", errors="replace")
 
 
 class Journal:

@@ -38,6 +38,9 @@ def field_matches(field: str, expression: str, param: str = "property") -> Predi
     on every call, which is safe but costs ~2 µs a call (bench/bench_scale.py).
     """
     try:
+        problem = repeat_problem(expression)  # before compiling: compiling expands counted repeats
+        if problem is not None:
+            raise ValueError(problem)
         pattern = regex.compile(expression)
     except (regex.error, ValueError, OverflowError) as exc:
         reason = f"Invalid regular expression {expression!r}: {exc}."
@@ -81,26 +84,49 @@ def field_matches(field: str, expression: str, param: str = "property") -> Predi
     return test
 
 
+#: Counted repeats (``x{n}``, ``x{n,m}``) are expanded when an expression is compiled, before any
+#: time budget applies: ``x{4294967294}`` allocated gigabytes. So no count may exceed MAX_REPEAT, and
+#: the counts of an expression, multiplied, may not exceed MAX_REPEAT_PRODUCT.
+MAX_REPEAT, MAX_REPEAT_PRODUCT = 1000, 100_000
+_COUNTED = re.compile(r"(?<!\\)\{(\d*)(?:,(\d*))?\}")
+
+
+def repeat_problem(expression: str) -> str | None:
+    """Why ``expression``'s counted repeats are refused before compiling it, or None.
+
+    Read from the text, conservatively: a ``{n,m}`` inside a character class counts too, which can
+    only refuse an expression that writes ``{`` and digits inside brackets."""
+    product = 1
+    for low, high in _COUNTED.findall(expression):
+        for count in (low, high):
+            if count and (len(count) > 6 or int(count) > MAX_REPEAT):
+                return f"a counted repeat may be at most {{{MAX_REPEAT}}}, not {{{count}}}"
+        product *= max(int(low or 0), int(high or 0), 1)
+        if product > MAX_REPEAT_PRODUCT:
+            return f"its counted repeats multiply to more than {MAX_REPEAT_PRODUCT:,}; simplify it"
+    return None
+
+
 def compile_if_linear(expression: str) -> re.Pattern[str] | None:
     """``re``-compiled ``expression`` if it cannot backtrack catastrophically, else None.
 
     Conservative: no repeat or alternation inside a repeat, no backreferences or lookarounds, at
-    most two unbounded repeats (so the cost on a value of n characters is at most about n²)."""
+    most two repeats of more than one (so the cost on a value of n characters is at most about n²)."""
     try:
         tree = re_parser.parse(expression)
         compiled = re.compile(expression)
     except Exception:  # noqa: BLE001 - anything re cannot take goes the safe way
         return None
-    unbounded = 0
+    repeats = 0
 
     def linear(items: Any, in_repeat: bool) -> bool:
-        nonlocal unbounded
+        nonlocal repeats
         for op, arg in items:
             name = str(op)
             if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
                 if in_repeat:
                     return False
-                unbounded += arg[1] == re_parser.MAXREPEAT
+                repeats += arg[1] > 1  # bounded ones too: .{0,60} seven times is 60**7 steps
                 if not linear(arg[2], True):
                     return False
             elif name == "BRANCH":
@@ -113,7 +139,7 @@ def compile_if_linear(expression: str) -> re.Pattern[str] | None:
                 return False
         return True
 
-    return compiled if linear(tree.data, False) and unbounded <= 2 else None
+    return compiled if linear(tree.data, False) and repeats <= 2 else None
 
 
 def _text(value: Any) -> str:

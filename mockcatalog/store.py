@@ -149,6 +149,15 @@ class CatalogStore:
             self._validate(collection, obj)
         data[collection].put(object_id or str(obj["id"]), obj)
 
+    @staticmethod
+    def unused_id(objects: Collection, make: Callable[[int], str], now_ms: int) -> str:
+        """A new id no object of ``objects`` has: a seeded generator under a frozen clock repeats
+        its ids after a restart or a reset, and must not overwrite what is stored."""
+        object_id = make(now_ms)
+        while object_id in objects:
+            object_id = make(now_ms)
+        return object_id
+
     def tenants(self) -> list[Tenant]:
         return list(self._tenants)
 
@@ -299,7 +308,7 @@ class CatalogStore:
         """Catalog ``POST /dataSets``: a new dataset with the given fields; returns its id."""
         with self.writing(caller.tenant) as data:
             now = self.clock.now_ms()
-            dataset_id = self.ids.object_id(now)
+            dataset_id = self.unused_id(data["dataSets"], self.ids.object_id, now)
             dataset = new_dataset(**made_by(caller), object_id=dataset_id, now_ms=now, **client_fields(body))
             self.save(data, "dataSets", dataset, dataset_id)
             return dataset_id
@@ -320,7 +329,7 @@ class CatalogStore:
             self.require_datasets(data, dataset_ids_of(body), "relatedObjects")
             fields = client_fields(body)
             now = self.clock.now_ms()
-            batch_id = self.ids.batch_id(now)
+            batch_id = self.unused_id(data["batches"], self.ids.batch_id, now)
             related = list(fields.pop("relatedObjects", []))
             batch = new_batch(**made_by(caller), object_id=batch_id, now_ms=now, related=related, **fields)
             self.save(data, "batches", batch)
@@ -351,7 +360,11 @@ class CatalogStore:
                     written.setdefault("status", current["status"])  # the lifecycle owns it
             else:
                 written = {**current, **client_fields(fields or {})}
-            written.update({name: current[name] for name in KEPT_ON_WRITE if name in current})
+            for name in KEPT_ON_WRITE:  # exactly the stored ones: a root JSON Patch cannot add any
+                if name in current:
+                    written[name] = current[name]
+                else:
+                    written.pop(name, None)
             written = next_version(current, written, user=caller.user, now_ms=self.clock.now_ms())
             try:
                 self.save(data, collection, written, object_id)
@@ -393,7 +406,7 @@ def _current(objects: Collection, collection: str, object_id: str, if_match: str
     if current is None:
         raise NotFound(f"No {collection} object with id {object_id} in this organization and sandbox.")
     version = str(current.get("version", ""))
-    if if_match is not None and if_match.strip('"') != version:
+    if if_match is not None and if_match.strip() != "*" and if_match.strip().strip('"') != version:
         raise PreconditionFailed(
             f"If-Match names version {if_match!r}, but {object_id} is at version {version!r}; "
             "read it again and retry.",

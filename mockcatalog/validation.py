@@ -12,6 +12,8 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import math
+import re
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from marshmallow import ValidationError, fields, missing
 
 from mockcatalog.errors import InvalidRequest, UnsupportedMediaType
 from mockcatalog.schemas import SchemaBuilder, builder_for
-from mockcatalog.spec import Json, Operation, load_spec
+from mockcatalog.spec import Operation, load_spec
 
 MAX_JSON_DEPTH = 64
 BINARY = "application/octet-stream"
@@ -257,9 +259,10 @@ def parse_json(raw: bytes) -> Any:
         raise InvalidRequest(
             "The JSON body is nested too deeply.", errors={"body": ["Nested too deeply."]}
         ) from exc
-    if _depth(document) > MAX_JSON_DEPTH:
-        reason = f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep."
-        raise InvalidRequest(reason, errors={"body": [reason]})
+    problem = unstorable_value(document)
+    if problem is not None:
+        where, reason = problem
+        raise InvalidRequest(f"The JSON body cannot be stored: {where}: {reason}", errors={where: [reason]})
     return document
 
 
@@ -293,15 +296,35 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _depth(document: Json | list[Any] | Any) -> int:
-    depth, level = 0, [document]
-    while level:
-        depth += 1
-        level = [
-            child
-            for node in level
-            if isinstance(node, dict | list)
-            for child in (node.values() if isinstance(node, dict) else node)
-            if isinstance(child, dict | list)
-        ]
-    return depth
+def unstorable_value(document: Any) -> tuple[str, str] | None:
+    """(where, why) for the first value of a parsed JSON document the mock will not keep, or None.
+
+    What is refused can never be answered back as valid JSON, or is beyond what the spec's numbers
+    allow: nesting past :data:`MAX_JSON_DEPTH` levels, a string holding a lone UTF-16 surrogate
+    (``"\\ud800"`` parses, but no UTF-8 encoder can write it back), and a number too large for a
+    double (``1e400`` parses as infinity, which JSON cannot write). Checking at the boundary keeps
+    such a value out of the store, the journal and every later read. Where the spec says a field is
+    a 64-bit integer, its schema refuses larger ones; elsewhere a large integer is valid JSON.
+    """
+    pending: list[tuple[str, Any, int]] = [("body", document, 1)]
+    while pending:
+        where, node, depth = pending.pop()
+        if depth > MAX_JSON_DEPTH:
+            return "body", f"nested more than {MAX_JSON_DEPTH} levels deep"
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if _SURROGATE.search(key):
+                    return where, f"the key {key!r} holds a lone UTF-16 surrogate, which is not valid Unicode"
+                pending.append((f"{where}.{key}" if where != "body" else key, value, depth + 1))
+        elif isinstance(node, list):
+            pending.extend((f"{where}[{index}]", value, depth + 1) for index, value in enumerate(node))
+        elif isinstance(node, str):
+            if _SURROGATE.search(node):
+                return where, "holds a lone UTF-16 surrogate (\\ud800-\\udfff), which is not valid Unicode"
+        elif isinstance(node, float):
+            if not math.isfinite(node):
+                return where, f"{node} is outside the range of a JSON number (about ±1.8e308)"
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

@@ -44,6 +44,19 @@ CASES: list[tuple[str, str, str, dict[str, Any], int]] = [
     ("dot segment in a file path", "PUT", "/batches/01ZZZ/datasets/d1/files/a/.hidden",
      {"data": b"x", "headers": {"Content-Type": "application/octet-stream"}}, 400),
     ("bad sandbox header", "GET", "/dataSets", {"headers": {"x-sandbox-name": "Prod\tX"}}, 400),
+    ("regex repeat past the limit", "GET", "/dataSets?property=name~x{4294967294}", {}, 400),
+    ("regex repeats multiplying", "GET", "/dataSets?property=name~((a{100}){100}){100}", {}, 400),
+    ("lone surrogate in a body", "POST", "/dataSets",
+     {"data": b'{"name": "x\\ud800"}', "headers": JSON}, 400),
+    ("lone surrogate in a batch tag", "POST", "/data/foundation/import/batches",
+     {"data": b'{"datasetId": "6ac98000f2a74de452e6b438", "tags": {"t": ["\\udfff"]}}',
+      "headers": JSON}, 400),
+    ("number beyond a double", "POST", "/dataSets",
+     {"data": b'{"name": "x", "size": 1e400}', "headers": JSON}, 400),
+    ("start past the page range", "GET", "/batches?start=9223372036854775807", {}, 400),
+    ("partialIngestionPercentage as text", "PATCH", "/batches/01M702VXG016CKDXKNSJ0YEKQN",
+     {"json": {"partialIngestionPercentage": "abc"}}, 400),
+    ("an empty path segment", "GET", "/batches//x", {}, 404),
 ]  # fmt: skip
 
 
@@ -61,6 +74,7 @@ def test_bad_input_gets_its_documented_answer(
     assert response.status_code == status, response.text[:500]
     body = response.json()
     assert body["status"] == status and body["detail"]
+    assert "Location" not in response.headers  # no redirect, nothing echoed
     assert requests.get(f"{live_server.url}/__admin/state", timeout=10).json() == before
 
 
