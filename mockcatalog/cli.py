@@ -104,14 +104,27 @@ def serve(**values: Any) -> None:
                 store.replace_all(load_state(state_path))
             except StateFileError as exc:
                 raise click.BadParameter(f"{exc} (it was left as it is)", param_hint="--state") from exc
-        keeper = StateKeeper(store, state_path, options.state_interval_ms / 1000)
+        keeper = StateKeeper(
+            store,
+            state_path,
+            options.state_interval_ms / 1000,
+            on_error=lambda message: click.echo(message, err=True),
+        )
         keeper.start()
 
     def announce(url: str) -> None:
         click.echo(f"mockcatalog serving on {url}", nl=True)
 
     try:
-        serve_forever(app, options.host, options.port, threads=options.threads, on_ready=announce)
+        serve_forever(
+            app,
+            options.host,
+            options.port,
+            threads=options.threads,
+            connection_limit=options.connection_limit,
+            idle_timeout_seconds=max(1, options.idle_timeout_ms // 1000),
+            on_ready=announce,
+        )
     finally:
         if keeper is not None:
             keeper.stop()

@@ -57,12 +57,31 @@ class LiveServer:
 
 
 def serve_forever(
-    app: Flask, host: str, port: int, *, threads: int = 8, on_ready: Callable[[str], None]
+    app: Flask,
+    host: str,
+    port: int,
+    *,
+    threads: int = 8,
+    connection_limit: int = 1000,
+    idle_timeout_seconds: int = 60,
+    on_ready: Callable[[str], None],
 ) -> None:
-    """Serve ``app`` with waitress until interrupted; ``on_ready(url)`` once the socket listens."""
+    """Serve ``app`` with waitress until interrupted; ``on_ready(url)`` once the socket listens.
+
+    Idle and slow connections wait in waitress's event loop, not in a worker thread, so they cost a
+    socket each: ``connection_limit`` of them are kept (more wait in the listen backlog), and one
+    silent for ``idle_timeout_seconds`` is closed."""
     from waitress.server import create_server
 
-    server: Any = create_server(app, host=host, port=port, threads=threads, ident="mockcatalog")
+    server: Any = create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        connection_limit=connection_limit,
+        channel_timeout=idle_timeout_seconds,
+        ident="mockcatalog",
+    )
     gc.collect()
     gc.freeze()  # what start-up built (spec, schemas, fixtures) is kept for good: no collection rescans it
     signal.signal(signal.SIGTERM, _exit_on_signal)  # stop as cleanly on `kill` as on Ctrl-C

@@ -199,6 +199,21 @@ class ServeOptions(_Table):
         flag="--state-interval",
         minimum=0,
     )
+    connection_limit: int = setting(
+        1000,
+        "open connections kept at once, idle or slow ones included (waitress alone keeps 100)",
+        "count",
+        flag="--connection-limit",
+        minimum=1,
+        maximum=100_000,
+    )
+    idle_timeout_ms: int = setting(
+        60_000,
+        "a connection that sends nothing for this long is closed",
+        "duration",
+        flag="--idle-timeout",
+        minimum=1000,
+    )
     threads: int = setting(
         8, "worker threads of the WSGI server", "count", flag="--threads", minimum=1, maximum=256
     )

@@ -110,3 +110,20 @@ def test_every_serve_flag_comes_from_the_settings_table_and_reaches_the_app(serv
 def test_a_bad_setting_value_is_a_usage_error_naming_it() -> None:
     result = CliRunner().invoke(main, ["serve", "--processing-polls", "5000"])
     assert result.exit_code == 2 and "outside the allowed range 0 to 1000" in result.output
+
+
+def test_idle_and_slow_connections_do_not_lock_out_other_clients(serve: Serve) -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    url = serve()
+    address = (urlsplit(url).hostname, urlsplit(url).port)
+    idle = [socket.create_connection(address, timeout=10) for _ in range(150)]  # past waitress's own 100
+    try:
+        for conn in idle:
+            conn.sendall(b"GET /batches HTTP/1.1\r\n")  # one header line, then nothing
+        answer = requests.get(f"{url}/batches", params={"limit": 1}, headers=make_credentials(), timeout=10)
+        assert answer.status_code == 200
+    finally:
+        for conn in idle:
+            conn.close()

@@ -1,0 +1,79 @@
+"""`serve --state`: saves that survive failures, follow links, keep permissions and leave no litter."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from mockcatalog import create_app
+from mockcatalog.control import control_of
+from mockcatalog.state_file import StateFileError, StateKeeper, load_state, save_state
+from mockcatalog.store import CatalogStore
+
+
+@pytest.fixture
+def store() -> CatalogStore:
+    return control_of(create_app({"seed": 1})).store
+
+
+def test_a_failed_save_is_reported_and_the_saver_carries_on(store: CatalogStore, tmp_path: Path) -> None:
+    blocker = tmp_path / "state"
+    blocker.write_text("a file where the state's directory should be")
+    path = blocker / "state.json"
+    errors: list[str] = []
+    keeper = StateKeeper(store, path, interval_seconds=0.01, on_error=errors.append)
+    keeper.start()
+    deadline = time.monotonic() + 30
+    while keeper.failures < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert keeper.failures >= 2 and "trying again" in errors[0]  # failed twice: the thread lived on
+    blocker.unlink()  # the directory comes back
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    keeper.stop()
+    assert load_state(path).collections["dataSets"] == store.export().collections["dataSets"]
+
+
+def test_a_link_is_followed_and_permissions_are_kept(store: CatalogStore, tmp_path: Path) -> None:
+    target = tmp_path / "real.json"
+    target.write_text("{}")
+    os.chmod(target, 0o640)
+    link = tmp_path / "state.json"
+    link.symlink_to(target)
+    save_state(store, link)
+    assert link.is_symlink() and link.resolve() == target
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert load_state(link).collections["batches"]
+
+
+def test_temporaries_of_a_killed_save_are_removed_at_start(store: CatalogStore, tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    leftover = tmp_path / ".state.json.abc123.tmp"
+    leftover.write_text("half a save")
+    unrelated = tmp_path / ".other.json.abc123.tmp"
+    unrelated.write_text("not ours")
+    StateKeeper(store, path, interval_seconds=0).start()
+    assert not leftover.exists() and unrelated.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        (
+            '{"format": "mockcatalog-state/1", "dataSets": {"d": {"imsOrg": "o", "name": "\\ud800"}}}',
+            "surrogate",
+        ),
+        ("{}", "not a mockcatalog state file"),
+    ],
+)
+def test_an_unreadable_state_file_is_refused_with_a_message(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    path = tmp_path / "state.json"
+    path.write_text(content)
+    with pytest.raises(StateFileError, match=message):
+        load_state(path)
