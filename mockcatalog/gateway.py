@@ -3,6 +3,8 @@
 Each route runs its own subset of :data:`CHECKS`, in this order (what the gateway checks first is
 reported first):
 
+0. **local admin**: the admin API only, never behind the gateway: its ``Host`` and ``Origin`` must be
+   ones a web page cannot forge (403);
 1. **URL length**: over 2000 characters is a 414 (gateway paths only, seed 002);
 2. **fault**: an injected fault answers, waits or drops the connection instead (gateway paths only);
 3. **remembered**: a bodiless request seen before skips 4 and 6 (see :mod:`request_memo`);
@@ -19,6 +21,7 @@ plane to act on.
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import time
 from collections.abc import Callable
@@ -27,7 +30,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from flask import Request, Response
 
-from mockcatalog.errors import Unauthorized, UriTooLong
+from mockcatalog.errors import Forbidden, Unauthorized, UriTooLong
 from mockcatalog.json_provider import json_response
 from mockcatalog.query import ListQuery
 from mockcatalog.tenancy import Caller, caller_from_headers
@@ -142,6 +145,49 @@ def check_fault(admission: Admission) -> Response | None:
     return json_response(fault.response_body(), fault.status, fault.headers)
 
 
+def check_local_admin(admission: Admission) -> None:
+    """The admin API answers only requests a web page cannot forge: its ``Host`` must be a loopback
+    name, an IP address or a configured name (a DNS-rebinding page's host is none of these), and an
+    ``Origin``, if sent, must be the server's own (a cross-site page's is not)."""
+    req = admission.request
+    host = req.environ.get("HTTP_HOST")
+    if host is None:
+        return  # HTTP/1.0 without Host: not a browser
+    allowed = admission.control.settings.admin_hosts
+    if not host_may_reach_admin(host, allowed):
+        raise Forbidden(
+            f"The admin API does not answer under the host {host!r}; call it at 127.0.0.1 or localhost, "
+            "or name the host with --admin-hosts.",
+            errors={"Host": [f"Not a loopback name, an IP address or one of --admin-hosts: {host!r}."]},
+        )
+    origin = req.environ.get("HTTP_ORIGIN")
+    if origin is not None and origin != f"{req.scheme}://{host}":
+        raise Forbidden(
+            f"The admin API does not answer requests from the web origin {origin!r}.",
+            errors={"Origin": [f"Only the server's own origin ({req.scheme}://{host}) may call it."]},
+        )
+
+
+def host_may_reach_admin(host: str, allowed: str) -> bool:
+    """Whether a ``Host`` header (with or without a port) names a loopback, an IP address or an
+    allowed name."""
+    if host.startswith("["):  # [::1]:8080
+        name = host[1:].partition("]")[0]
+    elif host.count(":") == 1:  # 127.0.0.1:8080, localhost:8080
+        name = host.partition(":")[0]
+    else:  # a name without a port, or a bare IPv6 address
+        name = host
+    name = name.lower()
+    extra = {part.strip().lower() for part in allowed.split(",") if part.strip()}
+    if name in ("localhost", "localhost.") or name in extra:
+        return True
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
 def check_remembered(admission: Admission) -> None:
     route, req = admission.route, admission.request
     assert route.memo is not None
@@ -189,6 +235,7 @@ def check_parameters_and_body(admission: Admission) -> None:
 
 #: Every check, in the order the gateway runs them; each route keeps the ones that apply to it.
 CHECKS: tuple[tuple[str, Check], ...] = (
+    ("local admin", check_local_admin),
     ("URL length", check_url_length),
     ("fault", check_fault),
     ("remembered", check_remembered),
@@ -198,9 +245,11 @@ CHECKS: tuple[tuple[str, Check], ...] = (
 )
 
 
-def checks_for(*, behind_gateway: bool, remembers: bool, needs_credentials: bool) -> tuple[Check, ...]:
+def checks_for(
+    *, admin: bool, behind_gateway: bool, remembers: bool, needs_credentials: bool
+) -> tuple[Check, ...]:
     """The checks a route runs, in :data:`CHECKS` order."""
-    skipped = set()
+    skipped = set() if admin else {"local admin"}
     if not behind_gateway:
         skipped |= {"URL length", "fault"}
     if not remembers:

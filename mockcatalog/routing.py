@@ -125,7 +125,7 @@ def build_routes(
     admin: bool,
 ) -> list[Route]:
     """A route per operation and path it answers at."""
-    max_body_bytes, max_file_bytes = control.settings.max_body_bytes, control.settings.max_file_bytes
+    settings = control.settings
     routes = []
     for op_id, operation in operations.items():
         rule = operation.path
@@ -136,8 +136,15 @@ def build_routes(
             )
         validator = validators[op_id]
         memo = RequestMemo(validator) if not operation.bodies else None
-        body_limit = None if admin else max_file_bytes if BINARY in operation.bodies else max_body_bytes
+        body_limit = (
+            settings.max_admin_body_bytes
+            if admin
+            else settings.max_file_bytes
+            if BINARY in operation.bodies
+            else settings.max_body_bytes
+        )
         checks = gateway.checks_for(
+            admin=admin,
             behind_gateway=not admin and not operation.path.startswith(NOT_THE_GATEWAY),
             remembers=memo is not None,
             needs_credentials=operation.needs_credentials,

@@ -149,6 +149,20 @@ class Settings(_Table):
         "bytes",
         minimum=0,
     )
+    max_admin_body_bytes: int = setting(
+        256 * 1024 * 1024,
+        "admin request bodies (fixtures, state imports) over this many bytes answer 413",
+        "bytes",
+        flag="--max-admin-body-bytes",
+        minimum=0,
+    )
+    admin_hosts: str = setting(
+        "",
+        "comma-separated host names the admin API also answers under (loopback names and IP addresses "
+        "always work; a container's service name, say)",
+        "text",
+        flag="--admin-hosts",
+    )
     processing_delay_ms: int = setting(
         0,
         "how long a completed batch takes to succeed or fail, on the mock's clock",

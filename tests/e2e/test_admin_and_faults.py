@@ -122,3 +122,44 @@ def test_admin_calls_are_not_journaled_and_need_no_credentials(live_server: Live
     assert admin(live_server, "GET", "/requests").json() == {"requests": []}
     coverage = admin(live_server, "GET", "/coverage").json()
     assert coverage["total"] == len(load_spec().operations) and coverage["exercised"] == 0
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 200),
+        ({"Host": "localhost"}, 200),
+        ({"Origin": "http://evil.example"}, 403),  # a cross-site page's POST
+        ({"Host": "evil.example"}, 403),  # DNS rebinding: the page's own name resolves here
+        ({"Host": "evil.example:8080", "Origin": "http://evil.example:8080"}, 403),
+    ],
+)
+def test_a_web_page_cannot_reach_the_admin_api(
+    live_server: LiveServer, headers: dict[str, str], status: int
+) -> None:
+    answer = admin(live_server, "POST", "/reset", headers=headers)
+    assert answer.status_code == status, answer.text
+    if status == 403:
+        assert answer.json()["errors"].keys() & {"Host", "Origin"}
+
+
+def test_the_servers_own_origin_and_named_hosts_may_call_it(live_server: LiveServer) -> None:
+    own = live_server.url  # what a page served by the mock itself would send
+    assert admin(live_server, "GET", "/clock", headers={"Origin": own}).status_code == 200
+    from mockcatalog import create_app
+
+    named = create_app({"admin_hosts": "mockcatalog"})
+    with LiveServer(named) as server:
+        assert admin(server, "GET", "/clock", headers={"Host": "mockcatalog:8080"}).status_code == 200
+        assert admin(server, "GET", "/clock", headers={"Host": "other:8080"}).status_code == 403
+
+
+def test_an_export_larger_than_a_catalog_body_imports_again(live_server: LiveServer) -> None:
+    from mockcatalog.factories import generate_fixtures
+
+    made = generate_fixtures(2, datasets=20, batches=3000, orgs=[ACME])
+    assert admin(live_server, "POST", "/fixtures", json={**made.collections, "baseline": True}).ok
+    exported = admin(live_server, "GET", "/state")
+    assert len(exported.content) > 1024 * 1024  # over the Catalog API's 1 MiB body limit
+    assert admin(live_server, "PUT", "/state", data=exported.content,
+                 headers={"Content-Type": "application/json"}).status_code == 200  # fmt: skip
