@@ -70,10 +70,10 @@ def list_faults(call: Call) -> Response:
 
 def add_fault(call: Call) -> Response:
     try:
-        fault = Fault(**call.valid.body)
+        added = call.control.faults.add(Fault(**call.valid.body))
     except ValueError as exc:
         raise BadRequest(str(exc)) from exc
-    return json_response(call.control.faults.add(fault).to_dict(), 201)
+    return json_response(added.to_dict(), 201)
 
 
 def clear_faults(call: Call) -> Response:

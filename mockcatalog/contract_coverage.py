@@ -14,11 +14,17 @@ from typing import Any
 from mockcatalog.spec import Spec
 
 FOLD_EVERY = 1000
+UNKNOWN = "(undocumented)"  # the one name every undocumented parameter is counted under
 
 
 class ContractCoverage:
     def __init__(self, spec: Spec) -> None:
         self._spec = spec
+        #: per operation, the parameter names it declares: only these are kept by name
+        self._declared = {
+            op_id: frozenset(p.name for p in operation.parameters)
+            for op_id, operation in spec.operations.items()
+        }
         self._calls: Counter[str] = Counter()
         self._parameters: dict[str, set[str]] = {}
         self._statuses: dict[str, set[str]] = {}
@@ -37,7 +43,10 @@ class ContractCoverage:
             while self._pending:
                 operation_id, parameters, status = self._pending.popleft()
                 self._calls[operation_id] += 1
-                self._parameters.setdefault(operation_id, set()).update(parameters)
+                declared = self._declared.get(operation_id, frozenset())
+                kept = self._parameters.setdefault(operation_id, set())
+                for name in parameters:  # a client's made-up names share one bucket: memory stays bounded
+                    kept.add(name if name in declared else UNKNOWN)
                 self._statuses.setdefault(operation_id, set()).add(str(status))
 
     def report(self) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from mockcatalog.errors import error_body
 
+MAX_ACTIVE_FAULTS = 1000
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _PRINTABLE = re.compile(r"[ -~]*")
 
@@ -83,7 +84,13 @@ class Faults:
         self._lock = threading.Lock()
 
     def add(self, fault: Fault) -> Fault:
+        """Activate ``fault``; a ValueError past :data:`MAX_ACTIVE_FAULTS` active ones."""
         with self._lock:
+            self._faults = [kept for kept in self._faults if not kept.exhausted]
+            if len(self._faults) >= MAX_ACTIVE_FAULTS:
+                raise ValueError(
+                    f"at most {MAX_ACTIVE_FAULTS} faults may be active at once; clear some first"
+                )
             fault.id = self._next_id
             self._next_id += 1
             self._faults.append(fault)
@@ -100,6 +107,8 @@ class Faults:
                 if fault.probability < 1.0 and fault._random.random() >= fault.probability:
                     continue
                 fault.fired += 1
+                if fault.exhausted:  # done: the common case (no fault) goes lock-free again
+                    self._faults.remove(fault)
                 return fault
             return None
 

@@ -33,6 +33,7 @@ from flask import Request, Response
 from mockcatalog.errors import Forbidden, Unauthorized, UriTooLong
 from mockcatalog.json_provider import json_response
 from mockcatalog.query import ListQuery
+from mockcatalog.request_memo import MemoKey
 from mockcatalog.tenancy import Caller, caller_from_headers
 from mockcatalog.validation import ValidRequest, lowercase_headers
 
@@ -101,7 +102,7 @@ class Admission:
     route: Route
     request: Request
     control: MockControl
-    memo_key: bytes | None = None
+    memo_key: MemoKey | None = None
     headers: dict[str, str] | None = None
     caller: Caller | None = None
     admitted: Admitted | None = None
@@ -193,7 +194,7 @@ def check_remembered(admission: Admission) -> None:
     assert route.memo is not None
     admission.memo_key = route.memo.key(req.environ, req.query_string, req.view_args or {})
     if admission.memo_key is not None:
-        admission.admitted = route.memo.get(admission.memo_key)
+        admission.admitted = route.memo.get(admission.memo_key.digest)
         if admission.admitted is not None:
             admission.caller = admission.admitted.caller
 
@@ -272,7 +273,8 @@ def admit(route: Route, request: Request) -> Call | Response:
     query = admitted.list_query
     if query is None:
         query = route.list_query(admitted.valid)  # a remembered request whose query is not reusable
-    return Call(control, admitted.caller, admitted.valid, admitted.sent, query, admission.memo_key)
+    digest = admission.memo_key.digest if admission.memo_key is not None else None
+    return Call(control, admitted.caller, admitted.valid, admitted.sent, query, digest)
 
 
 def parameters_sent(route: Route, req: Request) -> tuple[str, ...]:

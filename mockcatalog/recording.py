@@ -21,6 +21,9 @@ from mockcatalog.errors import InvalidRequest
 from mockcatalog.validation import parse_json
 
 MAX_BODY_BYTES = 64 * 1024
+#: What a journal entry keeps of the request's URL and headers, in characters; past it, the longest
+#: values are cut (a 200 KB token stays a few KB in each of the thousand entries).
+MAX_ENVIRON_CHARS, MAX_VALUE_CHARS = 16 * 1024, 2 * 1024
 _MASKED_HEADERS = frozenset({"authorization", "cookie"})
 
 
@@ -93,6 +96,8 @@ class RawExchange:
         kept = environ.copy()
         for name in SERVER_OBJECTS:
             kept.pop(name, None)
+        if sum(len(value) for value in kept.values() if value.__class__ is str) > MAX_ENVIRON_CHARS:
+            kept = _cut_environ(kept)
         cut = body[:MAX_BODY_BYTES] if len(body) > MAX_BODY_BYTES else body
         return cls(kept, operation, cut, len(body), status, time_ms, violation, errors, mock_error)
 
@@ -114,6 +119,16 @@ class RawExchange:
             errors=dict(self.errors or {}),
             mock_error=self.mock_error,
         )
+
+
+def _cut_environ(environ: dict[str, Any]) -> dict[str, Any]:
+    """``environ`` with every text value cut to :data:`MAX_VALUE_CHARS` (the cut marked with …)."""
+    return {
+        name: value[:MAX_VALUE_CHARS] + "…"
+        if value.__class__ is str and len(value) > MAX_VALUE_CHARS
+        else value
+        for name, value in environ.items()
+    }
 
 
 def _wsgi_text(value: str) -> str:

@@ -6,9 +6,9 @@ arguments and the few headers the operation reads, so each route remembers what 
 (:class:`~mockcatalog.gateway.Admitted`, immutable) for the requests it has seen. Validation was
 the largest part of the mock's own cost per request (bench/bench_inprocess.py).
 
-Bounded in bytes: a route keeps at most ``max_entries``, each keyed by a 16-byte digest of what it
-depends on (never the raw headers), and a request whose key material is over
-:data:`MAX_KEY_BYTES` (a giant token, say) is checked every time instead of remembered. Only
+Bounded in bytes: a route keeps at most ``max_entries`` and :data:`MAX_MEMO_BYTES`, each entry keyed
+by a 16-byte digest of what it depends on (never the raw headers), and a request whose key
+material is over :data:`MAX_KEY_BYTES` (a giant token, say) is checked every time instead. Only
 successful checks are kept: a bad request is checked, and answered, every time; and anything that
 changes with time (strict auth's token expiry) is checked outside.
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mockcatalog.validation import OperationValidator
 
@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 CREDENTIAL_HEADERS = ("authorization", "x-api-key", "x-gw-ims-org-id", "x-sandbox-name")
 #: Requests whose query string, headers read and path values add up to more are not remembered.
 MAX_KEY_BYTES = 8 * 1024
+#: What one route's remembered checks may hold, estimated from their material; past it they are
+#: forgotten. With about forty routes, the memos of a server hold at most about 20 MiB.
+MAX_MEMO_BYTES = 512 * 1024
+ENTRY_OVERHEAD = 512  # the objects around the values: a generous estimate
+
+
+class MemoKey(NamedTuple):
+    digest: bytes  # 16 bytes: what the entry is found by (and what a request's answer depends on)
+    size: int  # what remembering it costs, estimated in bytes
 
 
 class RequestMemo:
@@ -38,9 +47,11 @@ class RequestMemo:
         self._environ_keys = tuple(environ_key(name) for name in names)
         self._entries: dict[bytes, Admitted] = {}
         self._max_entries = max_entries
+        self._bytes = 0  # an estimate: see MemoKey.size
 
-    def key(self, environ: Mapping[str, Any], query_string: bytes, path: Mapping[str, Any]) -> bytes | None:
-        """The digest of what the checks depend on; None when it is too large to remember.
+    def key(self, environ: Mapping[str, Any], query_string: bytes, path: Mapping[str, Any]) -> MemoKey | None:
+        """The digest of what the checks depend on, and what remembering it costs; None when it is
+        too large to remember.
 
         The material is the ``repr`` of a tuple of the values (bytes, strings, None), which no two
         different requests share; one digest of it costs a few microseconds."""
@@ -48,7 +59,8 @@ class RequestMemo:
         material = repr(values).encode("utf-8", "surrogateescape")
         if len(material) > MAX_KEY_BYTES:
             return None
-        return hashlib.blake2b(material, digest_size=16).digest()
+        # what is kept holds the caller's credentials and the validated values: the material twice, at most
+        return MemoKey(hashlib.blake2b(material, digest_size=16).digest(), 2 * len(material) + ENTRY_OVERHEAD)
 
     def get(self, key: bytes) -> Admitted | None:
         return self._entries.get(key)
@@ -56,10 +68,12 @@ class RequestMemo:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def put(self, key: bytes, admitted: Admitted) -> None:
-        if len(self._entries) >= self._max_entries:
+    def put(self, key: MemoKey, admitted: Admitted) -> None:
+        if len(self._entries) >= self._max_entries or self._bytes + key.size > MAX_MEMO_BYTES:
             self._entries.clear()  # simpler than LRU, and a suite rarely sends this many variants
-        self._entries[key] = admitted
+            self._bytes = 0
+        self._entries[key.digest] = admitted
+        self._bytes += key.size
 
 
 def environ_key(header: str) -> str:

@@ -384,6 +384,19 @@ class CatalogStore:
             data[collection].delete(object_id)
             if collection == "batches":
                 data["runs"].delete(object_id)
+            self._free_if_empty(caller.tenant, data)
+
+    def _free_if_empty(self, tenant: Tenant, data: TenantData) -> None:
+        """Forget a tenant that holds nothing and is not part of the fixtures (its lock held): a
+        long-lived server's memory follows the data it holds, not every tenant it ever saw."""
+        if tenant in self._baseline or not all(
+            collection.is_empty for collection in data.collections.values()
+        ):
+            return
+        data.retired = True
+        with self._registry:
+            if self._tenants.get(tenant) is data:
+                del self._tenants[tenant]
 
 
 def tenant_of(obj: Mapping[str, Any]) -> Tenant:

@@ -144,3 +144,36 @@ def test_seeded_ids_under_a_frozen_clock_never_overwrite_what_is_stored(seeded_f
         }
     assert {"first", "second"} <= names
     assert control_of(restarted).journal.mock_errors() == []
+
+
+def test_what_a_long_lived_server_keeps_follows_its_data(live_server: LiveServer) -> None:
+    url, control = live_server.url, control_of(live_server.app)
+    for n in range(50):  # made-up parameter names: counted in one bucket, not kept one by one
+        call("GET", f"{url}/batches", params={f"made_up_{n}": "1"})
+    used = control.coverage.report()["operations"]["GET /batches"]["parameters"]["used"]
+    assert not any(name.startswith("made_up") for name in used)
+    stranger = make_credentials("STRANGER000000000000000ZZ@AdobeOrg")
+    created = requests.post(f"{url}/dataSets", json={"name": "x"}, headers=stranger, timeout=20)
+    dataset_id = created.json()[0].rsplit("/", 1)[1]
+    assert ("STRANGER000000000000000ZZ@AdobeOrg", "prod") in control.store.tenants()
+    assert requests.delete(f"{url}/dataSets/{dataset_id}", headers=stranger, timeout=20).ok
+    assert ("STRANGER000000000000000ZZ@AdobeOrg", "prod") not in control.store.tenants()  # emptied: freed
+    huge_token = {"Authorization": "Bearer " + "t" * 200_000}
+    call("GET", f"{url}/batches", headers=huge_token)
+    entry = control.journal.entries()[-1]
+    assert entry.headers["Authorization"] == "***"
+    kept = control.journal._entries[-1].environ  # what the journal holds, not what it shows
+    assert sum(len(value) for value in kept.values() if isinstance(value, str)) < 20_000
+
+
+def test_active_faults_are_bounded(live_server: LiveServer) -> None:
+    from mockcatalog.faults import MAX_ACTIVE_FAULTS
+
+    add = f"{live_server.url}/__admin/faults"
+    for _ in range(MAX_ACTIVE_FAULTS):
+        assert (
+            requests.post(add, json={"operation": "GET /nothing", "status": 503}, timeout=20).status_code
+            == 201
+        )
+    refused = requests.post(add, json={"operation": "GET /nothing", "status": 503}, timeout=20)
+    assert refused.status_code == 400 and str(MAX_ACTIVE_FAULTS) in refused.json()["detail"]

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from mockcatalog.control import control_of
 from mockcatalog.gateway import Admitted
-from mockcatalog.request_memo import MAX_KEY_BYTES, RequestMemo, environ_key
+from mockcatalog.request_memo import MAX_KEY_BYTES, MAX_MEMO_BYTES, MemoKey, RequestMemo, environ_key
 from mockcatalog.routing import Route
 from mockcatalog.validation import ValidRequest, build_validators
 
@@ -58,13 +58,17 @@ def test_keys_ignore_headers_the_operation_does_not_read_and_the_memo_stays_boun
     assert memo.key({**environ, "HTTP_STATUS": "failed"}, b"limit=5", {}) != key
     assert memo.key(environ, b"limit=6", {}) != key
     assert (environ_key("x-api-key"), environ_key("Content-Type")) == ("HTTP_X_API_KEY", "CONTENT_TYPE")
-    assert len(key or b"") == 16  # a digest: a 200 KB token is not kept
+    assert key is not None and len(key.digest) == 16  # a digest: a 200 KB token is not kept
     assert memo.key({**environ, "HTTP_AUTHORIZATION": "Bearer " + "x" * MAX_KEY_BYTES}, b"", {}) is None
     admitted = Admitted(None, ValidRequest(query={}, headers={}, path={}), (), None)
     for n in range(3):
-        memo.put(bytes([n]), admitted)
+        memo.put(MemoKey(bytes([n]), 100), admitted)
     assert memo.get(bytes([2])) is admitted and memo.get(bytes([0])) is None  # full: forgotten, not grown
     assert len(memo) == 1
+    roomy = RequestMemo(build_validators()["listBatches"], max_entries=10_000)
+    for n in range(1000):  # each near the byte bound's thousandth part: forgotten before it is passed
+        roomy.put(MemoKey(n.to_bytes(4, "big"), MAX_MEMO_BYTES // 600), admitted)
+    assert len(roomy) < 600
 
 
 def test_a_list_query_is_built_once_unless_it_keeps_a_regex_time_budget(
@@ -78,7 +82,8 @@ def test_a_list_query_is_built_once_unless_it_keeps_a_regex_time_budget(
     def kept_query(url: str) -> object:
         assert client.get(url, headers=headers).status_code == 200
         key = route.memo.key(environ, url.partition("?")[2].encode(), {})  # type: ignore[union-attr]
-        admitted = route.memo.get(key or b"")  # type: ignore[union-attr]
+        assert key is not None
+        admitted = route.memo.get(key.digest)  # type: ignore[union-attr]
         assert admitted is not None
         return admitted.list_query
 
