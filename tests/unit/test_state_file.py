@@ -77,3 +77,26 @@ def test_an_unreadable_state_file_is_refused_with_a_message(
     path.write_text(content)
     with pytest.raises(StateFileError, match=message):
         load_state(path)
+
+
+def test_the_interval_runs_from_the_start_of_one_save_to_the_next(
+    store: CatalogStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = [0.0]
+    monkeypatch.setattr("mockcatalog.state_file.time.monotonic", lambda: now[0])
+
+    def slow_save(*args: object) -> None:
+        now[0] += 4.0  # a save that takes 4 s of the interval's 10
+
+    monkeypatch.setattr("mockcatalog.state_file.save_state", slow_save)
+    waits: list[float] = []
+
+    class Stopped:
+        def wait(self, timeout: float) -> bool:
+            waits.append(timeout)
+            return len(waits) > 3
+
+    keeper = StateKeeper(store, tmp_path / "state.json", interval_seconds=10)
+    keeper._stopped = Stopped()  # type: ignore[assignment]
+    keeper._run()
+    assert waits == [10.0, 6.0, 6.0, 6.0]  # not 10 after each save: a crash loses at most the interval
