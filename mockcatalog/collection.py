@@ -137,6 +137,12 @@ class Collection:
             return self._pristine
         return self._copy()
 
+    @property
+    def contents_generation(self) -> int:
+        """The generation of what :meth:`snapshot` would give now (the shared copy's, when untouched:
+        it stays the same across resets), without making a copy."""
+        return self.snapshot().generation if self.is_pristine else self.generation
+
     def _copy(self) -> Collection:
         copy = Collection.__new__(Collection)
         copy._pristine, copy.generation = None, self.generation

@@ -54,6 +54,9 @@ class EncodedPages:
         self._max_bytes = max_bytes
         self._lock = threading.Lock()
 
+    def get(self, key: tuple[int, bytes]) -> bytes | None:
+        return self._pages.get(key)
+
     def encoded(self, key: tuple[int, bytes] | None, page: Any) -> bytes:
         """``page`` encoded; from the cache when ``key`` (None: never cached) was seen before."""
         if key is None:

@@ -231,13 +231,19 @@ class CatalogStore:
     def list_objects(self, tenant: Tenant, collection: str, query: ListQuery) -> dict[str, Json]:
         return self.listing(tenant, collection, query).page
 
+    def generation(self, tenant: Tenant, collection: str) -> int:
+        """The generation of a collection's contents as a list would read them now (processing due
+        settled): a reader holding something derived from that generation may use it as it is."""
+        with self.reading(tenant) as data:
+            return data[collection].contents_generation
+
     def listing(self, tenant: Tenant, collection: str, query: ListQuery) -> Listed:
         """A list's page, and the generation of the contents it was read from."""
         with self.reading(tenant) as data:
             objects = data[collection]
             ordered = self._in_created_order(objects, query)
             view = objects.snapshot() if ordered is None else None
-            generation = objects.generation if view is None else view.generation
+            generation = objects.contents_generation
         if view is None:
             assert ordered is not None
             return Listed(query.page(query.select_sorted(ordered)), generation)

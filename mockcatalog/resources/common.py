@@ -16,10 +16,16 @@ def references(collection: str, *object_ids: str) -> list[str]:
 
 
 def list_response(call: Call, collection: str) -> Response:
-    """A list operation's page, its encoding reused for the same request over the same contents."""
-    listed = call.control.store.listing(call.who.tenant, collection, call.query)
+    """A list operation's page; the same request over the same contents answers the same bytes,
+    so a page encoded before is answered without reading the store again."""
+    store, pages, tenant = call.control.store, call.control.pages, call.who.tenant
+    if call.request_key is not None:
+        kept = pages.get((store.generation(tenant, collection), call.request_key))
+        if kept is not None:
+            return json_response(kept)
+    listed = store.listing(tenant, collection, call.query)
     key = (listed.generation, call.request_key) if call.request_key is not None else None
-    return json_response(call.control.pages.encoded(key, listed.page))
+    return json_response(pages.encoded(key, listed.page))
 
 
 def get_by_ids(collection: str, call: Call) -> Response:
