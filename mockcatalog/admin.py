@@ -70,7 +70,7 @@ def list_faults(call: Call) -> Response:
 
 def add_fault(call: Call) -> Response:
     try:
-        added = call.control.faults.add(Fault(**call.valid.body))
+        added = call.control.add_fault(Fault(**call.valid.body))
     except ValueError as exc:
         raise BadRequest(str(exc)) from exc
     return json_response(added.to_dict(), 201)

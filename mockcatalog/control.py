@@ -14,11 +14,12 @@ from flask import Flask
 
 from mockcatalog.clock import Clock
 from mockcatalog.contract_coverage import ContractCoverage
-from mockcatalog.faults import Faults
+from mockcatalog.faults import Fault, Faults
 from mockcatalog.ids import IdFactory
 from mockcatalog.ims import TokenIssuer
 from mockcatalog.ingestion import BatchIngestion
 from mockcatalog.json_provider import EncodedPages
+from mockcatalog.operation_names import OperationNames
 from mockcatalog.processing import PolicySetting, ProcessingPolicy
 from mockcatalog.recording import Journal
 from mockcatalog.settings import Settings
@@ -44,6 +45,13 @@ class MockControl:
         self.coverage = ContractCoverage(spec)
         self.tokens = TokenIssuer()
         self.pages = EncodedPages()  # kept across resets: its keys say which contents they encode
+        self.operations = OperationNames(spec.operations)
+
+    def add_fault(self, fault: Fault) -> Fault:
+        """Activate ``fault``, its operation name checked (an UnknownOperation, a ValueError, names
+        the closest operation: a fault that could never fire is refused, not kept)."""
+        fault.resolved_id = self.operations.operation_id(fault.operation)
+        return self.faults.add(fault)
 
     def set_processing(self, policy: ProcessingPolicy) -> None:
         """Completed batches finish by ``policy`` until the next reset."""

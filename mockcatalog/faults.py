@@ -36,6 +36,8 @@ class Fault:
     drop: bool = False  # close the connection instead of answering
     id: int = 0
     fired: int = 0
+    #: the operation id ``operation`` names, once the control plane has checked the name
+    resolved_id: str | None = field(default=None, compare=False)
     _random: random.Random = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -55,7 +57,7 @@ class Fault:
         self._random = random.Random(self.seed)
 
     def applies_to(self, label: str, operation_id: str) -> bool:
-        return self.operation in ("*", label, operation_id)
+        return self.operation in ("*", label, operation_id) or self.resolved_id == operation_id
 
     @property
     def exhausted(self) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 from marshmallow import Schema
+from werkzeug.test import TestResponse
 
 from mockcatalog.app import create_app
 from mockcatalog.control import MockControl, control_of
@@ -30,6 +31,21 @@ from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller
 from mockcatalog.verify import Criteria, assert_called, matching
 
 DEFAULT_API_KEY = "mockcatalog-test-client"
+DEFAULT_TOKEN = "mockcatalog-test-token"
+
+
+class TenantClient(FlaskClient):
+    """Flask's test client, sending one tenant's credentials with every request: headers given add
+    to them (or replace one of them); ``credentials=False`` sends none."""
+
+    def __init__(self, app: Flask, credentials: dict[str, str]) -> None:
+        super().__init__(app, app.response_class, use_cookies=True)
+        self.credentials = credentials
+
+    def open(self, *args: Any, credentials: bool = True, **kwargs: Any) -> TestResponse:
+        if credentials:
+            kwargs["headers"] = {**self.credentials, **dict(kwargs.get("headers") or {})}
+        return super().open(*args, **kwargs)
 
 
 class MockCatalog:
@@ -53,7 +69,8 @@ class MockCatalog:
         #: Fail the test at teardown when a request the real service would reject arrived.
         self.strict = strict
         #: An in-process client for the same store (no socket): fast, for tests that need no HTTP.
-        self.client: FlaskClient = app.test_client()
+        #: It sends this tenant's credentials with every request (``credentials=False``: none).
+        self.client = TenantClient(app, self.headers)
 
     @classmethod
     def start(cls, settings: Settings | dict[str, Any] | None = None, **tenant: Any) -> MockCatalog:
@@ -64,6 +81,17 @@ class MockCatalog:
 
     def stop(self) -> None:
         self.server.stop()
+
+    def reset(self) -> None:
+        """Back to the pristine fixtures, clock and processing, with an empty journal and no faults
+        (what the pytest fixture does before each test)."""
+        self.control.reset()
+
+    def __enter__(self) -> MockCatalog:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     # --- where and who --------------------------------------------------------------------------
 
@@ -83,10 +111,15 @@ class MockCatalog:
         return self.url + GATEWAY_PREFIXES["import"]
 
     @property
+    def token(self) -> str:
+        """The bearer token this tenant sends (any token is accepted unless strict auth is on)."""
+        return DEFAULT_TOKEN
+
+    @property
     def headers(self) -> dict[str, str]:
         """The headers this tenant sends: token, client id, org and sandbox."""
         return {
-            "Authorization": "Bearer mockcatalog-test-token",
+            "Authorization": f"Bearer {self.token}",
             "x-api-key": self.api_key,
             "x-gw-ims-org-id": self.org,
             "x-sandbox-name": self.sandbox,
@@ -165,20 +198,25 @@ class MockCatalog:
         return self.control.journal.entries()
 
     def calls(self, operation: str, **criteria: Any) -> list[RecordedRequest]:
-        """Requests of ``operation`` (``"POST /batches"``) matching ``json=``, ``query=``, ``headers=``
-        and ``status=`` (see :class:`~mockcatalog.verify.Criteria`)."""
-        return matching(self.requests, Criteria(operation, **criteria))
+        """Requests of ``operation`` matching ``json=``, ``query=``, ``headers=`` and ``status=`` (see
+        :class:`~mockcatalog.verify.Criteria`). ``operation``: ``"POST /batches"`` (any base path),
+        ``"createBatch"``, ``"*"``, or a concrete ``"GET /batches/01H..."``; any other name raises a
+        ValueError naming the closest operation."""
+        return matching(self.requests, self._criteria(operation, criteria))
+
+    def _criteria(self, operation: str, criteria: dict[str, Any]) -> Criteria:
+        return Criteria(self.control.operations.label(operation), **criteria)
 
     def assert_called(
         self, operation: str, *, times: int | None = None, **criteria: Any
     ) -> list[RecordedRequest]:
         """Assert ``operation`` was called (``times`` times) as described; the failure lists near misses."""
         __tracebackhide__ = True
-        return assert_called(self.requests, Criteria(operation, **criteria), times)
+        return assert_called(self.requests, self._criteria(operation, criteria), times)
 
     def assert_not_called(self, operation: str, **criteria: Any) -> None:
         __tracebackhide__ = True
-        assert_called(self.requests, Criteria(operation, **criteria), times=0)
+        assert_called(self.requests, self._criteria(operation, criteria), times=0)
 
     @property
     def violations(self) -> list[RecordedRequest]:
@@ -240,4 +278,5 @@ class MockCatalog:
         return self.add_fault(Fault(operation, None, times=times, drop=True))
 
     def add_fault(self, fault: Fault) -> Fault:
-        return self.control.faults.add(fault)
+        """Activate ``fault``; a ValueError naming the closest operation if its name is none."""
+        return self.control.add_fault(fault)

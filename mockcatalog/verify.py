@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mockcatalog.operation_names import without_base_path
 from mockcatalog.recording import RecordedRequest
 
 
@@ -17,16 +18,22 @@ from mockcatalog.recording import RecordedRequest
 class Criteria:
     """What a request must look like; every given part must match, ``None`` means any."""
 
-    operation: str  # "POST /batches" or "POST /data/foundation/import/batches"
+    operation: str  # "POST /batches" (as the journal labels it), a concrete "GET /batches/01H...", or "*"
     json: Any = None  # a subset of the JSON body (objects compared key by key, recursively)
     query: Mapping[str, Any] | None = None  # parameter -> value or list of values
     headers: Mapping[str, str] | None = None  # case-insensitive names
     status: int | None = None
 
+    def names(self, entry: RecordedRequest) -> bool:
+        """Whether ``entry`` is a request of :attr:`operation`."""
+        if self.operation in ("*", entry.operation, f"{entry.method} {entry.path}"):
+            return True
+        return self.operation == f"{entry.method} {without_base_path(entry.path)}"
+
     def misses(self, entry: RecordedRequest) -> list[str]:
         """Why ``entry`` does not match; empty when it does."""
         reasons: list[str] = []
-        if self.operation not in (entry.operation, f"{entry.method} {entry.path}"):
+        if not self.names(entry):
             reasons.append(f"operation is {entry.operation or entry.method + ' ' + entry.path}")
         if self.json is not None and not _contains(entry.body, self.json):
             reasons.append(f"body {_diff(entry.body, self.json)}")
@@ -97,7 +104,7 @@ def near_misses(
     def closeness(item: tuple[int, RecordedRequest]) -> tuple[bool, bool, int, int]:
         """Same operation first, then same method, then fewest misses, then the newest."""
         index, entry = item
-        same_operation = criteria.operation in (entry.operation, f"{entry.method} {entry.path}")
+        same_operation = criteria.names(entry)
         return (not same_operation, entry.method != method, len(criteria.misses(entry)), -index)
 
     ranked = sorted(enumerate(entries), key=closeness)[:count]

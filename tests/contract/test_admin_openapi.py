@@ -31,7 +31,7 @@ CONFIG = SchemathesisConfig.from_dict(
                 # propertyNames); the mock refuses other names with a 400.
                 "include-operation-id": "addFault",
                 "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", 400]}},
-            }
+            },
         ],
     }
 )

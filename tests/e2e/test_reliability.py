@@ -172,8 +172,8 @@ def test_active_faults_are_bounded(live_server: LiveServer) -> None:
     add = f"{live_server.url}/__admin/faults"
     for _ in range(MAX_ACTIVE_FAULTS):
         assert (
-            requests.post(add, json={"operation": "GET /nothing", "status": 503}, timeout=20).status_code
+            requests.post(add, json={"operation": "GET /batches/{id}", "status": 503}, timeout=20).status_code
             == 201
         )
-    refused = requests.post(add, json={"operation": "GET /nothing", "status": 503}, timeout=20)
+    refused = requests.post(add, json={"operation": "GET /batches/{id}", "status": 503}, timeout=20)
     assert refused.status_code == 400 and str(MAX_ACTIVE_FAULTS) in refused.json()["detail"]

@@ -45,3 +45,66 @@ def test_assert_not_called_and_its_report(mock: MockCatalog) -> None:
     mock.assert_not_called("GET /batches", status=500)
     with pytest.raises(AssertionError, match="Expected no request matching GET /batches; 1 of 1 matched"):
         mock.assert_not_called("GET /batches")
+
+
+@pytest.mark.parametrize("wrong", ["POST /batch", "GET /batchs", "creatBatch", "GET /batches/a/b/c"])
+def test_a_wrong_operation_name_is_an_error_with_a_suggestion_everywhere(
+    mock: MockCatalog, wrong: str
+) -> None:
+    for use in (mock.fail_next, mock.drop_next, mock.calls, mock.assert_not_called, mock.assert_called):
+        with pytest.raises(ValueError, match="is not an operation.*did you mean"):
+            use(wrong)
+    assert mock.control.faults.active() == []  # nothing half-added
+
+
+def test_every_spelling_of_an_operation_works_everywhere(mock: MockCatalog) -> None:
+    created = requests.post(
+        f"{mock.import_url}/batches",
+        json={"datasetId": "6ac98000f2a74de452e6b438"},
+        headers=mock.headers,
+        timeout=10,
+    )
+    batch_id = created.json()["id"]
+    for name in ("POST /batches", "POST /data/foundation/import/batches", "createBatch", "*"):
+        assert len(mock.calls(name)) == 1, name
+        mock.assert_called(name, times=1)
+    mock.assert_not_called("GET /batches/{id}")
+    requests.get(f"{mock.catalog_url}/batches/{batch_id}", headers=mock.headers, timeout=10)
+    mock.assert_called(f"GET /batches/{batch_id}", times=1)  # a concrete path
+    mock.assert_called(f"GET /data/foundation/catalog/batches/{batch_id}", times=1)
+    mock.fail_next("POST /data/foundation/import/batches", status=503)  # the gateway spelling fires too
+    again = requests.post(
+        f"{mock.import_url}/batches",
+        json={"datasetId": "6ac98000f2a74de452e6b438"},
+        headers=mock.headers,
+        timeout=10,
+    )
+    assert again.status_code == 503
+    upload = "PUT /batches/{id}/datasets/{datasetId}/files/{path}"  # the README's own spelling
+    mock.fail_next(upload, status=500)
+    url = f"{mock.import_url}/batches/{batch_id}/datasets/6ac98000f2a74de452e6b438/files/a/b.json"
+    put = requests.put(
+        url, data=b"{}", headers={**mock.headers, "Content-Type": "application/octet-stream"}, timeout=10
+    )
+    assert put.status_code == 500
+
+
+def test_the_in_process_client_sends_the_tenants_credentials(mock: MockCatalog) -> None:
+    assert mock.client.get("/batches", query_string={"limit": 2}).status_code == 200
+    other = mock.tenant(org="GLOBEX0000000000000000BB@AdobeOrg")
+    assert set(other.client.get("/batches").json).isdisjoint(mock.client.get("/batches").json)
+    assert mock.client.get("/batches", credentials=False).status_code in (401, 403)
+    assert mock.client.get("/batches", headers={"x-sandbox-name": "dev"}).status_code == 200  # adds to them
+    assert mock.token in mock.headers["Authorization"]
+    mock.control.journal.clear()  # the deliberate credential-less request is not this test's subject
+
+
+def test_outside_pytest_a_with_block_and_reset() -> None:
+    with MockCatalog.start({"seed": 3}) as mock:
+        made = mock.add_dataset("scratch")
+        assert mock.client.get(f"/dataSets/{made}").status_code == 200
+        mock.reset()
+        assert mock.client.get(f"/dataSets/{made}").status_code == 404
+        url = mock.url
+    with pytest.raises(requests.ConnectionError):
+        requests.get(url, timeout=2)
