@@ -69,7 +69,9 @@ def _assembled(settings: Settings) -> Flask:
 
 def _fixtures(settings: Settings, now_ms: int) -> Fixtures:
     """The fixtures to serve, rebased to now when asked (by default: only the packaged ones)."""
-    fixtures = read_fixtures(settings.fixtures or default_fixture_dir(), fixture_schemas(settings.spec))
+    fixtures = read_fixtures(
+        settings.fixtures or default_fixture_dir(), fixture_schemas(settings.spec), complete=True
+    )
     rebase = settings.rebase_time if settings.rebase_time is not None else settings.fixtures is None
     return rebase_timestamps(fixtures, now_ms) if rebase else fixtures
 

@@ -17,7 +17,7 @@ from mockcatalog.contract import schemathesis_command
 from mockcatalog.control import control_of
 from mockcatalog.factories import DEFAULT_ORG, generate_fixtures, write_fixtures
 from mockcatalog.fixture_files import FixtureError
-from mockcatalog.server import serve_forever
+from mockcatalog.server import CannotListen, serve_forever
 from mockcatalog.settings import ServeOptions, Setting, Settings
 from mockcatalog.state_file import StateFileError, StateKeeper, load_state
 
@@ -91,10 +91,19 @@ def serve(**values: Any) -> None:
         values["frozen_at_ms"] = time.time_ns() // 1_000_000
     if values.get("fixtures") is not None and not Path(values["fixtures"]).is_dir():
         raise click.BadParameter(f"{values['fixtures']}: not a directory", param_hint="--fixtures")
+    source = values.get("fixtures") or "the packaged fixtures"
+    click.echo(f"mockcatalog: loading {source} ...", err=True)
+    started = time.perf_counter()
     try:
         app = create_app(Settings.from_mapping(values))
     except FixtureError as exc:
         raise click.BadParameter(str(exc), param_hint="--fixtures") from exc
+    counts = control_of(app).store.counts()
+    click.echo(
+        f"mockcatalog: loaded {counts['dataSets']:,} datasets and {counts['batches']:,} batches "
+        f"in {time.perf_counter() - started:.1f} s",
+        err=True,
+    )
     keeper = None
     if options.state is not None:
         state_path = Path(options.state)
@@ -125,6 +134,10 @@ def serve(**values: Any) -> None:
             idle_timeout_seconds=max(1, options.idle_timeout_ms // 1000),
             on_ready=announce,
         )
+    except CannotListen as exc:
+        raise click.ClickException(str(exc)) from None
+    except KeyboardInterrupt:
+        pass  # Ctrl-C is how a server in a terminal is stopped: exit 0, no traceback
     finally:
         if keeper is not None:
             keeper.stop()

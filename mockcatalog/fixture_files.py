@@ -18,6 +18,9 @@ from typing import Any, TextIO, cast
 
 from marshmallow import Schema, ValidationError
 
+from mockcatalog.model import dataset_ids_of
+from mockcatalog.tenancy import tenant_of
+
 Json = dict[str, Any]
 
 #: collection name -> file name in a fixture directory
@@ -42,8 +45,14 @@ def default_fixture_dir() -> Path:
     return Path(str(resources.files("mockcatalog") / "fixtures"))
 
 
-def read_fixtures(directory: str | Path, schemas: Mapping[str, Schema] | None = None) -> Fixtures:
-    """Read every fixture file present in ``directory``; validate objects with ``schemas``."""
+def read_fixtures(
+    directory: str | Path, schemas: Mapping[str, Schema] | None = None, *, complete: bool = False
+) -> Fixtures:
+    """Read every fixture file present in ``directory``; validate objects with ``schemas``.
+
+    A directory with neither file is refused (naming a file whose name is off only in case), and
+    so, when ``complete`` (the whole data a mock starts with), is a batch naming a dataset the
+    directory does not hold in the batch's own organization and sandbox."""
     directory = Path(directory)
     if not directory.is_dir():
         raise FixtureError(f"{directory}: not a directory of fixture files")
@@ -53,7 +62,34 @@ def read_fixtures(directory: str | Path, schemas: Mapping[str, Schema] | None = 
         if path.exists():
             schema = (schemas or {}).get(collection)
             fixtures.collections[collection] = _read_file(path, schema)
+    if not fixtures.collections:
+        raise FixtureError(_no_fixture_files(directory))
+    if complete:
+        _check_datasets_of_batches(fixtures, directory / FIXTURE_FILES["batches"])
     return fixtures
+
+
+def _no_fixture_files(directory: Path) -> str:
+    wanted = {name.lower(): name for name in FIXTURE_FILES.values()}
+    misnamed = [
+        f"{found.name} (should be {wanted[found.name.lower()]})"
+        for found in sorted(directory.iterdir())
+        if found.name.lower() in wanted
+    ]
+    hint = f"; names are case-sensitive: {', '.join(misnamed)}" if misnamed else ""
+    return f"{directory}: holds neither {' nor '.join(FIXTURE_FILES.values())}{hint}"
+
+
+def _check_datasets_of_batches(fixtures: Fixtures, batches_file: Path) -> None:
+    datasets = {(oid, tenant_of(obj)) for oid, obj in fixtures.collections.get("dataSets", {}).items()}
+    for batch_id, batch in fixtures.collections.get("batches", {}).items():
+        for dataset_id in dataset_ids_of(batch):
+            if (dataset_id, tenant_of(batch)) not in datasets:
+                org, sandbox = tenant_of(batch)
+                raise FixtureError(
+                    f"{batches_file}: object {batch_id!r}: relatedObjects names dataset {dataset_id!r}, "
+                    f"which the fixtures do not hold in {org} / {sandbox}"
+                )
 
 
 def _read_file(path: Path, schema: Schema | None) -> dict[str, Json]:

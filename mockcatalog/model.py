@@ -21,8 +21,10 @@ INITIAL_VERSION = "1.0.0"
 
 
 class BatchStatus(StrEnum):
-    """Every status a batch can be in (the older names ``active``/``failure``/``abandoned`` appear
-    in older data and Adobe's narrative, so they are understood, never produced)."""
+    """Every status a batch can be in: openapi.yaml's ``Batch.status`` enum, which lists the names
+    Adobe's material uses. The mock produces the first seven; the others appear in older data and
+    Adobe's narrative, so they are understood (a queued, retrying, stalled, loaded or staged batch
+    is still in progress), never produced."""
 
     LOADING = "loading"
     STAGING = "staging"
@@ -35,6 +37,11 @@ class BatchStatus(StrEnum):
     FAILURE = "failure"
     ABANDONED = "abandoned"
     DELETED = "deleted"
+    QUEUED = "queued"
+    RETRYING = "retrying"
+    STALLED = "stalled"
+    LOADED = "loaded"
+    STAGED = "staged"
 
 
 #: A batch whose data made it into the dataset.

@@ -73,15 +73,19 @@ def serve_forever(
     silent for ``idle_timeout_seconds`` is closed."""
     from waitress.server import create_server
 
-    server: Any = create_server(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        connection_limit=connection_limit,
-        channel_timeout=idle_timeout_seconds,
-        ident="mockcatalog",
-    )
+    try:
+        server: Any = create_server(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            connection_limit=connection_limit,
+            channel_timeout=idle_timeout_seconds,
+            ident="mockcatalog",
+        )
+    except (OSError, ValueError) as exc:  # a busy port; an address it does not have, or no address at all
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise CannotListen(f"cannot listen on {host}:{port}: {reason}") from exc
     gc.collect()
     gc.freeze()  # what start-up built (spec, schemas, fixtures) is kept for good: no collection rescans it
     signal.signal(signal.SIGTERM, _exit_on_signal)  # stop as cleanly on `kill` as on Ctrl-C
@@ -90,6 +94,10 @@ def serve_forever(
         server.run()
     finally:
         server.close()
+
+
+class CannotListen(Exception):
+    """The server could not open its socket; the message says where and why, in one line."""
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:

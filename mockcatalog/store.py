@@ -45,7 +45,7 @@ from mockcatalog.model import (
 )
 from mockcatalog.query import ListQuery, related_to
 from mockcatalog.summary import BatchRows, created_inside
-from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller, Tenant
+from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller, Tenant, tenant_of
 
 Json = dict[str, Any]
 
@@ -157,6 +157,15 @@ class CatalogStore:
         while object_id in objects:
             object_id = make(now_ms)
         return object_id
+
+    def counts(self) -> dict[str, int]:
+        """How many objects of each collection all tenants hold."""
+        totals = dict.fromkeys(COLLECTIONS, 0)
+        for data in list(self._tenants.values()):
+            with data.lock:
+                for name in COLLECTIONS:
+                    totals[name] += len(data[name])
+        return totals
 
     def tenants(self) -> list[Tenant]:
         return list(self._tenants)
@@ -403,11 +412,6 @@ class CatalogStore:
         with self._registry:
             if self._tenants.get(tenant) is data:
                 del self._tenants[tenant]
-
-
-def tenant_of(obj: Mapping[str, Any]) -> Tenant:
-    """The tenant a fixture object names with ``imsOrg`` and ``sandboxName``."""
-    return (obj["imsOrg"], obj.get("sandboxName") or DEFAULT_SANDBOX)
 
 
 def _candidates(

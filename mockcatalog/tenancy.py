@@ -8,8 +8,9 @@ to ``prod``; its format is checked by the spec-generated header schema.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from mockcatalog.errors import Forbidden, Unauthorized
 
@@ -40,6 +41,11 @@ class Caller:
     def user(self) -> str:
         """The user id the mock records as ``createdUser``: the client's technical account."""
         return f"{self.api_key}@techacct.adobe.com"
+
+
+def tenant_of(obj: Mapping[str, Any]) -> Tenant:
+    """The tenant a stored object names with ``imsOrg`` and ``sandboxName`` (absent: ``prod``)."""
+    return (obj["imsOrg"], obj.get("sandboxName") or DEFAULT_SANDBOX)
 
 
 def caller_from_headers(headers: HeaderLookup) -> Caller:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -127,3 +129,50 @@ def test_idle_and_slow_connections_do_not_lock_out_other_clients(serve: Serve) -
     finally:
         for conn in idle:
             conn.close()
+
+
+DATASET = {"imsOrg": ACME, "name": "d"}
+BATCH = {"imsOrg": ACME, "status": "success", "relatedObjects": [{"type": "dataSet", "id": "d1"}]}
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({}, "holds neither dataSets.json nor batches.json"),
+        (
+            {"datasets.json": {"d1": DATASET}},
+            "names are case-sensitive: datasets.json (should be dataSets.json)",
+        ),
+        ({"dataSets.json": {"d1": DATASET}, "batches.json": {"b1": {**BATCH, "status": "wat"}}}, "status"),
+        (
+            {"batches.json": {"b1": BATCH}},
+            "'b1': relatedObjects names dataset 'd1', which the fixtures do not hold",
+        ),
+    ],
+    ids=["empty", "misnamed", "unknown status", "batch of a missing dataset"],
+)
+def test_fixtures_a_mock_cannot_serve_are_refused_naming_the_file_and_object(
+    tmp_path: Path, files: dict[str, object], message: str
+) -> None:
+    for name, content in files.items():
+        (tmp_path / name).write_text(json.dumps(content))
+    result = CliRunner().invoke(main, ["serve", "--fixtures", str(tmp_path)])
+    assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_a_busy_port_or_an_unknown_address_is_one_line_and_a_failure(serve: Serve) -> None:
+    port = str(urlsplit(serve()).port)
+    for args in (["--port", port], ["--host", "256.1.1.1"]):
+        process = subprocess.run([*COMMAND[:-2], *args], capture_output=True, text=True, timeout=60)
+        assert process.returncode == 1, process.stderr
+        assert "Error: cannot listen on" in process.stderr and "Traceback" not in process.stderr
+
+
+def test_ctrl_c_stops_the_server_quietly(serve: Serve) -> None:
+    process = subprocess.Popen(COMMAND, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdout.readline().startswith("mockcatalog serving on")
+    process.send_signal(signal.SIGINT)
+    _, errors = process.communicate(timeout=30)
+    assert process.returncode == 0, errors
+    assert "Aborted" not in errors and "Traceback" not in errors
+    assert "loaded 7 datasets and 25 batches" in errors  # what it loaded, said while it started

@@ -88,3 +88,11 @@ def test_unknown_policy_follows_additional_properties() -> None:
     builder = builder_for()
     assert builder.unknown_policy({"$ref": "#/components/schemas/IngestBatch"}) == RAISE
     assert builder.unknown_policy({"$ref": "#/components/schemas/Batch"}) != RAISE
+
+
+def test_the_batch_statuses_of_the_model_are_the_specs() -> None:
+    from mockcatalog.model import BatchStatus
+    from mockcatalog.spec import load_spec
+
+    declared = load_spec().document["components"]["schemas"]["Batch"]["properties"]["status"]["enum"]
+    assert sorted(declared) == sorted(status.value for status in BatchStatus)
