@@ -5,6 +5,8 @@ in the view's :class:`~mockcatalog.gateway.Call`."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 from flask import Response
@@ -17,6 +19,7 @@ from mockcatalog.json_provider import json_response
 from mockcatalog.processing import ProcessingPolicy
 from mockcatalog.recording import violation_report
 from mockcatalog.schemas import fixture_schemas
+from mockcatalog.spec import default_spec_path, load_spec
 
 
 def _fixtures(call: Call, body: Mapping[str, Any]) -> Fixtures:
@@ -133,6 +136,26 @@ def get_coverage(call: Call) -> Response:
     return json_response(call.control.coverage.report())
 
 
+def get_health(call: Call) -> Response:
+    return json_response({"status": "ok", "version": _version()})
+
+
+def get_spec_yaml(call: Call) -> Response:
+    path = call.control.settings.spec or default_spec_path()
+    return Response(Path(path).read_bytes(), mimetype="application/yaml")
+
+
+def get_spec_json(call: Call) -> Response:
+    return json_response(load_spec(call.control.settings.spec).document)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("mockcatalog")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 VIEWS: Mapping[str, Callable[[Call], Response]] = {
     "resetMock": reset_mock,
     "loadFixtures": load_fixtures,
@@ -149,4 +172,7 @@ VIEWS: Mapping[str, Callable[[Call], Response]] = {
     "changeClock": change_clock,
     "getProcessing": get_processing,
     "setProcessing": set_processing,
+    "getHealth": get_health,
+    "getSpecYaml": get_spec_yaml,
+    "getSpecJson": get_spec_json,
 }

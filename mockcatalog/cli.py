@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from mockcatalog.app import create_app
-from mockcatalog.contract import schemathesis_command
+from mockcatalog.contract import schemathesis_command, unreachable
 from mockcatalog.control import control_of
 from mockcatalog.factories import DEFAULT_ORG, generate_fixtures, write_fixtures
 from mockcatalog.fixture_files import FixtureError
@@ -224,6 +224,9 @@ def contract(
     """
     if importlib.util.find_spec("schemathesis") is None:
         raise click.ClickException("contract checks need schemathesis: pip install 'mockcatalog[contract]'")
+    problem = unreachable(url)
+    if problem is not None:
+        raise click.ClickException(problem)
     command = schemathesis_command(
         url,
         max_examples=max_examples,

@@ -10,8 +10,10 @@ secrets for a real sandbox stay out of command lines and CI logs.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import tempfile
+import urllib.parse
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
@@ -27,6 +29,21 @@ DEFAULT_CREDENTIALS = {
     "MOCKCATALOG_CONTRACT_ORG": "ACME000000000000000000AA@AdobeOrg",
     "MOCKCATALOG_CONTRACT_SANDBOX": "prod",
 }
+
+
+def unreachable(url: str, timeout_seconds: float = 3.0) -> str | None:
+    """Why nothing answers at ``url``'s host and port, or None: checked before schemathesis, which
+    would take half a minute of retries to say the same."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{url!r} is not an http:// or https:// URL"
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname, port), timeout=timeout_seconds).close()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return f"nothing answers at {parts.hostname}:{port} ({reason}); is the implementation running?"
+    return None
 
 
 def contract_config_path() -> Path:

@@ -163,3 +163,14 @@ def test_an_export_larger_than_a_catalog_body_imports_again(live_server: LiveSer
     assert len(exported.content) > 1024 * 1024  # over the Catalog API's 1 MiB body limit
     assert admin(live_server, "PUT", "/state", data=exported.content,
                  headers={"Content-Type": "application/json"}).status_code == 200  # fmt: skip
+
+
+def test_health_and_the_spec_are_served(live_server: LiveServer) -> None:
+    import yaml
+
+    health = admin(live_server, "GET", "/health").json()
+    assert health["status"] == "ok" and health["version"]
+    as_yaml = requests.get(f"{live_server.url}/openapi.yaml", timeout=10)
+    as_json = requests.get(f"{live_server.url}/openapi.json", timeout=10)
+    assert as_yaml.headers["Content-Type"].startswith("application/yaml")
+    assert yaml.safe_load(as_yaml.text) == as_json.json() == load_spec().document

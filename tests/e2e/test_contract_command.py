@@ -66,3 +66,17 @@ def test_gateway_paths_move_each_operation_under_its_base_path() -> None:
     assert paths["/data/foundation/catalog/batches"]["post"]["operationId"] == "createCatalogBatch"
     assert paths["/data/foundation/import/batches"]["post"]["operationId"] == "createBatch"
     assert "/batches" not in paths
+
+
+def test_an_unreachable_url_fails_at_once_saying_so() -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = contract(f"http://127.0.0.1:{port}")
+    assert result.returncode == 1
+    assert (
+        f"nothing answers at 127.0.0.1:{port}" in result.stderr
+        and "is the implementation running" in result.stderr
+    )
