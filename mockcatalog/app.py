@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask
 from marshmallow import ValidationError
 
-from mockcatalog import admin, routing
+from mockcatalog import admin, dashboard, routing
 from mockcatalog.control import EXTENSION, MockControl
 from mockcatalog.errors import InvalidRequest
 from mockcatalog.fixture_files import Fixtures, default_fixture_dir, read_fixtures, rebase_timestamps
@@ -53,13 +53,14 @@ def _assembled(settings: Settings) -> Flask:
     control.store.load(_fixtures(settings, control.clock.now_ms()))
     app.extensions[EXTENSION] = control
     admin_path = str(admin_spec_path())
+    admin_views = {**admin.VIEWS, **dashboard.VIEWS}
     routes = [
         *routing.build_routes(
             spec.operations, build_validators(settings.spec), VIEWS,
             control=control, list_operations=LIST_OPERATIONS, admin=False,
         ),
         *routing.build_routes(
-            load_spec(admin_path).operations, build_validators(admin_path), admin.VIEWS,
+            load_spec(admin_path).operations, build_validators(admin_path), admin_views,
             control=control, list_operations={}, admin=True,
         ),
     ]  # fmt: skip

@@ -22,6 +22,7 @@ Rules that keep it simple and safe under a threaded server:
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, NamedTuple
@@ -166,6 +167,24 @@ class CatalogStore:
                 for name in COLLECTIONS:
                     totals[name] += len(data[name])
         return totals
+
+    def overview(self) -> list[Json]:
+        """Per tenant: its datasets and batches counted, batches by status (for the dashboard)."""
+        described = []
+        for org, sandbox in sorted(self._tenants):
+            with self.reading((org, sandbox)) as current:
+                views = {name: current[name].snapshot() for name in COLLECTIONS}
+            statuses = Counter(str(batch.get("status")) for _, batch in views["batches"].items())
+            described.append(
+                {
+                    "org": org,
+                    "sandbox": sandbox,
+                    "dataSets": sum(1 for _ in views["dataSets"].items()),
+                    "batches": sum(statuses.values()),
+                    "batchStatuses": dict(sorted(statuses.items())),
+                }
+            )
+        return described
 
     def tenants(self) -> list[Tenant]:
         return list(self._tenants)

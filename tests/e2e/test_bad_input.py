@@ -36,7 +36,7 @@ CASES: list[tuple[str, str, str, dict[str, Any], int]] = [
     ("start beyond int64", "GET", "/batches?start=9223372036854775808", {}, 400),
     ("unknown parameter", "GET", "/batches?colour=blue", {}, 400),
     ("invalid regex", "GET", "/batches?property=name~[a-", {}, 400),
-    ("dot-dot id", "GET", "/dataSets/..", {}, 404),
+    ("dot-dot id", "GET", "/dataSets/%2E%2E", {}, 400),  # clients resolve a bare `..` away
     ("dot-dot in an id", "GET", "/dataSets/a..b", {}, 400),
     ("encoded slash in an id", "GET", "/dataSets/a%2Fb", {}, 404),
     ("dot-dot file path", "PUT", "/batches/b/datasets/d/files/../../etc/passwd",

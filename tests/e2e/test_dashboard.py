@@ -1,0 +1,88 @@
+"""The dashboard, as a person sees it: a real headless Chromium (Debian's package) on a live server.
+
+Skipped where Chromium or its driver is not installed; `.ci/run` installs both.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from mockcatalog.server import LiveServer
+
+from ..conftest import make_credentials
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+webdriver = pytest.importorskip("selenium.webdriver")
+if CHROMIUM is None or DRIVER is None:
+    pytest.skip(
+        "headless Chromium is not installed (apt-get install chromium chromium-driver)",
+        allow_module_level=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)  # no driver download
+    yield driver
+    driver.quit()
+
+
+def text_of(browser: Any, selector: str) -> str:
+    return str(browser.find_element("css selector", selector).text)
+
+
+def wait_for(browser: Any, condition: Any, seconds: float = 20) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, seconds).until(condition)
+
+
+def test_the_dashboard_shows_tenants_requests_and_why_a_request_is_a_violation(
+    browser: Any, live_server: LiveServer, tmp_path: Path
+) -> None:
+    url = live_server.url
+    browser.get(url + "/")
+    wait_for(browser, lambda b: "ACME000000000000000000AA@AdobeOrg" in text_of(b, "#tenants"))
+    assert "GLOBEX0000000000000000BB@AdobeOrg" in text_of(browser, "#tenants")
+    assert "no request yet" in text_of(browser, "#requests")
+
+    too_many = {"limit": 500}  # a violation: the real service allows at most 100
+    requests.get(f"{url}/batches", params=too_many, headers=make_credentials(), timeout=10)
+    requests.get(f"{url}/batches", params={"limit": 2}, headers=make_credentials(), timeout=10)
+    requests.post(
+        f"{url}/__admin/faults", json={"operation": "GET /batches", "status": 503, "times": 2}, timeout=10
+    )
+    wait_for(browser, lambda b: "GET /batches?limit=2" in text_of(b, "#requests"))  # refreshed by itself
+    (violation,) = [row.text for row in browser.find_elements("css selector", "#requests tr.violation")]
+    assert "GET /batches?limit=500" in violation and "400" in violation
+    assert "the real service would reject it" in violation
+    assert "answers 503" in text_of(browser, "#faults") and "0 of 2" in text_of(browser, "#faults")
+    assert "of 18 operations" in text_of(browser, "#coverage")
+    links = {a.text: a.get_attribute("href") for a in browser.find_elements("css selector", "#links a")}
+    assert links["contract (YAML)"] == f"{url}/openapi.yaml"
+    browser.save_screenshot(str(tmp_path / "dashboard.png"))
+    assert (tmp_path / "dashboard.png").stat().st_size > 10_000
+
+
+def test_the_dashboard_never_renders_what_a_client_sent_as_html(
+    browser: Any, live_server: LiveServer
+) -> None:
+    url = live_server.url
+    requests.get(f"{url}/<img src=x onerror=alert(1)>", headers=make_credentials(), timeout=10)
+    browser.get(url + "/")
+    wait_for(browser, lambda b: "<img src=x onerror=alert(1)>" in text_of(b, "#requests"))
+    assert browser.find_elements("css selector", "#requests img") == []
