@@ -90,3 +90,24 @@ def render_coverage(report: dict[str, Any]) -> str:
         if entry["statuses"]["unseen"]:
             lines.append(f"    statuses never answered: {', '.join(entry['statuses']['unseen'])}")
     return "\n".join(lines)
+
+
+def merge_reports(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    """One report from several (pytest-xdist workers each count their own requests): calls added,
+    what any report used or saw counts as used or seen."""
+    merged: dict[str, Any] = {}
+    for label, first in reports[0]["operations"].items():
+        entries = [report["operations"][label] for report in reports]
+        declared = [*first["parameters"]["used"], *first["parameters"]["unused"]]
+        unused = [name for name in declared if all(name in e["parameters"]["unused"] for e in entries)]
+        seen = sorted({status for e in entries for status in e["statuses"]["seen"]})
+        merged[label] = {
+            "calls": sum(e["calls"] for e in entries),
+            "parameters": {"used": [name for name in declared if name not in unused], "unused": unused},
+            "statuses": {
+                "seen": seen,
+                "unseen": [status for status in first["statuses"]["unseen"] if status not in seen],
+            },
+        }
+    exercised = sum(1 for entry in merged.values() if entry["calls"])
+    return {"operations": merged, "exercised": exercised, "total": len(merged)}

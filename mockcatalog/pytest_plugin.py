@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from mockcatalog.testing import MockCatalog
 
 _SESSION_MOCKS = pytest.StashKey[list["MockCatalog"]]()
+_WORKER_COVERAGE = pytest.StashKey[list[dict[str, Any]]]()  # under xdist: each worker's report
 
 
 def plugin_settings() -> list[Setting]:
@@ -57,6 +58,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "mockcatalog(strict=False, org=..., sandbox=...): per-test settings of the mock_catalog fixture",
     )
     config.stash[_SESSION_MOCKS] = []
+    config.stash[_WORKER_COVERAGE] = []
 
 
 def setting(config: pytest.Config, name: str) -> Any:
@@ -124,13 +126,31 @@ def mock_catalog(mockcatalog_session: MockCatalog, request: pytest.FixtureReques
         )
 
 
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    mocks = config.stash.get(_SESSION_MOCKS, [])
-    if not mocks:
-        return
-    from mockcatalog.contract_coverage import render_coverage
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its contract coverage to the controller, which merges them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    mocks = session.config.stash.get(_SESSION_MOCKS, [])
+    if workeroutput is not None and mocks:
+        workeroutput["mockcatalog_coverage"] = json.dumps(mocks[0].control.coverage.report())
 
-    report = mocks[0].control.coverage.report()
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: only called when xdist runs the session
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    report = getattr(node, "workeroutput", {}).get("mockcatalog_coverage")
+    if report:
+        node.config.stash[_WORKER_COVERAGE].append(json.loads(report))
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    from mockcatalog.contract_coverage import merge_reports, render_coverage
+
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: its controller reports for the whole session
+    reports: list[dict[str, Any]] = [*config.stash.get(_WORKER_COVERAGE, [])]
+    reports += [mock.control.coverage.report() for mock in config.stash.get(_SESSION_MOCKS, [])]
+    if not reports:
+        return
+    report = merge_reports(reports)
     if setting(config, "coverage"):
         terminalreporter.write_sep("-", "mockcatalog contract coverage")
         terminalreporter.write_line(render_coverage(report))

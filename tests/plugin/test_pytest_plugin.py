@@ -255,3 +255,25 @@ def test_tolerates_a_500(mock_catalog, monkeypatch):
             "*ZeroDivisionError: a bug inside the mock*",
         ]
     )
+
+
+def test_under_xdist_the_coverage_report_merges_every_worker(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    pytester.makepyfile(
+        test_parallel=CLIENT
+        + """
+import pytest
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 5, 6])
+def test_list(mock_catalog, limit):
+    assert list_batches(mock_catalog, limit=limit).status_code == 200
+"""
+    )
+    report = tmp_path / "coverage.json"
+    result = pytester.runpytest_subprocess(
+        "-p", "no:cacheprovider", "-n", "2", "--mockcatalog-coverage", f"--mockcatalog-coverage-json={report}"
+    )
+    result.assert_outcomes(passed=6)
+    result.stdout.fnmatch_lines(["*GET /batches: 6 call(s), statuses seen 200*"])  # both workers' calls
+    assert json.loads(report.read_text())["operations"]["GET /batches"]["calls"] == 6
