@@ -223,7 +223,7 @@ def contract(
     MOCKCATALOG_CONTRACT_API_KEY, MOCKCATALOG_CONTRACT_ORG and MOCKCATALOG_CONTRACT_SANDBOX.
     """
     if importlib.util.find_spec("schemathesis") is None:
-        raise click.ClickException("contract checks need schemathesis: pip install 'mockcatalog[contract]'")
+        raise click.ClickException("contract checks need schemathesis: install mockcatalog with [contract]")
     problem = unreachable(url)
     if problem is not None:
         raise click.ClickException(problem)
