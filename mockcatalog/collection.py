@@ -37,6 +37,9 @@ D = TypeVar("D", bound=Derived)
 #: Every content a collection ever has gets its own number from here, never reused by any
 #: collection: equal generations mean equal contents (see Collection.generation).
 _GENERATIONS = itertools.count(1)
+#: How many derived values a collection keeps (one per summarized dataset, say) before it forgets
+#: them all; each is rebuilt when next asked for.
+MAX_DERIVED = 256
 
 
 class Collection:
@@ -58,7 +61,7 @@ class Collection:
         self._arrived = 0
         self._derived: dict[tuple[str, str], Derived] = {}
         self._pristine: Collection | None = None  # the snapshot of the untouched base, once made
-        #: changes with every write, reset and commit, to a number no collection had before, so a
+        #: changes with every write, reset and baseline load, to a number no collection had before, so a
         #: reader may key what it derived from the contents (an encoded page) by it
         self.generation = next(_GENERATIONS)
         self._build_indexes()
@@ -129,7 +132,7 @@ class Collection:
         """A read-only copy of the current contents, to read outside the lock that guards this one.
 
         O(changes), not O(objects): the base and the indexes over it are never changed in place
-        (:meth:`commit` replaces them), so the copy shares them and copies only the overlay; an
+        (:meth:`add_to_base` replaces them), so the copy shares them and copies only the overlay; an
         untouched collection's copy is made once per base and shared by every read."""
         if not self._changed and not self._removed:
             if self._pristine is None:
@@ -155,12 +158,20 @@ class Collection:
         )
         return copy
 
-    def commit(self) -> None:
-        """Make the current contents the new base (used when loading a baseline)."""
-        self._base = dict(self.items())
-        self._derived = {}
-        self._pristine = None
-        self.reset()
+    def add_to_base(self, objects: Mapping[str, Json]) -> None:
+        """Make ``objects`` part of the base (a baseline load): a reset returns to them. The changes
+        made since the last reset stay changes (a reset still undoes them), except that a loaded
+        object replaces any change of the same id. O(objects in the base): loads are rare."""
+        base = {**self._base, **objects}
+        for object_id in objects:
+            self._changed.pop(object_id, None)
+            self._removed.discard(object_id)
+        arrived = [oid for oid in sorted(self._arrivals, key=self._arrivals.__getitem__) if oid not in base]
+        self._base = base
+        self._arrivals = {oid: len(base) + place for place, oid in enumerate(arrived)}
+        self._arrived = len(arrived)
+        self._derived, self._pristine = {}, None
+        self.generation = next(_GENERATIONS)
         self._build_indexes()
 
     def has_index(self, name: str) -> bool:
@@ -176,6 +187,8 @@ class Collection:
         resets included."""
         kept = self._derived.get((index, key))
         if kept is None:
+            if len(self._derived) >= MAX_DERIVED:
+                self._derived.clear()  # rebuilt when asked for again: a bound, not a loss
             keys_of = self._indexers[index]
             filed = [hit for hit in self._placed(index, (key,)) if key in keys_of(hit[2])]
             kept = self._derived[(index, key)] = compute(filed)

@@ -202,6 +202,10 @@ def check_objects(data: Any, schema: Schema | None, *, where: str) -> None:
             raise FixtureError(f"{here}: needs an 'imsOrg' naming its organization")
         if "sandboxName" in obj and not isinstance(obj["sandboxName"], str):
             raise FixtureError(f"{here}: 'sandboxName' must be a string")
+        if "id" in obj and obj["id"] != object_id:
+            raise FixtureError(
+                f"{here}: its 'id' is {obj['id']!r}; an object's id is the key it is filed under"
+            )
         if schema is not None:
             try:
                 schema.load(obj)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from mockcatalog.errors import BadRequest, NotFound
+from mockcatalog.errors import BadRequest, MockCatalogError, NotFound
 from mockcatalog.model import (
     ENDS_A_RUN,
     SUCCEEDED,
@@ -63,7 +63,7 @@ class BatchIngestion:
                 tags=dict(body.get("tags") or {}),
                 **extra,
             )
-            self.store.save(data, "batches", batch)
+            self.store.save(data, "batches", batch["id"], batch)
             return batch
 
     # --- uploading ----------------------------------------------------------------------------
@@ -107,7 +107,9 @@ class BatchIngestion:
             elif action in ("ABORT", "FAIL"):
                 changes["completed"] = now
                 data["runs"].delete(batch_id)
-            self._finish(data, next_version(batch, {**batch, **changes}, user=caller.user, now_ms=now))
+            self._finish(
+                data, batch_id, next_version(batch, {**batch, **changes}, user=caller.user, now_ms=now)
+            )
         if claimed is not None:
             outcome = process_files(claimed["files"], batch.get("inputFormat") or {})  # no lock held
             with self.store.writing(caller.tenant) as data:
@@ -139,10 +141,8 @@ class BatchIngestion:
             pending = policy.pending_status(run["completedAt"], run["polls"], now)
             if pending is not None:
                 if batch.get("status") != pending:
-                    moved = next_version(
-                        batch, {**batch, "status": pending}, user=batch.get("updatedUser"), now_ms=now
-                    )
-                    self.store.save(data, "batches", moved)
+                    moved = next_version(batch, {**batch, "status": pending}, user=None, now_ms=now)
+                    self._saved_by_the_mock(data, "batches", batch_id, moved)
                 continue
             outcome = run["outcome"]
             succeeded = outcome.succeeds(_tolerated_percentage(batch))
@@ -154,12 +154,12 @@ class BatchIngestion:
                 "started": run["completedAt"],
                 "completed": finished,
             }
-            runs.delete(batch_id)
-            self._finish(data, next_version(batch, done, user=batch.get("updatedUser"), now_ms=finished))
+            self._finish(data, batch_id, next_version(batch, done, user=None, now_ms=finished))
+            runs.delete(batch_id)  # once the batch is stored: a failure leaves the run to retry
 
-    def _finish(self, data: TenantData, batch: Json) -> None:
+    def _finish(self, data: TenantData, batch_id: str, batch: Json) -> None:
         """Store ``batch``; if it ended a run, point its dataset(s) at it."""
-        self.store.save(data, "batches", batch)
+        self._saved_by_the_mock(data, "batches", batch_id, batch)
         status = batch.get("status")
         if status not in ENDS_A_RUN:
             return
@@ -167,13 +167,20 @@ class BatchIngestion:
             dataset = data["dataSets"].get(dataset_id)
             if dataset is None:
                 continue
-            pointers: Json = {"lastBatchId": batch["id"], "lastBatchStatus": status}
+            pointers: Json = {"lastBatchId": batch_id, "lastBatchStatus": status}
             if status in SUCCEEDED:
-                pointers["lastSuccessfulBatch"] = batch["id"]
-            updated = next_version(
-                dataset, {**dataset, **pointers}, user=dataset.get("updatedUser"), now_ms=batch["updated"]
-            )
-            self.store.save(data, "dataSets", updated, dataset_id)
+                pointers["lastSuccessfulBatch"] = batch_id
+            updated = next_version(dataset, {**dataset, **pointers}, user=None, now_ms=batch["updated"])
+            self._saved_by_the_mock(data, "dataSets", dataset_id, updated)
+
+    def _saved_by_the_mock(self, data: TenantData, collection: str, object_id: str, obj: Json) -> None:
+        """Save what the mock itself changed (the lifecycle, processing): if that breaks the spec,
+        the mock is wrong, not the client, so it is the mock's error (a 500 with its traceback,
+        failing the consumer's test as a bug in the mock), never a contract violation."""
+        try:
+            self.store.save(data, collection, object_id, obj)
+        except MockCatalogError as exc:
+            raise RuntimeError(f"the mock made a {collection} object the spec refuses: {exc.errors}") from exc
 
 
 def _tolerated_percentage(batch: Json) -> float:

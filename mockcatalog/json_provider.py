@@ -19,6 +19,9 @@ from flask import Response
 from flask.json.provider import DefaultJSONProvider
 
 MIMETYPE = "application/json"
+#: What keeping one page costs besides its bytes: the bytes object, the key tuple with its digest,
+#: and the dictionary's slot (measured at about 200 bytes; counted generously).
+ENTRY_OVERHEAD = 256
 
 
 def encode(obj: Any) -> bytes:
@@ -45,7 +48,9 @@ class EncodedPages:
     Both parts of the key are values, never identities: a collection's generation is never reused
     (``Collection.generation``) and the digest names the query string, the path and the headers the
     request's checks read (``RequestMemo.key``), so a hit is the very bytes encoding the page anew
-    would give. Bounded in bytes: past ``max_bytes`` of pages, all are forgotten.
+    would give. Bounded in bytes: past ``max_bytes`` of pages (each counted with its key and the
+    dictionary's share, :data:`ENTRY_OVERHEAD`), all are forgotten. A page is kept as an exact-size
+    copy: orjson's own result holds a 4 KiB buffer however short the page.
     """
 
     def __init__(self, max_bytes: int = 8 * 1024 * 1024) -> None:
@@ -65,14 +70,20 @@ class EncodedPages:
         if kept is not None:
             return kept
         encoded = encode(page)
+        cost = len(encoded) + ENTRY_OVERHEAD
+        if cost > self._max_bytes:
+            return encoded
+        kept = memoryview(encoded).tobytes()
         with self._lock:
-            if self._bytes + len(encoded) > self._max_bytes:
+            if self._bytes + cost > self._max_bytes:
                 self._pages.clear()
                 self._bytes = 0
-            if len(encoded) <= self._max_bytes:
-                self._pages[key] = encoded
-                self._bytes += len(encoded)
-        return encoded
+            self._pages[key] = kept
+            self._bytes += cost
+        return kept
+
+    def __len__(self) -> int:
+        return len(self._pages)
 
 
 class FastJSONProvider(DefaultJSONProvider):

@@ -99,12 +99,19 @@ def bump_version(version: str) -> str:
     return f"{version}.1"
 
 
-def next_version(previous: Mapping[str, Any], obj: Json, *, user: Any, now_ms: int) -> Json:
-    """``obj`` as the version after ``previous``: ``version`` bumped, ``updated`` now. Every
-    change of a stored object goes through here, the lifecycle's included, so a client holding an
-    old version always gets a 412 from ``If-Match``."""
-    version = bump_version(str(previous.get("version", INITIAL_VERSION)))
-    return {**obj, "version": version, "updated": now_ms, "updatedUser": user}
+def next_version(previous: Mapping[str, Any], obj: Json, *, user: str | None, now_ms: int) -> Json:
+    """``obj`` as the version after ``previous``: ``version`` bumped, ``updated`` now, and
+    ``updatedUser`` the ``user`` who changed it (None: the mock itself, which leaves it as it was).
+    Every change of a stored object goes through here, the lifecycle's included, so a client
+    holding an old version always gets a 412 from ``If-Match``."""
+    changed = {
+        **obj,
+        "version": bump_version(str(previous.get("version", INITIAL_VERSION))),
+        "updated": now_ms,
+    }
+    if user is not None:
+        changed["updatedUser"] = user
+    return changed
 
 
 def made_by(caller: Caller) -> dict[str, str]:

@@ -128,27 +128,33 @@ class CatalogStore:
 
     @contextmanager
     def writing(self, tenant: Tenant) -> Iterator[TenantData]:
-        """The tenant's data (created if need be), its lock held."""
+        """The tenant's data (created if need be), its lock held. A tenant the write left empty (a
+        failed write from a new organization, the last object deleted) is forgotten on the way out,
+        unless the fixtures name it: memory follows the data, not every organization ever seen."""
         while True:
             data = self._tenants.get(tenant)
             if data is None:
                 with self._registry:
                     data = self._tenants.setdefault(tenant, TenantData())
             with data.lock:
-                if not data.retired:
+                if data.retired:
+                    continue
+                try:
                     yield data
-                    return
+                finally:
+                    self._free_if_empty(tenant, data)
+                return
 
     def reading(self, tenant: Tenant, polled: Iterable[str] = ()) -> _Reading:
         """The tenant's data, its lock held and its due processing settled (``polled``: batch ids
         read by id, which counts as a poll). A class, not a generator: every read goes through it."""
         return _Reading(self._tenants.get(tenant, _UNKNOWN_TENANT), self.settle, polled)
 
-    def save(self, data: TenantData, collection: str, obj: Json, object_id: str | None = None) -> None:
-        """The one way an object is written: checked against the spec, then stored."""
+    def save(self, data: TenantData, collection: str, object_id: str, obj: Json) -> None:
+        """The one way an object is written: checked against the spec, then stored under its id."""
         if self._validate is not None:
             self._validate(collection, obj)
-        data[collection].put(object_id or str(obj["id"]), obj)
+        data[collection].put(object_id, obj)
 
     @staticmethod
     def unused_id(objects: Collection, make: Callable[[int], str], now_ms: int) -> str:
@@ -206,11 +212,15 @@ class CatalogStore:
                 with self._registry:
                     self._baseline.add(tenant)
             with self.writing(tenant) as data:
+                if not baseline:
+                    for name, object_id, obj in placed:
+                        data[name].put(object_id, obj)
+                    continue
+                by_collection: dict[str, dict[str, Json]] = {}
                 for name, object_id, obj in placed:
-                    data[name].put(object_id, obj)
-                if baseline:
-                    for collection in data.collections.values():
-                        collection.commit()
+                    by_collection.setdefault(name, {})[object_id] = obj
+                for name, objects in by_collection.items():
+                    data[name].add_to_base(objects)  # a test's own writes stay its own
         return added
 
     def reset(self) -> None:
@@ -244,8 +254,9 @@ class CatalogStore:
     def export(self) -> Fixtures:
         """Every tenant's current objects, in fixture-file form (``sandboxName`` set outside prod)."""
         exported = Fixtures(collections={name: {} for name in COLLECTIONS})
-        for (_org, sandbox), data in list(self._tenants.items()):
-            with data.lock:
+        for tenant in list(self._tenants):
+            sandbox = tenant[1]
+            with self.reading(tenant) as data:  # processing that is due is settled first
                 views = {name: data[name].snapshot() for name in COLLECTIONS}
             for name, view in views.items():
                 for object_id, obj in view.items():
@@ -269,7 +280,7 @@ class CatalogStore:
         """A list's page, and the generation of the contents it was read from."""
         with self.reading(tenant) as data:
             objects = data[collection]
-            ordered = self._in_created_order(objects, query)
+            ordered = self._in_created_order(objects, data["dataSets"], query)
             view = objects.snapshot() if ordered is None else None
             generation = objects.contents_generation
         if view is None:
@@ -324,15 +335,17 @@ class CatalogStore:
         )
         return query.project(selected.summary(dataset_id, dataset))
 
-    def _in_created_order(self, batches: Collection, query: ListQuery) -> Iterator[tuple[str, Json]] | None:
+    def _in_created_order(
+        self, batches: Collection, datasets: Collection, query: ListQuery
+    ) -> Iterator[tuple[str, Json]] | None:
         """One dataset's batches already in ``created`` order, when the query asks for that order
         and the dataset's kept rows hold every one of its batches; else None (sort as usual)."""
         order = query.sole_order
         if order is None or order.field != "created" or not batches.has_index(DATASET_INDEX):
             return None
         keys = next((keys for index, keys in query.hints if index == DATASET_INDEX), ())
-        if len(keys) != 1:
-            return None
+        if len(keys) != 1 or keys[0] not in datasets:
+            return None  # kept rows are for datasets that exist: a made-up id keeps nothing
         rows = batches.derived(DATASET_INDEX, keys[0], BatchRows)
         return None if rows.undated else rows.by_created(descending=order.descending)
 
@@ -344,7 +357,7 @@ class CatalogStore:
             now = self.clock.now_ms()
             dataset_id = self.unused_id(data["dataSets"], self.ids.object_id, now)
             dataset = new_dataset(**made_by(caller), object_id=dataset_id, now_ms=now, **client_fields(body))
-            self.save(data, "dataSets", dataset, dataset_id)
+            self.save(data, "dataSets", dataset_id, dataset)
             return dataset_id
 
     def require_datasets(self, data: TenantData, dataset_ids: Iterable[str], field: str) -> None:
@@ -366,7 +379,7 @@ class CatalogStore:
             batch_id = self.unused_id(data["batches"], self.ids.batch_id, now)
             related = list(fields.pop("relatedObjects", []))
             batch = new_batch(**made_by(caller), object_id=batch_id, now_ms=now, related=related, **fields)
-            self.save(data, "batches", batch)
+            self.save(data, "batches", batch_id, batch)
             return batch_id
 
     def write_object(
@@ -401,7 +414,7 @@ class CatalogStore:
                     written.pop(name, None)
             written = next_version(current, written, user=caller.user, now_ms=self.clock.now_ms())
             try:
-                self.save(data, collection, written, object_id)
+                self.save(data, collection, object_id, written)
             except InvalidRequest as exc:
                 if patch is None:
                     raise
@@ -418,14 +431,13 @@ class CatalogStore:
             data[collection].delete(object_id)
             if collection == "batches":
                 data["runs"].delete(object_id)
-            self._free_if_empty(caller.tenant, data)
 
     def _free_if_empty(self, tenant: Tenant, data: TenantData) -> None:
         """Forget a tenant that holds nothing and is not part of the fixtures (its lock held): a
         long-lived server's memory follows the data it holds, not every tenant it ever saw."""
-        if tenant in self._baseline or not all(
-            collection.is_empty for collection in data.collections.values()
-        ):
+        if data.retired or tenant in self._baseline:
+            return
+        if not all(collection.is_empty for collection in data.collections.values()):
             return
         data.retired = True
         with self._registry:

@@ -177,3 +177,81 @@ def test_active_faults_are_bounded(live_server: LiveServer) -> None:
         )
     refused = requests.post(add, json={"operation": "GET /batches/{id}", "status": 503}, timeout=20)
     assert refused.status_code == 400 and str(MAX_ACTIVE_FAULTS) in refused.json()["detail"]
+
+
+def admin(url: str, method: str, path: str, **kwargs: Any) -> requests.Response:
+    return requests.request(method, f"{url}/__admin{path}", timeout=20, **kwargs)
+
+
+def test_processing_hand_made_fixtures_is_never_the_clients_fault(live_server: LiveServer) -> None:
+    url, control = live_server.url, control_of(live_server.app)
+    bare = {
+        "name": "bare",
+        "imsOrg": H["x-gw-ims-org-id"],
+    }  # no updatedUser, no version: the README's example
+    assert admin(url, "POST", "/fixtures", json={"dataSets": {"bare1": bare}}).status_code == 201
+    assert admin(url, "PUT", "/processing", json={"delay": 1000}).ok
+    made = call("POST", f"{url}/data/foundation/import/batches", json={"datasetId": "bare1"}).json()["id"]
+    upload = f"{url}/data/foundation/import/batches/{made}/datasets/bare1/files/a.json"
+    call("PUT", upload, data=b'{"a": 1}\n', headers={"Content-Type": "application/octet-stream"})
+    assert call("POST", f"{url}/data/foundation/import/batches/{made}", params={"action": "COMPLETE"}).ok
+    assert admin(url, "POST", "/clock", json={"advance": 5000}).ok
+    assert call("GET", f"{url}/dataSets").status_code == 200
+    assert call("GET", f"{url}/dataSets/bare1").json()["bare1"]["lastBatchId"] == made
+    assert control.journal.violations() == [] and control.journal.mock_errors() == []
+
+
+def test_an_object_is_filed_under_its_own_id(live_server: LiveServer) -> None:
+    url = live_server.url
+    batch = {
+        "imsOrg": H["x-gw-ims-org-id"],
+        "status": "loading",
+        "relatedObjects": [{"type": "dataSet", "id": WEB_EVENTS}],
+    }
+    refused = admin(url, "POST", "/fixtures", json={"batches": {"bKey": {**batch, "id": "bOther"}}})
+    assert refused.status_code == 400 and "the key it is filed under" in refused.text
+    assert admin(url, "POST", "/fixtures", json={"batches": {"bNoId": batch}}).status_code == 201
+    upload = f"{url}/data/foundation/import/batches/bNoId/datasets/{WEB_EVENTS}/files/a.json"
+    call("PUT", upload, data=b'{"a": 1}\n', headers={"Content-Type": "application/octet-stream"})
+    assert call("POST", f"{url}/data/foundation/import/batches/bNoId", params={"action": "COMPLETE"}).ok
+    assert call("GET", f"{url}/batches/bNoId").json()["bNoId"]["status"] == "success"
+
+
+def test_failed_writes_from_unknown_organizations_leave_no_tenant_behind(live_server: LiveServer) -> None:
+    url, store = live_server.url, control_of(live_server.app).store
+    before = set(store.tenants())
+    for number in range(30):
+        stranger = make_credentials(f"NEW{number:021d}@AdobeOrg")
+        requests.delete(f"{url}/dataSets/{WEB_EVENTS}", headers=stranger, timeout=20)  # 404
+        requests.post(
+            f"{url}/data/foundation/import/batches",
+            json={"datasetId": WEB_EVENTS},
+            headers=stranger,
+            timeout=20,
+        )
+    assert set(store.tenants()) == before
+
+
+def test_a_baseline_load_keeps_the_tests_own_writes_undone_by_the_reset(live_server: LiveServer) -> None:
+    url = live_server.url
+    mine = call("POST", f"{url}/dataSets", json={"name": "the test's own"}).json()[0].rsplit("/", 1)[1]
+    loaded = {"imsOrg": H["x-gw-ims-org-id"], "name": "loaded"}
+    assert admin(url, "POST", "/fixtures", json={"dataSets": {"loaded1": loaded}, "baseline": True}).ok
+    assert admin(url, "POST", "/reset").ok
+    assert call("GET", f"{url}/dataSets/{mine}").status_code == 404  # the test's write was undone
+    assert call("GET", f"{url}/dataSets/loaded1").status_code == 200  # the baseline load stays
+
+
+def test_made_up_dataset_ids_keep_nothing_and_the_export_settles_processing(live_server: LiveServer) -> None:
+    url, store = live_server.url, control_of(live_server.app).store
+    for number in range(300):
+        call("GET", f"{url}/batches", params={"dataSet": f"madeUp{number}", "orderBy": "desc:created"})
+    with store.reading((H["x-gw-ims-org-id"], "prod")) as data:
+        assert len(data["batches"]._derived) == 0  # nothing kept for datasets that do not exist
+    assert admin(url, "PUT", "/processing", json={"delay": 1000}).ok
+    made = new_batch(url)
+    upload = f"{url}/data/foundation/import/batches/{made}/datasets/{WEB_EVENTS}/files/a.json"
+    call("PUT", upload, data=b'{"a": 1}\n', headers={"Content-Type": "application/octet-stream"})
+    assert call("POST", f"{url}/data/foundation/import/batches/{made}", params={"action": "COMPLETE"}).ok
+    assert admin(url, "POST", "/clock", json={"advance": 5000}).ok
+    assert admin(url, "GET", "/state").json()["batches"][made]["status"] == "success"  # as a read would say

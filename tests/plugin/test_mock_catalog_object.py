@@ -92,7 +92,9 @@ def test_every_spelling_of_an_operation_works_everywhere(mock: MockCatalog) -> N
 def test_the_in_process_client_sends_the_tenants_credentials(mock: MockCatalog) -> None:
     assert mock.client.get("/batches", query_string={"limit": 2}).status_code == 200
     other = mock.tenant(org="GLOBEX0000000000000000BB@AdobeOrg")
-    assert set(other.client.get("/batches").json).isdisjoint(mock.client.get("/batches").json)
+    theirs, ours = other.client.get("/batches"), mock.client.get("/batches")
+    assert theirs.status_code == ours.status_code == 200 and theirs.json and ours.json
+    assert set(theirs.json).isdisjoint(ours.json)
     assert mock.client.get("/batches", credentials=False).status_code in (401, 403)
     assert mock.client.get("/batches", headers={"x-sandbox-name": "dev"}).status_code == 200  # adds to them
     assert mock.token in mock.headers["Authorization"]

@@ -21,13 +21,14 @@ def test_changes_overlay_the_base_in_order_and_reset_forgets_them() -> None:
     assert list(collection.items()) == [("a", {"v": 1}), ("b", {"v": 2})] and collection.is_pristine
 
 
-def test_commit_makes_the_changes_the_new_base() -> None:
-    collection = Collection()
-    collection.put("x", {"v": 1})
-    collection.commit()
-    collection.put("y", {"v": 2})
+def test_a_baseline_load_joins_the_base_and_leaves_the_tests_changes_to_the_reset() -> None:
+    collection = Collection({"a": {"v": 1}})
+    collection.put("mine", {"v": 9})  # a test's write
+    collection.put("a", {"v": 2})
+    collection.add_to_base({"x": {"v": 1}, "a": {"v": 3}})  # loaded: replaces the change of "a"
+    assert dict(collection.items()) == {"a": {"v": 3}, "x": {"v": 1}, "mine": {"v": 9}}
     collection.reset()
-    assert list(collection.items()) == [("x", {"v": 1})]
+    assert list(collection.items()) == [("a", {"v": 3}), ("x", {"v": 1})]  # the test's write is gone
 
 
 def test_a_deleted_base_object_can_come_back() -> None:
@@ -109,4 +110,15 @@ def test_a_snapshot_does_not_change_with_later_writes_and_generations_name_conte
     assert dict(changed.items()) == {"a": {"n": 1}, "b": {"n": 2}}
     assert len({pristine.generation, changed.generation, collection.generation}) == 3
     collection.reset()
-    assert collection.snapshot() is pristine and Collection().generation not in {changed.generation}
+    assert collection.snapshot() is pristine  # the same contents as before any write: the same copy
+    assert collection.contents_generation == pristine.generation  # so a page kept for it stays right
+
+
+def test_derived_values_are_bounded_in_number() -> None:
+    from mockcatalog.collection import MAX_DERIVED
+
+    collection = Collection({"a": {"tag": "x"}}, indexers={"tag": by_tag})
+    for number in range(MAX_DERIVED * 3):
+        collection.derived("tag", f"key{number}", Filed)
+    assert len(collection._derived) <= MAX_DERIVED
+    assert collection.derived("tag", "x", Filed).objects == {0: {"tag": "x"}}  # rebuilt when asked again
