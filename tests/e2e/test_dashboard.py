@@ -28,15 +28,31 @@ if CHROMIUM is None or DRIVER is None:
     )
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def headless_chromium() -> Any:
+    """Debian's Chromium, driven through Debian's driver (selenium downloads nothing)."""
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900"):
         options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)  # no driver download
+    return webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+
+
+def open_dashboard(url: str) -> str:
+    """The tenants table of the dashboard at ``url``, as a person reads it once it has loaded."""
+    browser = headless_chromium()
+    try:
+        browser.get(url + "/")
+        wait_for(browser, lambda b: "@AdobeOrg" in text_of(b, "#tenants"))
+        return text_of(browser, "#tenants")
+    finally:
+        browser.quit()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    driver = headless_chromium()
     yield driver
     driver.quit()
 
