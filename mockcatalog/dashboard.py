@@ -1,4 +1,6 @@
-"""What a person sees at the mock's root: a dashboard in the browser, an index for other clients.
+"""What a person sees: the dashboard at the root (an index of links for other clients), and the API
+docs at ``/docs`` (Swagger UI over the served contract, its assets from the swagger-ui-bundle
+package: like the dashboard, it needs nothing from the network).
 
 ``GET /`` answers the HTML page (``dashboard.html``, packaged: no asset comes from the network) when
 the client asks for HTML, as a browser does, and a JSON index of the mock's endpoints otherwise.
@@ -12,6 +14,7 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Callable, Mapping
 from importlib import resources
+from pathlib import Path
 
 from flask import Response, request
 
@@ -21,6 +24,7 @@ from mockcatalog.json_provider import json_response
 NEWEST_REQUESTS = 50
 LINKS = {
     "dashboard": "/",
+    "API docs": "/docs",
     "overview": "/__admin/overview",
     "health": "/__admin/health",
     "contract (YAML)": "/openapi.yaml",
@@ -68,6 +72,28 @@ def overview(call: Call) -> Response:
     )
 
 
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>mockcatalog API docs</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css"></head>
+<body><div id="docs"></div><script src="/docs/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#docs"});</script></body></html>
+"""
+_ASSET_TYPES = {".js": "application/javascript", ".css": "text/css"}
+
+
+def docs(call: Call) -> Response:
+    """Swagger UI over the served contract; its assets come from the swagger-ui-bundle package."""
+    return Response(DOCS_PAGE, mimetype="text/html")
+
+
+def docs_asset(call: Call) -> Response:
+    import swagger_ui_bundle  # type: ignore[import-untyped]  # no type information; a path is all it gives
+
+    name = call.valid.path["asset"]  # one of the spec's enum: no path of the client's making
+    content = (Path(swagger_ui_bundle.swagger_ui_path) / name).read_bytes()
+    return Response(content, mimetype=_ASSET_TYPES[Path(name).suffix])
+
+
 def favicon(call: Call) -> Response:
     return Response(status=204)
 
@@ -76,4 +102,6 @@ VIEWS: Mapping[str, Callable[[Call], Response]] = {
     "getRoot": root,
     "getOverview": overview,
     "getFavicon": favicon,
+    "getDocs": docs,
+    "getDocsAsset": docs_asset,
 }

@@ -174,3 +174,12 @@ def test_health_and_the_spec_are_served(live_server: LiveServer) -> None:
     as_json = requests.get(f"{live_server.url}/openapi.json", timeout=10)
     assert as_yaml.headers["Content-Type"].startswith("application/yaml")
     assert yaml.safe_load(as_yaml.text) == as_json.json() == load_spec().document
+
+
+def test_the_docs_page_serves_only_its_own_assets(live_server: LiveServer) -> None:
+    page = requests.get(f"{live_server.url}/docs", timeout=10)
+    assert page.status_code == 200 and 'src="/docs/swagger-ui-bundle.js"' in page.text
+    script = requests.get(f"{live_server.url}/docs/swagger-ui-bundle.js", timeout=10)
+    assert script.status_code == 200 and script.headers["Content-Type"].startswith("application/javascript")
+    assert requests.get(f"{live_server.url}/docs/..%2Fsetup.py", timeout=10).status_code in (400, 404)
+    assert requests.get(f"{live_server.url}/docs/index.html", timeout=10).status_code == 400

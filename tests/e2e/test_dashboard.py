@@ -102,3 +102,14 @@ def test_the_dashboard_never_renders_what_a_client_sent_as_html(
     browser.get(url + "/")
     wait_for(browser, lambda b: "<img src=x onerror=alert(1)>" in text_of(b, "#requests"))
     assert browser.find_elements("css selector", "#requests img") == []
+
+
+def test_the_api_docs_page_shows_the_contract_without_the_network(
+    browser: Any, live_server: LiveServer
+) -> None:
+    browser.get(live_server.url + "/docs")
+    wait_for(browser, lambda b: len(b.find_elements("css selector", ".opblock")) > 10)
+    shown = browser.find_element("css selector", "#docs").text
+    assert "/batches" in shown and "/dataSets/{id}/ingestBatchSummary" in shown
+    sources = [tag.get_attribute("src") for tag in browser.find_elements("css selector", "script[src]")]
+    assert sources and all(source.startswith(live_server.url) for source in sources)  # nothing from a CDN
