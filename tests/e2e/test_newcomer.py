@@ -21,15 +21,13 @@ import requests
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-FIRST_TEST = """
-import requests
 
-def test_my_client_lists_batches(mock_catalog):
-    answer = requests.get(f"{mock_catalog.catalog_url}/batches", params={"limit": 2},
-                          headers=mock_catalog.headers, timeout=10)
-    assert answer.status_code == 200 and len(answer.json()) == 2
-    mock_catalog.assert_called("GET /batches", query={"limit": "2"})
-"""
+
+def first_test() -> str:
+    """The README's "Your first test" block, as a newcomer copies it."""
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("<!-- first-test -->\n```python\n", 1)[1]
+    return block.split("```", 1)[0]
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +49,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_first_test_of_ones_own_passes(installed: Path) -> None:
     project = installed / "my-project"
     project.mkdir()
-    (project / "test_first.py").write_text(FIRST_TEST)
+    (project / "test_first.py").write_text(first_test())
     pip = [str(installed / "venv" / "bin" / "python"), "-m", "pip", "install", "-q", "pytest", "requests"]
     subprocess.run(pip, check=True, capture_output=True, timeout=600)
     ran = subprocess.run(
