@@ -73,7 +73,7 @@ def list_faults(call: Call) -> Response:
 
 def add_fault(call: Call) -> Response:
     try:
-        added = call.control.add_fault(Fault(**call.valid.body))
+        added = call.control.add_fault(Fault.from_wire(call.valid.body))
     except ValueError as exc:
         raise BadRequest(str(exc)) from exc
     return json_response(added.to_dict(), 201)
@@ -96,7 +96,7 @@ def import_state(call: Call) -> Response:
 
 def _clock_state(call: Call) -> Response:
     clock = call.control.clock
-    return json_response({"now": clock.now_ms(), "frozen": clock.frozen})
+    return json_response({"nowMs": clock.now_ms(), "frozen": clock.frozen})
 
 
 def get_clock(call: Call) -> Response:
@@ -104,22 +104,22 @@ def get_clock(call: Call) -> Response:
 
 
 def change_clock(call: Call) -> Response:
-    """In order: ``freeze: false`` lets time run; ``at`` (or ``freeze: true``) stops it there (or
-    now); ``advance`` moves it forward."""
+    """In order: ``freeze: false`` lets time run; ``atMs`` (or ``freeze: true``) stops it there (or
+    now); ``advanceMs`` moves it forward."""
     body = call.valid.body
     clock = call.control.clock
     if body.get("freeze") is False:
         clock.unfreeze()
-    if "at" in body or body.get("freeze") is True:
-        clock.freeze(body.get("at"))
-    if body.get("advance"):
-        clock.advance(body["advance"])
+    if "atMs" in body or body.get("freeze") is True:
+        clock.freeze(body.get("atMs"))
+    if body.get("advanceMs"):
+        clock.advance(body["advanceMs"])
     return _clock_state(call)
 
 
 def _processing(call: Call) -> Response:
     policy = call.control.policy.current
-    return json_response({"delay": policy.delay_ms, "polls": policy.polls})
+    return json_response({"delayMs": policy.delay_ms, "polls": policy.polls})
 
 
 def get_processing(call: Call) -> Response:
@@ -128,7 +128,7 @@ def get_processing(call: Call) -> Response:
 
 def set_processing(call: Call) -> Response:
     body = call.valid.body
-    call.control.set_processing(ProcessingPolicy(delay_ms=body.get("delay", 0), polls=body.get("polls", 0)))
+    call.control.set_processing(ProcessingPolicy(delay_ms=body.get("delayMs", 0), polls=body.get("polls", 0)))
     return _processing(call)
 
 

@@ -49,8 +49,8 @@ def overview(call: Call) -> Response:
     policy = control.policy.current
     return json_response(
         {
-            "clock": {"now": control.clock.now_ms(), "frozen": control.clock.frozen},
-            "processing": {"delay": policy.delay_ms, "polls": policy.polls},
+            "clock": {"nowMs": control.clock.now_ms(), "frozen": control.clock.frozen},
+            "processing": {"delayMs": policy.delay_ms, "polls": policy.polls},
             "tenants": control.store.overview(),
             "requests": [
                 {

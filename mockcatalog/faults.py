@@ -69,11 +69,20 @@ class Fault:
         assert self.status is not None
         return error_body(self.status, f"Injected fault ({self.status}) for {self.operation}.")
 
+    @classmethod
+    def from_wire(cls, body: dict[str, Any]) -> Fault:
+        """A fault as the admin API describes it: durations in milliseconds, named so (``delayMs``);
+        in Python they are seconds (``delay``)."""
+        fields = dict(body)
+        delay_ms = fields.pop("delayMs", 0)
+        return cls(**fields, delay=delay_ms / 1000)
+
     def to_dict(self) -> dict[str, Any]:
+        """As the admin API shows it (durations in milliseconds)."""
         return {
             "id": self.id, "operation": self.operation, "status": self.status, "body": self.body,
             "headers": self.headers, "times": self.times, "probability": self.probability,
-            "seed": self.seed, "delay": self.delay, "drop": self.drop, "fired": self.fired,
+            "seed": self.seed, "delayMs": round(self.delay * 1000), "drop": self.drop, "fired": self.fired,
         }  # fmt: skip
 
 

@@ -91,7 +91,7 @@ def test_faults_fire_before_credentials_and_validation(live_server: LiveServer) 
 
 def test_delay_answers_late_but_normally(live_server: LiveServer, credentials: Credentials) -> None:
     """A client timeout shorter than the delay trips; one longer gets the ordinary answer."""
-    fault = {"operation": "GET /batches", "status": None, "delay": 0.5, "times": 2}
+    fault = {"operation": "GET /batches", "status": None, "delayMs": 500, "times": 2}
     admin(live_server, "POST", "/faults", json=fault)
     with pytest.raises(requests.Timeout):
         requests.get(f"{live_server.url}/batches", headers=credentials(), timeout=0.05)
@@ -109,7 +109,7 @@ def test_drop_closes_the_connection(live_server: LiveServer, credentials: Creden
 
 @pytest.mark.parametrize(
     "fault",
-    [{"status": 700}, {"probability": 2}, {"times": 0}, {"operation": 5}, {"unknown": True}, {"delay": -1}],
+    [{"status": 700}, {"probability": 2}, {"times": 0}, {"operation": 5}, {"unknown": True}, {"delayMs": -1}],
 )
 def test_bad_faults_are_a_400(live_server: LiveServer, fault: dict[str, Any]) -> None:
     response = admin(live_server, "POST", "/faults", json=fault)
@@ -183,3 +183,18 @@ def test_the_docs_page_serves_only_its_own_assets(live_server: LiveServer) -> No
     assert script.status_code == 200 and script.headers["Content-Type"].startswith("application/javascript")
     assert requests.get(f"{live_server.url}/docs/..%2Fsetup.py", timeout=10).status_code in (400, 404)
     assert requests.get(f"{live_server.url}/docs/index.html", timeout=10).status_code == 400
+
+
+def test_durations_on_the_wire_are_milliseconds_named_so(live_server: LiveServer) -> None:
+    frozen = admin(live_server, "POST", "/clock", json={"atMs": 1_700_000_000_000, "advanceMs": 1500}).json()
+    assert frozen == {"nowMs": 1_700_000_001_500, "frozen": True}
+    assert admin(live_server, "PUT", "/processing", json={"delayMs": 2500}).json() == {
+        "delayMs": 2500,
+        "polls": 0,
+    }
+    fault = admin(
+        live_server, "POST", "/faults", json={"operation": "GET /batches", "status": None, "delayMs": 250}
+    )
+    assert fault.json()["delayMs"] == 250
+    assert admin(live_server, "GET", "/faults").json()["faults"][0]["delayMs"] == 250
+    assert admin(live_server, "POST", "/clock", json={"at": 1}).status_code == 400  # the unit is in the name

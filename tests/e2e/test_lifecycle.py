@@ -267,7 +267,7 @@ def test_delayed_processing_finishes_when_the_clock_moves(slow_app: Flask, crede
         client.upload(batch_id, dataset_id, "a.json", records({"a": 1}))
         client.action(batch_id, "COMPLETE")
         assert client.batch(batch_id)["status"] == "staging"
-        requests.post(f"{server.url}/__admin/clock", json={"advance": 40_000}, timeout=10)
+        requests.post(f"{server.url}/__admin/clock", json={"advanceMs": 40_000}, timeout=10)
         assert client.batch(batch_id)["status"] == "processing"
         control_of(slow_app).clock.advance(20_000)
         batch = client.batch(batch_id)

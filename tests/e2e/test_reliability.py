@@ -190,12 +190,12 @@ def test_processing_hand_made_fixtures_is_never_the_clients_fault(live_server: L
         "imsOrg": H["x-gw-ims-org-id"],
     }  # no updatedUser, no version: the README's example
     assert admin(url, "POST", "/fixtures", json={"dataSets": {"bare1": bare}}).status_code == 201
-    assert admin(url, "PUT", "/processing", json={"delay": 1000}).ok
+    assert admin(url, "PUT", "/processing", json={"delayMs": 1000}).ok
     made = call("POST", f"{url}/data/foundation/import/batches", json={"datasetId": "bare1"}).json()["id"]
     upload = f"{url}/data/foundation/import/batches/{made}/datasets/bare1/files/a.json"
     call("PUT", upload, data=b'{"a": 1}\n', headers={"Content-Type": "application/octet-stream"})
     assert call("POST", f"{url}/data/foundation/import/batches/{made}", params={"action": "COMPLETE"}).ok
-    assert admin(url, "POST", "/clock", json={"advance": 5000}).ok
+    assert admin(url, "POST", "/clock", json={"advanceMs": 5000}).ok
     assert call("GET", f"{url}/dataSets").status_code == 200
     assert call("GET", f"{url}/dataSets/bare1").json()["bare1"]["lastBatchId"] == made
     assert control.journal.violations() == [] and control.journal.mock_errors() == []
@@ -248,10 +248,10 @@ def test_made_up_dataset_ids_keep_nothing_and_the_export_settles_processing(live
         call("GET", f"{url}/batches", params={"dataSet": f"madeUp{number}", "orderBy": "desc:created"})
     with store.reading((H["x-gw-ims-org-id"], "prod")) as data:
         assert len(data["batches"]._derived) == 0  # nothing kept for datasets that do not exist
-    assert admin(url, "PUT", "/processing", json={"delay": 1000}).ok
+    assert admin(url, "PUT", "/processing", json={"delayMs": 1000}).ok
     made = new_batch(url)
     upload = f"{url}/data/foundation/import/batches/{made}/datasets/{WEB_EVENTS}/files/a.json"
     call("PUT", upload, data=b'{"a": 1}\n', headers={"Content-Type": "application/octet-stream"})
     assert call("POST", f"{url}/data/foundation/import/batches/{made}", params={"action": "COMPLETE"}).ok
-    assert admin(url, "POST", "/clock", json={"advance": 5000}).ok
+    assert admin(url, "POST", "/clock", json={"advanceMs": 5000}).ok
     assert admin(url, "GET", "/state").json()["batches"][made]["status"] == "success"  # as a read would say
