@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -227,12 +228,15 @@ def contract(
     problem = unreachable(url)
     if problem is not None:
         raise click.ClickException(problem)
-    command = schemathesis_command(
-        url,
-        max_examples=max_examples,
-        strict_auth=strict_auth,
-        gateway_paths=gateway_paths,
-        workers=workers,
-        phases=phases,
-    )
-    sys.exit(subprocess.run(command, check=False).returncode)
+    with tempfile.TemporaryDirectory(prefix="mockcatalog-contract-") as work_dir:
+        command = schemathesis_command(
+            url,
+            max_examples=max_examples,
+            strict_auth=strict_auth,
+            gateway_paths=gateway_paths,
+            workers=workers,
+            phases=phases,
+            work_dir=Path(work_dir),
+        )
+        returncode = subprocess.run(command, check=False).returncode
+    sys.exit(returncode)

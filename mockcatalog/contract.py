@@ -9,12 +9,14 @@ secrets for a real sandbox stay out of command lines and CI logs.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import sys
-import tempfile
 import urllib.parse
-from collections.abc import Mapping
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -61,6 +63,116 @@ def credential_headers(environ: Mapping[str, str] = os.environ) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class ContractData:
+    """Scratch objects the run creates for itself before it starts, for generated requests to aim at.
+
+    Without them every read, write and delete by id meets only 404s, and no batch can be created
+    (it needs an existing dataset), so the stateful phase's links never reach real data. Only
+    objects the run made are named (schemathesis also follows links it infers, such as a read to a
+    delete of the same id), so a run against a shared sandbox changes nothing it did not create.
+    """
+
+    batch_dataset_id: str | None = None  # holds the batches; never named by a dataset operation
+    dataset_ids: Sequence[str] = ()  # read, written and deleted
+    batch_ids: Sequence[str] = ()  # loading batches of ``batch_dataset_id``
+
+    def dictionaries(self) -> dict[str, Sequence[str]]:
+        """schemathesis dictionaries, by name (empty ones are left out of the configuration)."""
+        return {
+            "dataSetIds": self.dataset_ids,
+            "batchDataSetId": [self.batch_dataset_id] if self.batch_dataset_id else [],
+            "batchIds": self.batch_ids,
+            "anyVersion": ["*"],
+        }
+
+
+#: Which generated parameter may take which dictionary's values (the others stay generated, so
+#: invalid and unknown ids are still tried). ``If-Match: *`` matches any version, so writes get past
+#: the precondition (an arbitrary generated version is a stale one: 412).
+_BINDINGS = (
+    (
+        ("getDataSets", "getIngestBatchSummary", "updateDataSet", "replaceDataSet", "deleteDataSet"),
+        "path.id",
+        "dataSetIds",
+    ),
+    (
+        ("getBatches", "updateBatch", "replaceBatch", "deleteBatch", "batchAction", "uploadFile"),
+        "path.id",
+        "batchIds",
+    ),
+    (("uploadFile",), "path.datasetId", "batchDataSetId"),
+    (("createBatch",), "body.datasetId", "batchDataSetId"),
+    (("createBatch",), "body.replay.predecessors[*]", "batchIds"),
+    (
+        ("updateBatch", "replaceBatch", "deleteBatch", "updateDataSet", "replaceDataSet", "deleteDataSet"),
+        "header.If-Match",
+        "anyVersion",
+    ),
+)
+#: How often a bound parameter takes a dictionary's value rather than a generated one.
+_BOUND_PROBABILITY = 0.7
+#: How many scratch objects are made (one more dataset, for the batches).
+_SCRATCH_DATASETS = 3
+_SCRATCH_BATCHES = 5
+
+
+def prepare_contract_data(
+    url: str, *, gateway_paths: bool, environ: Mapping[str, str] = os.environ
+) -> ContractData:
+    """Create the scratch objects; whatever cannot be created is left empty (the run then goes on
+    with generated values there)."""
+    headers = {
+        **dict(header.split(": ", 1) for header in credential_headers(environ)),
+        "Content-Type": "application/json",
+    }
+    catalog = url.rstrip("/") + (GATEWAY_PREFIXES["catalog"] if gateway_paths else "")
+    ingestion = url.rstrip("/") + (GATEWAY_PREFIXES["import"] if gateway_paths else "")
+
+    def create(address: str, body: object) -> object:
+        request = urllib.request.Request(address, json.dumps(body).encode(), headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return json.load(answer)
+        except (OSError, ValueError):
+            return None
+
+    datasets: list[str] = []
+    for number in range(_SCRATCH_DATASETS + 1):
+        reference = create(f"{catalog}/dataSets", {"name": f"mockcatalog contract scratch {number}"})
+        if isinstance(reference, list) and reference and str(reference[0]).startswith("@/dataSets/"):
+            datasets.append(str(reference[0]).removeprefix("@/dataSets/"))
+    if not datasets:
+        return ContractData()
+    batches: list[str] = []
+    for _ in range(_SCRATCH_BATCHES):
+        batch = create(f"{ingestion}/batches", {"datasetId": datasets[0], "inputFormat": {"format": "json"}})
+        if isinstance(batch, dict) and isinstance(batch.get("id"), str):
+            batches.append(batch["id"])
+    return ContractData(batch_dataset_id=datasets[0], dataset_ids=datasets[1:], batch_ids=batches)
+
+
+def _toml_strings(values: Sequence[str]) -> str:
+    return "[" + ", ".join(json.dumps(value) for value in values) + "]"  # a JSON string is a TOML string
+
+
+def contract_config(data: ContractData) -> str:
+    """contract.toml, plus ``data`` as dictionaries bound to the parameters that name such objects."""
+    dictionaries = data.dictionaries()
+    text = [contract_config_path().read_text(encoding="utf-8"), "# Prepared by mockcatalog contract\n"]
+    for name, values in dictionaries.items():
+        if values:
+            text.append(f"[dictionaries.{name}]\nvalues = {_toml_strings(values)}\n")
+    for operation_ids, parameter, dictionary in _BINDINGS:
+        if dictionaries[dictionary]:
+            binding = f'{{dictionary = "{dictionary}", probability = {_BOUND_PROBABILITY}}}'
+            text.append(
+                f"[[operations]]\ninclude-operation-id = {_toml_strings(operation_ids)}\n"
+                f'parameters."{parameter}" = {binding}\n'
+            )
+    return "\n".join(text)
+
+
 def gateway_document(spec_path: str | None = None) -> dict[str, Any]:
     """openapi.yaml with every operation moved under its real gateway base path, for implementations
     (the real platform) that answer only there: ``GET /batches`` becomes
@@ -91,22 +203,18 @@ def schemathesis_command(
     workers: int = 1,
     phases: str | None = None,
     environ: Mapping[str, str] = os.environ,
+    work_dir: Path,
 ) -> list[str]:
-    """The ``schemathesis run`` command line that checks the implementation at ``url``."""
-    spec = str(default_spec_path())
+    """The ``schemathesis run`` command line that checks the implementation at ``url``; the spec
+    and configuration it reads are written into ``work_dir``."""
+    spec = default_spec_path()
     if gateway_paths:
-        handle, spec = tempfile.mkstemp(prefix="mockcatalog-gateway-", suffix=".yaml")
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            yaml.safe_dump(gateway_document(), stream, sort_keys=False)
-    command = [
-        sys.executable,
-        "-m",
-        "schemathesis.cli",
-        "--config-file",
-        str(contract_config_path()),
-        "run",
-        spec,
-    ]
+        spec = work_dir / "openapi-gateway.yaml"
+        spec.write_text(yaml.safe_dump(gateway_document(), sort_keys=False), encoding="utf-8")
+    config = work_dir / "schemathesis.toml"
+    data = prepare_contract_data(url, gateway_paths=gateway_paths, environ=environ)
+    config.write_text(contract_config(data), encoding="utf-8")
+    command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run", str(spec)]
     command += ["--url", url, "--max-examples", str(max_examples)]
     command += ["--workers", str(workers), "--generation-deterministic"]  # same command, same requests
     for header in credential_headers(environ):

@@ -254,6 +254,9 @@ class MockCatalog:
 
     # --- faults ---------------------------------------------------------------------------------
 
+    # The fault helpers share one set of defaults, those of ``Fault`` and the admin API: any
+    # operation (``"*"``), status 503; the ``*_next`` helpers fire once, the others until cleared.
+
     def fail_next(
         self, operation: str = "*", status: int = 503, *, times: int = 1, body: Any = None,
         headers: dict[str, str] | None = None,
@@ -262,20 +265,22 @@ class MockCatalog:
         return self.add_fault(Fault(operation, status, body, headers or {}, times))
 
     def throttle_next(self, operation: str = "*", *, retry_after: int = 1, times: int = 1) -> Fault:
-        """The next ``times`` calls answer 429 Too Many Requests with ``Retry-After``."""
+        """The next ``times`` calls answer 429 Too Many Requests with ``Retry-After`` (seconds)."""
         return self.fail_next(operation, 429, times=times, headers={"Retry-After": str(retry_after)})
-
-    def fail_fraction(self, operation: str, probability: float, status: int = 500, *, seed: int = 0) -> Fault:
-        """A reproducible ``probability`` of the calls of ``operation`` answer ``status``."""
-        return self.add_fault(Fault(operation, status, times=None, probability=probability, seed=seed))
-
-    def delay(self, operation: str, seconds: float, *, times: int | None = None) -> Fault:
-        """Calls of ``operation`` answer normally, ``seconds`` late."""
-        return self.add_fault(Fault(operation, None, times=times, delay=seconds))
 
     def drop_next(self, operation: str = "*", *, times: int = 1) -> Fault:
         """The next ``times`` calls get their connection closed without an answer."""
         return self.add_fault(Fault(operation, None, times=times, drop=True))
+
+    def fail_fraction(
+        self, operation: str = "*", probability: float = 0.5, status: int = 503, *, seed: int = 0
+    ) -> Fault:
+        """Until cleared, a reproducible ``probability`` of the calls of ``operation`` answer ``status``."""
+        return self.add_fault(Fault(operation, status, times=None, probability=probability, seed=seed))
+
+    def delay(self, operation: str = "*", seconds: float = 1.0, *, times: int | None = None) -> Fault:
+        """Until cleared (or for ``times`` calls), ``operation`` answers normally, ``seconds`` late."""
+        return self.add_fault(Fault(operation, None, times=times, delay=seconds))
 
     def add_fault(self, fault: Fault) -> Fault:
         """Activate ``fault``; a ValueError naming the closest operation if its name is none."""

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask, jsonify
 
 from mockcatalog import create_app
-from mockcatalog.contract import gateway_document
+from mockcatalog.contract import (
+    ContractData,
+    contract_config,
+    contract_config_path,
+    gateway_document,
+    prepare_contract_data,
+)
+from mockcatalog.control import control_of
 from mockcatalog.server import LiveServer
 
 pytestmark = pytest.mark.e2e
@@ -80,3 +89,41 @@ def test_an_unreachable_url_fails_at_once_saying_so() -> None:
         f"nothing answers at 127.0.0.1:{port}" in result.stderr
         and "is the implementation running" in result.stderr
     )
+
+
+def test_the_full_run_reaches_real_data_through_the_links(live_server: LiveServer) -> None:
+    result = contract(live_server.url, "--max-examples", "20")
+    assert result.returncode == 0, result.stdout[-3000:]
+    covered = re.search(r"API Links:\s+(\d+) covered / (\d+) selected", result.stdout)
+    assert covered is not None, result.stdout[-3000:]
+    assert int(covered[1]) * 2 > int(covered[2]), covered[0]  # most of the spec's links
+    assert "Missing test data" not in result.stdout  # no operation met only 404s
+
+
+def test_a_run_aims_writes_only_at_scratch_objects_it_created(live_server: LiveServer) -> None:
+    store = control_of(live_server.app).store
+    before = store.counts()
+    data = prepare_contract_data(live_server.url, gateway_paths=True, environ={})
+    assert data.batch_dataset_id is not None and len(data.dataset_ids) == 3 and len(data.batch_ids) == 5
+    assert data.batch_dataset_id not in data.dataset_ids  # batches always have their dataset
+    created = {key: store.counts()[key] - before[key] for key in before}
+    assert created == {"dataSets": 4, "batches": 5}
+
+    config = tomllib.loads(contract_config(data))
+    bound = {
+        (operation, parameter): binding["dictionary"]
+        for entry in config["operations"]
+        for parameter, binding in entry.get("parameters", {}).items()
+        for operation in entry["include-operation-id"]
+    }
+    assert bound[("deleteDataSet", "path.id")] == "dataSetIds"
+    assert bound[("createBatch", "body.datasetId")] == "batchDataSetId"
+    assert config["dictionaries"]["dataSetIds"]["values"] == list(data.dataset_ids)
+    assert config["dictionaries"]["batchDataSetId"]["values"] == [data.batch_dataset_id]
+    assert config["checks"] == tomllib.loads(contract_config_path().read_text())["checks"]
+
+
+def test_nothing_is_bound_when_no_scratch_object_can_be_created() -> None:
+    config = tomllib.loads(contract_config(ContractData()))
+    assert "dictionaries" in config and set(config["dictionaries"]) == {"anyVersion"}
+    assert all("path.id" not in entry.get("parameters", {}) for entry in config["operations"])

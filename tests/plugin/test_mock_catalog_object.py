@@ -110,3 +110,22 @@ def test_outside_pytest_a_with_block_and_reset() -> None:
         url = mock.url
     with pytest.raises(requests.ConnectionError):
         requests.get(url, timeout=2)
+
+
+def test_the_fault_helpers_share_the_admin_apis_defaults(mock: MockCatalog) -> None:
+    on_the_wire = requests.post(f"{mock.url}/__admin/faults", json={}, timeout=10).json()
+    mock.control.faults.clear()
+    made = {
+        "fail_next": mock.fail_next(),
+        "fail_fraction": mock.fail_fraction(),
+        "throttle_next": mock.throttle_next(),
+        "drop_next": mock.drop_next(),
+        "delay": mock.delay(),
+    }
+    assert on_the_wire["operation"] == "*" and on_the_wire["status"] == 503 and on_the_wire["times"] == 1
+    assert {name: fault.operation for name, fault in made.items()} == dict.fromkeys(made, "*")
+    failing = {name: made[name].status for name in ("fail_next", "fail_fraction")}
+    assert failing == dict.fromkeys(failing, on_the_wire["status"])
+    once = {name: made[name].times for name in ("fail_next", "throttle_next", "drop_next")}
+    assert once == dict.fromkeys(once, on_the_wire["times"])  # the *_next helpers fire once
+    assert made["fail_fraction"].times is None and made["delay"].times is None  # the others: until cleared
