@@ -147,6 +147,7 @@ class Settings(_Table):
         64 * 1024 * 1024,
         "uploaded files over this many bytes answer 413 (kept in memory)",
         "bytes",
+        flag="--max-file-bytes",
         minimum=0,
     )
     max_admin_body_bytes: int = setting(

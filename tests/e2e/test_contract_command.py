@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 import tomllib
@@ -89,15 +88,6 @@ def test_an_unreachable_url_fails_at_once_saying_so() -> None:
         f"nothing answers at 127.0.0.1:{port}" in result.stderr
         and "is the implementation running" in result.stderr
     )
-
-
-def test_the_full_run_reaches_real_data_through_the_links(live_server: LiveServer) -> None:
-    result = contract(live_server.url, "--max-examples", "20")
-    assert result.returncode == 0, result.stdout[-3000:]
-    covered = re.search(r"API Links:\s+(\d+) covered / (\d+) selected", result.stdout)
-    assert covered is not None, result.stdout[-3000:]
-    assert int(covered[1]) * 2 > int(covered[2]), covered[0]  # most of the spec's links
-    assert "Missing test data" not in result.stdout  # no operation met only 404s
 
 
 def test_a_run_aims_writes_only_at_scratch_objects_it_created(live_server: LiveServer) -> None:

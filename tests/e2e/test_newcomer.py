@@ -9,8 +9,8 @@ missing dependency, a file left out of the package or an unregistered plugin fai
 
 from __future__ import annotations
 
+import os
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -18,16 +18,11 @@ from pathlib import Path
 import pytest
 import requests
 
+from ..doc_blocks import doc_block, serving
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def first_test() -> str:
-    """The README's "Your first test" block, as a newcomer copies it."""
-    readme = (ROOT / "README.md").read_text()
-    block = readme.split("<!-- first-test -->\n```python\n", 1)[1]
-    return block.split("```", 1)[0]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +44,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_first_test_of_ones_own_passes(installed: Path) -> None:
     project = installed / "my-project"
     project.mkdir()
-    (project / "test_first.py").write_text(first_test())
+    (project / "test_first.py").write_text(doc_block("first-test").text)
     pip = [str(installed / "venv" / "bin" / "python"), "-m", "pip", "install", "-q", "pytest", "requests"]
     subprocess.run(pip, check=True, capture_output=True, timeout=600)
     ran = subprocess.run(
@@ -60,11 +55,16 @@ def test_a_first_test_of_ones_own_passes(installed: Path) -> None:
 
 
 def test_the_server_starts_and_its_dashboard_opens(installed: Path) -> None:
-    command = [str(installed / "venv" / "bin" / "mockcatalog"), "serve", "--port", "0"]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        assert server.stdout is not None
-        url = server.stdout.readline().split()[-1]
+    """The README's command to run the mock, as written, from the clone with the venv active (on a
+    free port: ``MOCKCATALOG_PORT=0``); Ctrl-C must stop it with status 0."""
+    venv_bin = installed / "venv" / "bin"
+    env = {
+        **os.environ,
+        "PATH": f"{venv_bin}{os.pathsep}{os.environ['PATH']}",
+        "VIRTUAL_ENV": str(venv_bin.parent),
+    }
+    command = doc_block("quickstart-serve").text.strip()
+    with serving(command, cwd=installed / "mockcatalog", env=env) as url:
         assert requests.get(f"{url}/__admin/health", timeout=10).json()["status"] == "ok"
         page = requests.get(url + "/", headers={"Accept": "text/html"}, timeout=10)
         assert (
@@ -74,7 +74,3 @@ def test_the_server_starts_and_its_dashboard_opens(installed: Path) -> None:
             from .test_dashboard import open_dashboard
 
             assert "ACME000000000000000000AA@AdobeOrg" in open_dashboard(url)
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.communicate(timeout=30)
-    assert server.returncode == 0

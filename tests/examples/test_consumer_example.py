@@ -1,6 +1,6 @@
 """A consumer team's tests of its own Catalog client, using the mock_catalog fixture.
 
-This file is the README's "Use it in your tests" example, verbatim (a test checks they agree).
+This file is the example in docs/pytest.md, verbatim (a test checks they agree).
 """
 
 import requests

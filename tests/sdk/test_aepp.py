@@ -16,6 +16,8 @@ import pytest
 from mockcatalog import create_app
 from mockcatalog.server import LiveServer
 
+from ..doc_blocks import doc_block, pointed_at
+
 pytestmark = pytest.mark.e2e
 
 ORG = "ACME000000000000000000AA@AdobeOrg"
@@ -32,8 +34,7 @@ def sdk() -> Iterator[tuple[Any, Any, LiveServer]]:
         aepp.configure(
             org_id=ORG, client_id="sdk-client", secret="sdk-secret", scopes="openid", sandbox="prod"
         )
-        aepp.config.endpoints["global"] = server.url
-        aepp.config.config_object["oauthTokenEndpointV2"] = f"{server.url}/ims/token/v3"
+        exec(pointed_at(doc_block("aepp-setup").text, server.url))  # the documented two settings
         yield catalog.Catalog(), ingestion.DataIngestion(), server
 
 

@@ -1,0 +1,193 @@
+"""Every code block of README.md and docs/*.md is run, here or by the test named for it.
+
+Shell blocks run with bash against a live mock (the documented address replaced by its own) and
+must exit 0 with no request answered 4xx or 5xx; Python test modules run under pytest; JSON blocks
+are compared with what the mock really answers or loads; the CI job runs its steps. ``text`` blocks
+are samples of output (benchmarks, reports) and diagrams, not code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mockcatalog import create_app
+from mockcatalog.control import control_of
+from mockcatalog.server import LiveServer
+
+from ..doc_blocks import DOCUMENTED_URL, ROOT, Block, doc_block, doc_blocks, pointed_at, serving
+
+pytestmark = pytest.mark.e2e
+
+LANGUAGES = {"python", "sh", "json", "yaml", "text"}
+#: Blocks another test runs as written, and the file that does (it names the block).
+RUN_ELSEWHERE = {
+    "quickstart-serve": "tests/e2e/test_newcomer.py",  # in a fresh environment
+    "first-test": "tests/e2e/test_newcomer.py",  # there too, and here
+    "aepp-setup": "tests/sdk/test_aepp.py",
+    "quickstart-test": ".ci/run",  # CI runs it verbatim
+}
+#: Blocks not run at all, each with its reason in its name comment.
+NOT_RUN = {"docker"}
+#: What a block's run must print, where its text promises it.
+PRINTS = {"lifecycle": "success 3\n", "admin-calls": '{"status":"reset"}'}
+CURL_BLOCKS = [
+    block
+    for block in doc_blocks()
+    if block.language == "sh" and block.name not in {*RUN_ELSEWHERE, *NOT_RUN, "fake-data", "contract-run"}
+]
+TEST_MODULES = [block for block in doc_blocks() if block.language == "python" and "def test_" in block.text]
+ORG = "ACME000000000000000000AA@AdobeOrg"
+
+
+def environment() -> dict[str, str]:
+    """This interpreter's scripts (mockcatalog, python3) first on PATH."""
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+
+
+def run_shell(text: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", text],
+        cwd=cwd, env=environment(), capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_every_block_says_what_it_is_and_names_are_unique() -> None:
+    blocks = doc_blocks()
+    assert len(blocks) > 20
+    assert [block.where for block in blocks if block.language not in LANGUAGES] == []
+    names = [block.name for block in blocks if block.name]
+    assert len(names) == len(set(names))
+    assert {*RUN_ELSEWHERE, *NOT_RUN} <= set(names)
+
+
+@pytest.mark.parametrize("name", sorted(RUN_ELSEWHERE))
+def test_a_block_run_elsewhere_is_read_there(name: str) -> None:
+    runner = (ROOT / RUN_ELSEWHERE[name]).read_text()
+    if runner.startswith("#!"):  # a script: it holds the block's command itself
+        assert doc_block(name).text.strip() in runner
+    else:
+        assert f'doc_block("{name}")' in runner
+
+
+@pytest.mark.parametrize("block", CURL_BLOCKS, ids=lambda block: block.where)
+def test_a_shell_block_runs_against_the_mock(block: Block, tmp_path: Path) -> None:
+    app = create_app({"seed": 1})
+    with LiveServer(app) as server:
+        ran = run_shell(pointed_at(block.text, server.url), tmp_path)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    journal = control_of(app).journal.entries()
+    assert journal or block.name == "admin-calls", "the block called nothing"
+    assert [(entry.method, entry.path, entry.status) for entry in journal if entry.status >= 400] == []
+    assert PRINTS.get(block.name or "", "") in ran.stdout
+
+
+def test_the_contract_command_reaches_real_data(tmp_path: Path) -> None:
+    block = doc_block("contract-run")
+    with LiveServer(create_app()) as server:
+        ran = run_shell(pointed_at(block.text, server.url), tmp_path, timeout=600)
+    assert ran.returncode == 0, ran.stdout[-3000:]
+    covered = ran.stdout.split("API Links:", 1)[1].split()
+    assert int(covered[0]) * 2 > int(covered[3]), covered[:5]  # "13 covered / 24 selected": most links
+    assert "Missing test data" not in ran.stdout  # no operation met only 404s
+
+
+def test_the_ci_job_runs_its_steps(tmp_path: Path) -> None:
+    job = yaml.safe_load(doc_block("ci-job").text)["contract"]
+    commands = [step["run"] for step in job["steps"] if "run" in step]
+    install, serve, check = commands
+    assert "[contract]" in install and "contract =" in (ROOT / "setup.cfg").read_text()  # the extra exists
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    script = "\n".join(
+        [
+            serve.replace("--port 8080", f"--port {port}"),
+            f'for _ in $(seq 150); do curl -s -o /dev/null "{url}/__admin/health" && break; sleep 0.2; done',
+            pointed_at(check, url),
+            "kill %1",
+        ]
+    )
+    ran = run_shell(script, tmp_path, timeout=600)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-2000:]
+    assert "passed" in ran.stdout.split("SUMMARY")[-1]
+
+
+def test_the_fake_data_block_generates_and_serves(tmp_path: Path) -> None:
+    generate, serve = doc_block("fake-data").text.strip().splitlines()
+    made = run_shell(generate, tmp_path)
+    assert made.returncode == 0, made.stderr[-3000:]
+    with serving(serve, cwd=tmp_path, env=environment()) as url:
+        headers = {"Authorization": "Bearer t", "x-api-key": "k", "x-gw-ims-org-id": ORG}
+        import requests
+
+        listed = requests.get(f"{url}/dataSets", params={"limit": 100}, headers=headers, timeout=30).json()
+    assert len(listed) == int(generate.split("--datasets ")[1].split()[0])
+
+
+@pytest.mark.parametrize("block", TEST_MODULES, ids=lambda block: block.where)
+def test_a_python_test_module_passes(block: Block, tmp_path: Path) -> None:
+    suite_copies = [
+        path for path in (ROOT / "tests/examples").glob("test_*.py") if path.read_text() == block.text
+    ]
+    if suite_copies:  # verbatim in the suite, which runs it
+        return
+    (tmp_path / "test_block.py").write_text(block.text)
+    ran = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert ran.returncode == 0 and " passed" in ran.stdout, ran.stdout[-3000:]
+
+
+def test_the_documented_error_body_is_what_the_mock_answers() -> None:
+    documented = json.loads(doc_block("error-body").text)
+    client = create_app().test_client()
+    headers = {"Authorization": "Bearer t", "x-api-key": "k", "x-gw-ims-org-id": ORG}
+    answered = client.get("/batches?limit=0", headers=headers)
+    assert answered.status_code == documented["status"]
+    assert answered.get_json() == documented
+
+
+def test_the_documented_fixture_file_loads(tmp_path: Path) -> None:
+    block = doc_block("fixture-file")
+    (tmp_path / "dataSets.json").write_text(block.text)
+    app = create_app({"fixtures": str(tmp_path)})
+    (dataset_id, dataset), *_ = json.loads(block.text).items()
+    headers = {
+        "Authorization": "Bearer t", "x-api-key": "k", "x-gw-ims-org-id": dataset["imsOrg"],
+        "x-sandbox-name": dataset.get("sandboxName", "prod"),
+    }  # fmt: skip
+    read = app.test_client().get(f"/dataSets/{dataset_id}", headers=headers)
+    assert read.status_code == 200 and read.get_json()[dataset_id]["name"] == dataset["name"]
+
+
+def test_documented_commands_point_at_the_documented_address() -> None:
+    """The substitution the shell tests rely on: no block calls the mock at another address."""
+    for block in doc_blocks():
+        if block.language == "sh" and "curl" in block.text:
+            assert DOCUMENTED_URL in block.text or "localhost:8080" in block.text, block.where
+
+
+def test_the_docs_list_every_serve_option() -> None:
+    from mockcatalog.cli import main
+
+    serve = main.commands["serve"]  # type: ignore[attr-defined]
+    flags = {option for parameter in serve.params for option in parameter.opts if option.startswith("--")}
+    listed = (ROOT / "docs/server.md").read_text()
+    assert (
+        sorted(flag for flag in flags - {"--help"} if f"`{flag}" not in listed and f"{flag}/" not in listed)
+        == []
+    )
