@@ -5,8 +5,15 @@ Hierarchy (``*``: a contract violation, see below)::
     MockCatalogError            status 500 unless a subclass says otherwise
     ├── BadRequest              400, the request is well formed but the data does not allow it
     │   └── InvalidRequest *    400, the request breaks the contract (parameters, body, query syntax)
-    ├── Unauthorized *          401, missing or malformed ``Authorization: Bearer``
-    ├── Forbidden *             403, missing ``x-api-key`` / ``x-gw-ims-org-id``
+    │       └── InvalidContentType *  400, a JSON body's ``Content-Type`` missing or not JSON
+    ├── GatewayRefusal *        the Platform gateway's own answer to missing or bad credentials:
+    │   │                       ``{"error_code", "message"}`` (platform FAQ), not the service's body
+    │   ├── TokenMissing *      403, code 403010: no ``Authorization`` (or no token in it)
+    │   ├── Unauthorized *      401, code 401013: not ``Bearer <token>``, or (strict auth) not a token
+    │   │                       of the fake IMS, or expired
+    │   ├── ApiKeyMissing *     403, code 403000: no ``x-api-key``
+    │   └── OrgHeaderMissing *  400, code 400003: no ``x-gw-ims-org-id``
+    ├── Forbidden *             403, the admin API refuses a foreign ``Host`` or ``Origin``
     ├── NotFound                404, no such object in the caller's tenant
     ├── NoSuchOperation *       404, no operation at that path
     ├── MethodNotAllowed *      405, the path has no operation for that method
@@ -56,9 +63,51 @@ class InvalidRequest(BadRequest):
     violation = True
 
 
-class Unauthorized(MockCatalogError):
-    status = 401
+class InvalidContentType(InvalidRequest):
+    """The gateway's answer to a POST, PUT or PATCH whose JSON body comes without a JSON
+    ``Content-Type`` (platform FAQ: its ``detail`` is fixed; our ``errors`` say what was sent)."""
+
+    DETAIL: ClassVar[str] = "A valid content-type must be specified"
+
+    def to_dict(self) -> dict[str, Any]:
+        return error_body(self.status, self.DETAIL, self.errors)
+
+
+class GatewayRefusal(MockCatalogError):
+    """Refused at the gateway, before the service: the body is the gateway's
+    ``{"error_code", "message"}``. ``detail`` and ``errors`` (how to fix it) go to the journal and
+    the strict-mode report, not on the wire, where the real gateway says no more than its code."""
+
     violation = True
+    error_code: ClassVar[str]
+    message: ClassVar[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error_code": self.error_code, "message": self.message}
+
+
+class TokenMissing(GatewayRefusal):
+    status = 403
+    error_code = "403010"
+    message = "Oauth token is missing."
+
+
+class Unauthorized(GatewayRefusal):
+    status = 401
+    error_code = "401013"
+    message = "Oauth token is not valid"
+
+
+class ApiKeyMissing(GatewayRefusal):
+    status = 403
+    error_code = "403000"
+    message = "Api Key is required"
+
+
+class OrgHeaderMissing(GatewayRefusal):
+    status = 400
+    error_code = "400003"
+    message = "Missing header"
 
 
 class Forbidden(MockCatalogError):
@@ -107,9 +156,15 @@ class UnprocessableEntity(MockCatalogError):
     status = 422
 
 
+#: The ``type`` of every service error. Adobe documents no other value than this one, in its only
+#: example of a service error body (platform FAQ), so a consumer can rely on nothing more.
+ERROR_TYPE = "/placeholder/type/uri"
+
+
 def error_body(status: int, detail: str, errors: FieldErrors | None = None) -> dict[str, Any]:
-    """The JSON error shape declared as ``Error`` in openapi.yaml."""
-    body: dict[str, Any] = {"status": status, "title": _title(status), "detail": detail}
+    """The JSON error shape declared as ``Error`` in openapi.yaml: Adobe's ``type``, ``status``,
+    ``title`` and ``detail``, plus our ``errors`` (field -> messages), which the real service lacks."""
+    body: dict[str, Any] = {"type": ERROR_TYPE, "status": status, "title": _title(status), "detail": detail}
     if errors:
         body["errors"] = dict(errors)
     return body

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from mockcatalog.errors import Forbidden, Unauthorized
+from mockcatalog.errors import ApiKeyMissing, OrgHeaderMissing, TokenMissing, Unauthorized
 
 DEFAULT_SANDBOX = "prod"
 
@@ -49,22 +49,29 @@ def tenant_of(obj: Mapping[str, Any]) -> Tenant:
 
 
 def caller_from_headers(headers: HeaderLookup) -> Caller:
-    """Read the caller's credentials; raise 401/403 errors that say which header to send."""
-    scheme, _, token = (headers.get("authorization") or "").strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    """Read the caller's credentials, refusing as the Platform gateway does (in its order: token,
+    API key, organization); the refusal's ``detail`` says which header to send."""
+    authorization = (headers.get("authorization") or "").strip()
+    scheme, _, token = authorization.partition(" ")
+    if not authorization or (scheme.lower() == "bearer" and not token.strip()):
+        raise TokenMissing(
+            "Missing Authorization header: send 'Authorization: Bearer <access token>'.",
+            errors={"Authorization": ["Missing data for required header."]},
+        )
+    if scheme.lower() != "bearer":
         raise Unauthorized(
-            "Missing or malformed Authorization header: send 'Authorization: Bearer <access token>'.",
+            "Malformed Authorization header: send 'Authorization: Bearer <access token>'.",
             errors={"Authorization": ["Expected 'Bearer <access token>'."]},
         )
     api_key = (headers.get("x-api-key") or "").strip()
     if not api_key:
-        raise Forbidden(
+        raise ApiKeyMissing(
             "Missing x-api-key header: send the client id of your credentials.",
             errors={"x-api-key": ["Missing data for required header."]},
         )
     org = (headers.get("x-gw-ims-org-id") or "").strip()
     if not org:
-        raise Forbidden(
+        raise OrgHeaderMissing(
             "Missing x-gw-ims-org-id header: send your IMS organization id (…@AdobeOrg).",
             errors={"x-gw-ims-org-id": ["Missing data for required header."]},
         )

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from marshmallow import ValidationError, fields, missing
 
-from mockcatalog.errors import InvalidRequest, UnsupportedMediaType
+from mockcatalog.errors import InvalidContentType, InvalidRequest, UnsupportedMediaType
 from mockcatalog.schemas import SchemaBuilder, builder_for
 from mockcatalog.spec import Operation, load_spec
 
@@ -192,6 +192,13 @@ class OperationValidator:
         media_type = (content_type or "").split(";", 1)[0].strip().lower()
         if (raw.strip() or media_type) and media_type not in self._bodies:
             allowed = ", ".join(self._bodies)
+            if self._bodies and all(taken.endswith("json") for taken in self._bodies):
+                # The gateway's answer for a JSON operation (platform FAQ); uploads and forms keep 415.
+                sent = media_type or "(none)"
+                raise InvalidContentType(
+                    f"Content-Type {sent!r} is not accepted here; send the body as {allowed}.",
+                    errors={"Content-Type": [f"Must be {allowed}, not {sent!r}."]},
+                )
             raise UnsupportedMediaType(
                 f"Content-Type {media_type or '(none)'!r} is not accepted here; send the body as {allowed}.",
                 errors={"Content-Type": [f"Must be {allowed}."]},

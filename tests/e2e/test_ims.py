@@ -64,11 +64,18 @@ def test_bad_token_requests_are_400s(live_server: LiveServer, data: dict[str, st
 def test_strict_auth_accepts_only_issued_unexpired_tokens(strict_server: tuple[LiveServer, Flask]) -> None:
     server, app = strict_server
     refused = call_with(server, "made-up-token")
-    assert refused.status_code == 401 and "/ims/token/v3" in refused.json()["detail"]
+    assert refused.status_code == 401 and refused.json() == {
+        "error_code": "401013",
+        "message": "Oauth token is not valid",
+    }
+    assert (
+        "/ims/token/v3" in control_of(app).journal.violations()[-1].violation
+    )  # the report says how to fix it
     token = requests.post(f"{server.url}/ims/token/v3", data=FORM, timeout=10).json()["access_token"]
     assert call_with(server, token).status_code == 200
     control_of(app).reset()  # tokens outlive a per-test reset, as a cached SDK token would
     assert call_with(server, token).status_code == 200
     control_of(app).clock.advance(EXPIRES_IN_SECONDS * 1000)
     expired = call_with(server, token)
-    assert expired.status_code == 401 and "expired" in expired.json()["detail"]
+    assert expired.status_code == 401 and expired.json()["error_code"] == "401013"
+    assert "expired" in control_of(app).journal.violations()[-1].violation

@@ -1,10 +1,10 @@
-"""Credentials: 401 for the token, 403 for the client id and org, sandbox default."""
+"""Credentials, refused in the gateway's order (token, API key, org), and the sandbox default."""
 
 from __future__ import annotations
 
 import pytest
 
-from mockcatalog.errors import Forbidden, MockCatalogError, Unauthorized
+from mockcatalog.errors import ApiKeyMissing, MockCatalogError, OrgHeaderMissing, TokenMissing, Unauthorized
 from mockcatalog.tenancy import caller_from_headers
 
 GOOD = {
@@ -23,11 +23,11 @@ def test_good_headers_name_the_tenant_and_default_the_sandbox() -> None:
 @pytest.mark.parametrize(
     ("change", "error", "field"),
     [
-        ({"authorization": None}, Unauthorized, "Authorization"),
+        ({"authorization": None}, TokenMissing, "Authorization"),
         ({"authorization": "Basic abc"}, Unauthorized, "Authorization"),
-        ({"authorization": "Bearer "}, Unauthorized, "Authorization"),
-        ({"x-api-key": None}, Forbidden, "x-api-key"),
-        ({"x-gw-ims-org-id": " "}, Forbidden, "x-gw-ims-org-id"),
+        ({"authorization": "Bearer "}, TokenMissing, "Authorization"),
+        ({"x-api-key": None}, ApiKeyMissing, "x-api-key"),
+        ({"x-gw-ims-org-id": " "}, OrgHeaderMissing, "x-gw-ims-org-id"),
     ],
 )
 def test_missing_credentials(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from mockcatalog.errors import BadRequest, UnsupportedMediaType
+from mockcatalog.errors import BadRequest, InvalidContentType, UnsupportedMediaType
 from mockcatalog.validation import OperationValidator, ValidRequest, build_validators, flatten, parse_json
 
 HEADERS = {"x-api-key": "k", "x-gw-ims-org-id": "ORG@AdobeOrg"}
@@ -73,9 +73,15 @@ def test_body_errors_are_flattened_to_dotted_paths() -> None:
     assert set(errors) == {"datasetId", "inputFormat.format"}
 
 
-def test_body_must_be_json_media_type() -> None:
-    with pytest.raises(UnsupportedMediaType):
-        validate("createBatch", body=b'{"datasetId": "a"}', content_type="text/plain")
+def test_a_json_body_needs_a_json_content_type() -> None:
+    for sent in ("text/plain", None):
+        with pytest.raises(InvalidContentType) as refused:
+            validate("createBatch", body=b'{"datasetId": "a"}', content_type=sent)
+        assert refused.value.status == 400
+        assert refused.value.to_dict()["detail"] == "A valid content-type must be specified"
+        assert "Content-Type" in (refused.value.errors or {})
+    with pytest.raises(UnsupportedMediaType):  # an upload keeps 415
+        validate("uploadFile", body=b"{}", content_type="application/json")
     valid = validate(
         "createBatch", body=b'{"datasetId": "a"}', content_type="application/json; charset=utf-8"
     )
