@@ -18,7 +18,7 @@ from faker import Faker
 
 from mockcatalog.fixture_files import FIXTURE_FILES, Fixtures
 from mockcatalog.ids import IdFactory
-from mockcatalog.model import PROCESSED, new_batch, new_dataset
+from mockcatalog.model import PROCESSED, in_fixture_form, new_batch, new_dataset
 from mockcatalog.settings import PluginOptions
 from mockcatalog.tenancy import DEFAULT_SANDBOX
 
@@ -36,8 +36,8 @@ STATUS_WEIGHTS: Mapping[str, int] = {
 def dataset_object(
     *, org: str, sandbox: str, name: str, now_ms: int, object_id: str, client: str, user: str, **fields: Any
 ) -> Json:
-    """A realistic dataset: what :func:`~mockcatalog.model.new_dataset` makes, plus the schema and
-    file description a real one has; ``fields`` override."""
+    """A realistic dataset in fixture form: what :func:`~mockcatalog.model.new_dataset` makes, plus
+    the schema and file description a real one has; ``fields`` override."""
     realistic = {
         "name": name,
         "description": "",
@@ -48,10 +48,11 @@ def dataset_object(
         },
         "fileDescription": {"persisted": True, "format": "parquet"},
     }
-    return new_dataset(
+    made = new_dataset(
         org=org, sandbox=sandbox, object_id=object_id, now_ms=now_ms, client=client, user=user,
         **{**realistic, **fields},
     )  # fmt: skip
+    return in_fixture_form(made, (org, sandbox))
 
 
 def generate_fixtures(
@@ -101,16 +102,19 @@ def generate_fixtures(
         status = rng.choices(statuses, weights)[0]
         created = now_ms - rng.randrange(0, 30 * DAY_MS)
         object_id = ids.batch_id(created)
-        batch_objects[object_id] = new_batch(
-            org=org,
-            sandbox=sandbox,
-            related=[{"type": "dataSet", "id": dataset_id}],
-            status=status,
-            now_ms=created,
-            object_id=object_id,
-            client=clients[org],
-            user=rng.choice(people[org]),
-            **_outcome(status, created, rng),
+        batch_objects[object_id] = in_fixture_form(
+            new_batch(
+                org=org,
+                sandbox=sandbox,
+                related=[{"type": "dataSet", "id": dataset_id}],
+                status=status,
+                now_ms=created,
+                object_id=object_id,
+                client=clients[org],
+                user=rng.choice(people[org]),
+                **_outcome(status, created, rng),
+            ),
+            (org, sandbox),
         )
         if progress is not None and (index + 1) % 1000 == 0:
             progress(1000)

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import Any
 
-from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller
+from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller, Tenant, sandbox_id
 
 Json = dict[str, Any]
 
@@ -63,7 +63,8 @@ SERVER_MANAGED = frozenset(
     {
         "id",
         "imsOrg",
-        "sandboxName",
+        "sandboxId",
+        "sandboxName",  # the fixture files' name of the tenant's sandbox, never served
         "created",
         "createdClient",
         "createdUser",
@@ -72,8 +73,11 @@ SERVER_MANAGED = frozenset(
         "updatedUser",
     }
 )
+#: Of those, the ones only fixture files carry, never stored or served (the tenant is where an
+#: object is stored).
+FIXTURE_ONLY = ("sandboxName",)
 #: Of those, the ones a write keeps from the stored object (the rest it sets anew).
-KEPT_ON_WRITE = ("id", "imsOrg", "sandboxName", "created", "createdClient", "createdUser")
+KEPT_ON_WRITE = ("id", "imsOrg", "sandboxId", "created", "createdClient", "createdUser")
 
 
 def dataset_ids_of(batch: Mapping[str, Any]) -> Iterator[str]:
@@ -143,7 +147,7 @@ def new_dataset(
         **audit_fields(org=org, now_ms=now_ms, client=client, user=user),
         "files": f"@/dataSetFiles?dataSetId={object_id}",
     }
-    return _in_sandbox({**dataset, **fields}, sandbox)
+    return in_tenant({**dataset, **fields}, (org, sandbox))
 
 
 def new_batch(
@@ -169,10 +173,23 @@ def new_batch(
         "version": INITIAL_VERSION,
         "tags": {},
     }
-    return _in_sandbox({**batch, **fields}, sandbox)
+    return in_tenant({**batch, **fields}, (org, sandbox))
 
 
-def _in_sandbox(obj: Json, sandbox: str) -> Json:
-    if sandbox != DEFAULT_SANDBOX:
-        obj["sandboxName"] = sandbox
+def in_tenant(obj: Json, tenant: Tenant) -> Json:
+    """``obj`` as the store keeps and serves it: with its tenant's ``sandboxId``, and without the
+    fixture files' ``sandboxName`` (the tenant is where it is stored; the real service has no such
+    field)."""
+    for name in FIXTURE_ONLY:
+        obj.pop(name, None)
+    obj["sandboxId"] = sandbox_id(tenant)
     return obj
+
+
+def in_fixture_form(obj: Json, tenant: Tenant) -> Json:
+    """The inverse of :func:`in_tenant`, for fixture and state files: ``sandboxName`` outside
+    ``prod``, no ``sandboxId``."""
+    kept = {key: value for key, value in obj.items() if key != "sandboxId"}
+    if tenant[1] != DEFAULT_SANDBOX:
+        kept["sandboxName"] = tenant[1]
+    return kept

@@ -35,10 +35,13 @@ from mockcatalog.errors import BadRequest, InvalidRequest, NotFound, Preconditio
 from mockcatalog.fixture_files import Fixtures
 from mockcatalog.ids import IdFactory
 from mockcatalog.model import (
+    FIXTURE_ONLY,
     KEPT_ON_WRITE,
     SERVER_MANAGED,
     client_fields,
     dataset_ids_of,
+    in_fixture_form,
+    in_tenant,
     made_by,
     new_batch,
     new_dataset,
@@ -46,7 +49,7 @@ from mockcatalog.model import (
 )
 from mockcatalog.query import ListQuery, related_to
 from mockcatalog.summary import BatchRows, created_inside
-from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller, Tenant, tenant_of
+from mockcatalog.tenancy import Caller, Tenant, tenant_of
 
 Json = dict[str, Any]
 
@@ -205,7 +208,8 @@ class CatalogStore:
         by_tenant: dict[Tenant, list[tuple[str, str, Json]]] = {}
         for name, objects in fixtures.collections.items():
             for object_id, obj in objects.items():
-                by_tenant.setdefault(tenant_of(obj), []).append((name, object_id, obj))
+                tenant = tenant_of(obj)
+                by_tenant.setdefault(tenant, []).append((name, object_id, in_tenant(dict(obj), tenant)))
                 added.setdefault(name, []).append(object_id)
         for tenant, placed in by_tenant.items():
             if baseline:  # first, so that a reset meanwhile keeps the tenant
@@ -255,14 +259,11 @@ class CatalogStore:
         """Every tenant's current objects, in fixture-file form (``sandboxName`` set outside prod)."""
         exported = Fixtures(collections={name: {} for name in COLLECTIONS})
         for tenant in list(self._tenants):
-            sandbox = tenant[1]
             with self.reading(tenant) as data:  # processing that is due is settled first
                 views = {name: data[name].snapshot() for name in COLLECTIONS}
             for name, view in views.items():
                 for object_id, obj in view.items():
-                    if sandbox != DEFAULT_SANDBOX and obj.get("sandboxName") != sandbox:
-                        obj = {**obj, "sandboxName": sandbox}
-                    exported.collections[name][object_id] = obj
+                    exported.collections[name][object_id] = in_fixture_form(obj, tenant)
         return exported
 
     # --- reads --------------------------------------------------------------------------------
@@ -412,6 +413,8 @@ class CatalogStore:
                     written[name] = current[name]
                 else:
                     written.pop(name, None)
+            for name in FIXTURE_ONLY:  # a root JSON Patch may send one
+                written.pop(name, None)
             written = next_version(current, written, user=caller.user, now_ms=self.clock.now_ms())
             try:
                 self.save(data, collection, object_id, written)

@@ -8,6 +8,7 @@ to ``prod``; its format is checked by the spec-generated header schema.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -41,6 +42,18 @@ class Caller:
     def user(self) -> str:
         """The user id the mock records as ``createdUser``: the client's technical account."""
         return f"{self.api_key}@techacct.adobe.com"
+
+
+#: Namespace of the sandbox ids the mock makes (any fixed UUID would do: it only has to be constant).
+_SANDBOX_IDS = uuid.UUID("6f1c2a4e-3d5b-4c7a-9e8f-0a1b2c3d4e5f")
+
+
+def sandbox_id(tenant: Tenant) -> str:
+    """The ``sandboxId`` every object of ``tenant`` carries: the Platform gives each sandbox a UUID
+    (aepp reads it from every batch), which no source of ours shows; a UUID made from the org and
+    the sandbox name is the same for every object, run and restart, and differs between tenants."""
+    org, sandbox = tenant
+    return str(uuid.uuid5(_SANDBOX_IDS, f"{org}/{sandbox}"))
 
 
 def tenant_of(obj: Mapping[str, Any]) -> Tenant:

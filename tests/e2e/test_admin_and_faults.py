@@ -64,10 +64,9 @@ def test_export_and_import_state(live_server: LiveServer, credentials: Credentia
     assert set(state) == {"dataSets", "batches"} and state["batches"]
     only_one = {"dataSets": {"d1": {"imsOrg": ACME, "name": "only"}}, "batches": {}}
     assert admin(live_server, "PUT", "/state", json=only_one).status_code == 200
-    assert (
-        requests.get(f"{live_server.url}/dataSets", headers=credentials(), timeout=10).json()
-        == only_one["dataSets"]
-    )
+    served = requests.get(f"{live_server.url}/dataSets", headers=credentials(), timeout=10).json()
+    assert served == {"d1": {**only_one["dataSets"]["d1"], "sandboxId": served["d1"]["sandboxId"]}}
+    assert admin(live_server, "GET", "/state").json()["dataSets"] == only_one["dataSets"]  # fixture form
     admin(live_server, "POST", "/reset")  # the imported state is the new baseline
     assert admin(live_server, "GET", "/state").json() == only_one
 

@@ -6,6 +6,7 @@ import json
 import shutil
 import signal
 import subprocess
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,7 +34,8 @@ def test_serve_loads_a_fixture_directory_verbatim(serve: Serve, tmp_path: Path) 
     dataset = {"imsOrg": ACME, "name": "mine", "created": 1000}
     (tmp_path / "dataSets.json").write_text(json.dumps({"d1": dataset}))
     url = serve("--fixtures", str(tmp_path))
-    assert requests.get(f"{url}/dataSets", headers=make_credentials(), timeout=10).json() == {"d1": dataset}
+    served = requests.get(f"{url}/dataSets", headers=make_credentials(), timeout=10).json()
+    assert served == {"d1": {**dataset, "sandboxId": str(uuid.UUID(served["d1"]["sandboxId"]))}}
 
 
 def test_admin_api_and_a_dropped_connection_under_waitress(serve: Serve) -> None:

@@ -100,6 +100,8 @@ def test_a_json_patch_of_the_root_cannot_move_an_object_to_another_tenant(live_s
     stored = requests.get(f"{url}/__admin/state", timeout=20).json()["dataSets"][WEB_EVENTS]
     assert stored["name"] == "renamed" and "sandboxName" not in stored
     assert stored["imsOrg"] == current["imsOrg"]
+    served = call("GET", f"{url}/dataSets/{WEB_EVENTS}").json()[WEB_EVENTS]
+    assert served["sandboxId"] == current["sandboxId"] and "sandboxName" not in served
     assert call("GET", f"{url}/dataSets/{WEB_EVENTS}", headers={"x-sandbox-name": "dev"}).status_code == 404
 
 

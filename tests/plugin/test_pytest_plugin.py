@@ -106,6 +106,7 @@ def test_settings_come_from_ini_options(pytester: pytest.Pytester, tmp_path: Pat
         """
 def test_configured(mock_catalog):
     datasets = mock_catalog.client.get("/dataSets", headers=mock_catalog.headers).json
+    assert datasets["d1"].pop("sandboxId")
     assert datasets == {"d1": {"imsOrg": mock_catalog.org, "name": "from ini"}}
 """,
     )
