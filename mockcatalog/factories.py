@@ -90,7 +90,7 @@ def generate_fixtures(
             client=clients[org],
             user=rng.choice(people[org]),
             description=fake.sentence(nb_words=10),
-            state=rng.choice(["DRAFT", "ENABLED", "ENABLED"]),
+            state=rng.choice(["DRAFT", "ACTIVE", "ACTIVE"]),
             classification={"dataBehavior": rng.choice(["time-series", "record"])},
         )
     dataset_ids = list(dataset_objects)

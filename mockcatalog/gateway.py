@@ -66,6 +66,8 @@ class Call:
     #: a digest of what the request's answer depends on besides the data (query string, path,
     #: headers read), for bodiless requests that are not too large to remember; else None
     request_key: bytes | None = None
+    #: the path the call was made at (with or without a gateway base path), for ``Location``
+    path: str = "/"
 
     @property
     def who(self) -> Caller:
@@ -274,7 +276,7 @@ def admit(route: Route, request: Request) -> Call | Response:
     if query is None:
         query = route.list_query(admitted.valid)  # a remembered request whose query is not reusable
     digest = admission.memo_key.digest if admission.memo_key is not None else None
-    return Call(control, admitted.caller, admitted.valid, admitted.sent, query, digest)
+    return Call(control, admitted.caller, admitted.valid, admitted.sent, query, digest, request.path)
 
 
 def parameters_sent(route: Route, req: Request) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from typing import Any
 from mockcatalog.errors import BadRequest, MockCatalogError, NotFound
 from mockcatalog.model import (
     ENDS_A_RUN,
+    LAST_BATCH_STATUS,
     SUCCEEDED,
     BatchStatus,
     dataset_ids_of,
@@ -167,9 +168,14 @@ class BatchIngestion:
             dataset = data["dataSets"].get(dataset_id)
             if dataset is None:
                 continue
-            pointers: Json = {"lastBatchId": batch_id, "lastBatchStatus": status}
+            pointers: Json = {
+                "lastBatchId": batch_id,
+                "lastBatchStatus": LAST_BATCH_STATUS[BatchStatus(status)],
+            }
             if status in SUCCEEDED:
                 pointers["lastSuccessfulBatch"] = batch_id
+            elif status == BatchStatus.FAILED:
+                pointers["lastFailedBatch"] = batch_id
             updated = next_version(dataset, {**dataset, **pointers}, user=None, now_ms=batch["updated"])
             self._saved_by_the_mock(data, "dataSets", dataset_id, updated)
 

@@ -54,6 +54,13 @@ UNSUCCESSFUL = frozenset(
 SETTLED = SUCCEEDED | UNSUCCESSFUL | frozenset({BatchStatus.INACTIVE, BatchStatus.DELETED})
 #: Reaching one of these points the batch's datasets at it (``lastBatchId``, ``lastBatchStatus``).
 ENDS_A_RUN = frozenset({BatchStatus.SUCCESS, BatchStatus.FAILED, BatchStatus.ABORTED})
+#: What a dataset's ``lastBatchStatus`` says of a batch that ended a run in it: Adobe's dataset
+#: names these outcomes apart from batch statuses (``failure``, not ``failed``).
+LAST_BATCH_STATUS: Mapping[BatchStatus, str] = {
+    BatchStatus.SUCCESS: "success",
+    BatchStatus.FAILED: "failure",
+    BatchStatus.ABORTED: "aborted",
+}
 #: A batch that went through processing, so it carries counts and a completion time.
 PROCESSED = frozenset({BatchStatus.SUCCESS, BatchStatus.FAILED, BatchStatus.INACTIVE})
 
@@ -139,8 +146,10 @@ def new_dataset(
     *, org: str, sandbox: str, object_id: str, now_ms: int, client: str, user: str, **fields: Any
 ) -> Json:
     """A dataset; ``fields`` add to or override the defaults. ``classification`` and ``tags`` are
-    always there, because SDKs read them unconditionally."""
+    always there, because SDKs read them unconditionally; a new dataset is a ``DRAFT``, as in
+    every example of Adobe's Catalog guides."""
     dataset: Json = {
+        "state": "DRAFT",
         "tags": {},
         "classification": {"dataBehavior": "time-series"},
         "version": INITIAL_VERSION,

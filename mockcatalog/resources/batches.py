@@ -7,7 +7,7 @@ from flask import Response
 
 from mockcatalog.gateway import Call
 from mockcatalog.json_provider import json_response
-from mockcatalog.resources.common import list_response, references
+from mockcatalog.resources.common import created, list_response
 
 
 def list_batches(call: Call) -> Response:
@@ -20,7 +20,7 @@ def create_batch(call: Call) -> Response:
 
 def create_catalog_batch(call: Call) -> Response:
     batch_id = call.control.store.create_catalog_batch(call.who, call.valid.body)
-    return json_response(references("batches", batch_id), 201)
+    return created(call, "batches", batch_id)
 
 
 def batch_action(call: Call) -> Response:

@@ -7,12 +7,19 @@ from flask import Response
 
 from mockcatalog.gateway import Call
 from mockcatalog.json_provider import json_response
-from mockcatalog.query import parse_properties
+from mockcatalog.query import ListQuery, parse_properties
 
 
 def references(collection: str, *object_ids: str) -> list[str]:
     """What Catalog writes answer: ``["@/dataSets/5ba9..."]``."""
     return [f"@/{collection}/{object_id}" for object_id in object_ids]
+
+
+def created(call: Call, collection: str, object_id: str) -> Response:
+    """A Catalog create's 201: the new object's reference, and its URL in ``Location`` (Adobe's
+    Catalog spec declares it), under the base path the call was made at."""
+    location = f"{call.path.rstrip('/')}/{object_id}"
+    return json_response(references(collection, object_id), 201, {"Location": location})
 
 
 def list_response(call: Call, collection: str) -> Response:
@@ -29,11 +36,17 @@ def list_response(call: Call, collection: str) -> Response:
 
 
 def get_by_ids(collection: str, call: Call) -> Response:
-    """``GET /{collection}/{id1},{id2}``: the objects keyed by id, ``properties`` applied."""
+    """``GET /{collection}/{id1},{id2}``: the objects keyed by id, ``properties`` applied. An answer
+    holding one object carries its version in ``ETag`` (the Catalog guide: what ``If-Match`` takes)."""
     ids = call.valid.path["id"].split(",")
     properties = call.valid.query.get("properties")
     fields = parse_properties(properties) if properties else None
-    return json_response(call.control.store.get_objects(call.who.tenant, collection, ids, fields))
+    found = call.control.store.get_objects(call.who.tenant, collection, ids, None)
+    projected = {object_id: ListQuery(properties=fields).project(obj) for object_id, obj in found.items()}
+    versions = [obj.get("version") for obj in found.values()]
+    if len(versions) == 1 and isinstance(versions[0], str):
+        return json_response(projected, headers={"ETag": f'"{versions[0]}"'})
+    return json_response(projected)
 
 
 def write_by_id(collection: str, call: Call, *, replace: bool = False) -> Response:

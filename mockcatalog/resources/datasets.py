@@ -7,7 +7,7 @@ from flask import Response
 
 from mockcatalog.gateway import Call
 from mockcatalog.json_provider import json_response
-from mockcatalog.resources.common import list_response, references
+from mockcatalog.resources.common import created, list_response
 from mockcatalog.summary import window
 
 
@@ -17,7 +17,7 @@ def list_datasets(call: Call) -> Response:
 
 def create_dataset(call: Call) -> Response:
     dataset_id = call.control.store.create_dataset(call.who, call.valid.body)
-    return json_response(references("dataSets", dataset_id), 201)
+    return created(call, "dataSets", dataset_id)
 
 
 def get_ingest_batch_summary(call: Call) -> Response:
