@@ -3,7 +3,8 @@
 Hierarchy (``*``: a contract violation, see below)::
 
     MockCatalogError            status 500 unless a subclass says otherwise
-    ├── BadRequest              400, the request is well formed but the data does not allow it
+    ├── BadRequest              400, the request is well formed but the data does not allow it (a
+    │   │                       dataset of another tenant, an action the batch's status forbids)
     │   └── InvalidRequest *    400, the request breaks the contract (parameters, body, query syntax)
     │       └── InvalidContentType *  400, a JSON body's ``Content-Type`` missing or not JSON
     ├── GatewayRefusal *        the Platform gateway's own answer to missing or bad credentials:
@@ -17,7 +18,6 @@ Hierarchy (``*``: a contract violation, see below)::
     ├── NotFound                404, no such object in the caller's tenant
     ├── NoSuchOperation *       404, no operation at that path
     ├── MethodNotAllowed *      405, the path has no operation for that method
-    ├── Conflict                409, an action the batch's status does not allow
     ├── PreconditionFailed      412, ``If-Match`` names a stale version
     ├── PayloadTooLarge *       413, a body over the route's limit
     ├── UriTooLong *            414, URL over 2000 characters (seed 002)
@@ -127,10 +127,6 @@ class NoSuchOperation(MockCatalogError):
 class MethodNotAllowed(MockCatalogError):
     status = 405
     violation = True
-
-
-class Conflict(MockCatalogError):
-    status = 409
 
 
 class PreconditionFailed(MockCatalogError):

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockcatalog.errors import Conflict
+from mockcatalog.errors import BadRequest
 from mockcatalog.model import BatchStatus
 
 Json = dict[str, Any]
@@ -58,11 +58,12 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 
 
 def next_status(status: str, action: str) -> str:
-    """The status ``action`` leads to from ``status``; a 409 naming both when it is not allowed."""
+    """The status ``action`` leads to from ``status``; a 400 naming both when it is not allowed
+    (Adobe's ingestion spec documents 400 for an action the batch cannot take, and no 409)."""
     allowed = TRANSITIONS[action]
     if status not in allowed:
         given_in = ", ".join(sorted({s for s in allowed if allowed[s] != s or action != "COMPLETE"}))
-        raise Conflict(
+        raise BadRequest(
             f"Cannot {action} a batch in status {status!r}; {action} applies to a batch that is {given_in}.",
             errors={"action": [f"Not allowed in status {status!r}."]},
         )

@@ -12,7 +12,7 @@ import re
 import signal
 import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +87,7 @@ def serving(command: str, *, cwd: Path, env: dict[str, str]) -> Iterator[str]:
             assert line or server.poll() is None, server.stderr.read() if server.stderr else ""
         yield line.split()[-1]
     finally:
-        os.killpg(server.pid, signal.SIGINT)
+        with suppress(ProcessLookupError):  # it may have ended on its own (the assertion says why)
+            os.killpg(server.pid, signal.SIGINT)
         _, errors = server.communicate(timeout=60)
     assert server.returncode == 0, errors[-3000:]

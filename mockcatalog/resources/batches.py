@@ -24,9 +24,12 @@ def create_catalog_batch(call: Call) -> Response:
 
 
 def batch_action(call: Call) -> Response:
-    """200 with an empty body, as the real service answers (SDKs accept exactly that)."""
+    """200 with an empty body and no ``Content-Type`` (there is no content to type), as the real
+    service answers; SDKs accept exactly that."""
     call.control.ingestion.batch_action(call.who, call.valid.path["id"], call.valid.query["action"])
-    return Response(status=200)
+    answer = Response(status=200)
+    del answer.headers["Content-Type"]
+    return answer
 
 
 def upload_file(call: Call) -> Response:

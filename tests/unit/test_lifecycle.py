@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockcatalog.errors import Conflict
+from mockcatalog.errors import BadRequest
 from mockcatalog.processing import ProcessingPolicy, next_status
 
 ALLOWED = [
@@ -37,8 +37,8 @@ def test_allowed_transitions(status: str, action: str, after: str) -> None:
 
 
 @pytest.mark.parametrize(("status", "action"), REFUSED)
-def test_refused_transitions_are_409s_naming_the_status(status: str, action: str) -> None:
-    with pytest.raises(Conflict) as raised:
+def test_refused_transitions_are_400s_naming_the_status(status: str, action: str) -> None:
+    with pytest.raises(BadRequest) as raised:
         next_status(status, action)
     assert repr(status) in raised.value.detail and action in raised.value.detail
 
