@@ -66,19 +66,20 @@ def test_a_single_object_carries_its_version_in_etag_which_if_match_takes(live_s
     assert stale.status_code == 412
 
 
+CATALOG_BATCH = {"relatedObjects": [{"type": "dataSet", "id": DATASET}], "status": "loading"}
+
+
 @pytest.mark.parametrize(
-    ("path", "body"),
+    ("base", "path", "body"),
     [
-        ("/dataSets", {"name": "Orders"}),
-        ("/batches", {"relatedObjects": [{"type": "dataSet", "id": DATASET}], "status": "loading"}),
+        ("", "/dataSets", {"name": "Orders"}),
+        ("/data/foundation/catalog", "/dataSets", {"name": "Orders"}),
+        ("/data/foundation/catalog", "/batches", CATALOG_BATCH),  # bare POST /batches is ingestion's
     ],
 )
-@pytest.mark.parametrize("base", ["", "/data/foundation/catalog"])
 def test_a_catalog_create_says_where_the_new_object_is(
     live_server: LiveServer, base: str, path: str, body: dict[str, object]
 ) -> None:
-    if path == "/batches" and not base:
-        pytest.skip("POST /batches is Batch Ingestion's create at the bare path")
     answer = requests.post(
         f"{live_server.url}{base}{path}", json=body, headers=make_credentials(), timeout=10
     )
