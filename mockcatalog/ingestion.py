@@ -208,11 +208,22 @@ def _batch(data: TenantData, batch_id: str) -> Json:
 
 
 def _check_predecessors(data: TenantData, replay: Mapping[str, Any] | None) -> None:
+    """Every replayed batch, named by id or by ``externalId``, must be a batch of the tenant."""
     if not replay:
         return
-    unknown = [bid for bid in replay.get("predecessors", ()) if bid not in data["batches"]]
-    if unknown:
+    batches = data["batches"]
+    unknown = {"replay.predecessors": [bid for bid in replay.get("predecessors", ()) if bid not in batches]}
+    by_external_id = replay.get("predecessorsByExternalId") or ()
+    if by_external_id:  # rare: a scan of the tenant's batches, under its lock, is bounded by them
+        known = {batch.get("externalId") for _, batch in batches.items()}
+        unknown["replay.predecessorsByExternalId"] = [eid for eid in by_external_id if eid not in known]
+    errors = {
+        field: [f"No batch {name!r} here." for name in names] for field, names in unknown.items() if names
+    }
+    if errors:
         raise BadRequest(
-            f"replay.predecessors names batches that do not exist here: {', '.join(unknown)}.",
-            errors={"replay.predecessors": [f"No batch {bid!r} here." for bid in unknown]},
+            "replay names batches that do not exist here: "
+            + ", ".join(name for names in unknown.values() for name in names)
+            + ".",
+            errors=errors,
         )

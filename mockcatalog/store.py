@@ -54,6 +54,8 @@ from mockcatalog.tenancy import Caller, Tenant, tenant_of
 Json = dict[str, Any]
 
 COLLECTIONS = ("dataSets", "batches")  # what the API serves, exports and imports
+#: The id of an object a create checked under ``Pragma: validate-only``: it was never stored.
+UNSAVED = "validate-only"
 INTERNAL = ("runs",)  # per-batch uploads and processing state (see ingestion.py)
 DATASET_INDEX = "related:dataSet"
 #: Indexes over the fixtures, for the filters consumers use most (see Collection.candidates). Only
@@ -153,11 +155,15 @@ class CatalogStore:
         read by id, which counts as a poll). A class, not a generator: every read goes through it."""
         return _Reading(self._tenants.get(tenant, _UNKNOWN_TENANT), self.settle, polled)
 
-    def save(self, data: TenantData, collection: str, object_id: str, obj: Json) -> None:
-        """The one way an object is written: checked against the spec, then stored under its id."""
+    def save(
+        self, data: TenantData, collection: str, object_id: str, obj: Json, *, persist: bool = True
+    ) -> None:
+        """The one way an object is written: checked against the spec, then stored under its id
+        (unless not ``persist``: ``Pragma: validate-only`` checks everything and stores nothing)."""
         if self._validate is not None:
             self._validate(collection, obj)
-        data[collection].put(object_id, obj)
+        if persist:
+            data[collection].put(object_id, obj)
 
     @staticmethod
     def unused_id(objects: Collection, make: Callable[[int], str], now_ms: int) -> str:
@@ -352,13 +358,16 @@ class CatalogStore:
 
     # --- Catalog writes -----------------------------------------------------------------------
 
-    def create_dataset(self, caller: Caller, body: Mapping[str, Any]) -> str:
-        """Catalog ``POST /dataSets``: a new dataset with the given fields; returns its id."""
+    def create_dataset(self, caller: Caller, body: Mapping[str, Any], *, validate_only: bool = False) -> str:
+        """Catalog ``POST /dataSets``: a new dataset with the given fields; returns its id (with
+        ``validate_only``, checks it and returns :data:`UNSAVED`, taking no id)."""
         with self.writing(caller.tenant) as data:
             now = self.clock.now_ms()
-            dataset_id = self.unused_id(data["dataSets"], self.ids.object_id, now)
+            dataset_id = (
+                UNSAVED if validate_only else self.unused_id(data["dataSets"], self.ids.object_id, now)
+            )
             dataset = new_dataset(**made_by(caller), object_id=dataset_id, now_ms=now, **client_fields(body))
-            self.save(data, "dataSets", dataset_id, dataset)
+            self.save(data, "dataSets", dataset_id, dataset, persist=not validate_only)
             return dataset_id
 
     def require_datasets(self, data: TenantData, dataset_ids: Iterable[str], field: str) -> None:
@@ -371,16 +380,19 @@ class CatalogStore:
                 errors={field: [f"No dataset {ds!r} here." for ds in missing]},
             )
 
-    def create_catalog_batch(self, caller: Caller, body: Mapping[str, Any]) -> str:
-        """Catalog's own ``POST /batches``: a batch related to existing datasets; returns its id."""
+    def create_catalog_batch(
+        self, caller: Caller, body: Mapping[str, Any], *, validate_only: bool = False
+    ) -> str:
+        """Catalog's own ``POST /batches``: a batch related to existing datasets; returns its id
+        (``validate_only``: as :meth:`create_dataset`)."""
         with self.writing(caller.tenant) as data:
             self.require_datasets(data, dataset_ids_of(body), "relatedObjects")
             fields = client_fields(body)
             now = self.clock.now_ms()
-            batch_id = self.unused_id(data["batches"], self.ids.batch_id, now)
+            batch_id = UNSAVED if validate_only else self.unused_id(data["batches"], self.ids.batch_id, now)
             related = list(fields.pop("relatedObjects", []))
             batch = new_batch(**made_by(caller), object_id=batch_id, now_ms=now, related=related, **fields)
-            self.save(data, "batches", batch_id, batch)
+            self.save(data, "batches", batch_id, batch, persist=not validate_only)
             return batch_id
 
     def write_object(
@@ -393,6 +405,7 @@ class CatalogStore:
         patch: list[Json] | None = None,
         replace: bool = False,
         if_match: str | None = None,
+        validate_only: bool = False,
     ) -> None:
         """PATCH (``fields`` merged, or a JSON ``patch``) or PUT (``replace``) one object.
 
@@ -417,7 +430,7 @@ class CatalogStore:
                 written.pop(name, None)
             written = next_version(current, written, user=caller.user, now_ms=self.clock.now_ms())
             try:
-                self.save(data, collection, object_id, written)
+                self.save(data, collection, object_id, written, persist=not validate_only)
             except InvalidRequest as exc:
                 if patch is None:
                     raise

@@ -29,8 +29,9 @@ MAX_JSON_DEPTH = 64
 BINARY = "application/octet-stream"
 FORM = "application/x-www-form-urlencoded"
 
-#: Query kinds that filter; the real service also reads these from request headers.
-FILTER_KINDS = frozenset({"equals", "related", "after", "before", "tags", "property"})
+#: Query kinds the real service also reads from request headers: the filters, and ``limit`` and
+#: ``start`` (Adobe's filtering guide: a query parameter wins over a header of the same name).
+HEADER_KINDS = frozenset({"equals", "related", "after", "before", "tags", "property", "limit", "start"})
 #: Headers that HTTP clients and proxies send on their own are never read as filters (``Connection``
 #: would otherwise become the related-object filter ``connection``).
 STANDARD_HEADERS = frozenset(
@@ -122,7 +123,7 @@ class OperationValidator:
             p.name.lower(): p.name
             for p in operation.params_in("query")
             if p.query_kind
-            and p.query_kind["kind"] in FILTER_KINDS
+            and p.query_kind["kind"] in HEADER_KINDS
             and p.name.lower() not in STANDARD_HEADERS
         }
         #: media type -> the field its body is loaded with (None: raw bytes)

@@ -7,7 +7,7 @@ from flask import Response
 
 from mockcatalog.gateway import Call
 from mockcatalog.json_provider import json_response
-from mockcatalog.resources.common import created, list_response
+from mockcatalog.resources.common import checked_only, created, list_response, validate_only
 
 
 def list_batches(call: Call) -> Response:
@@ -19,8 +19,9 @@ def create_batch(call: Call) -> Response:
 
 
 def create_catalog_batch(call: Call) -> Response:
-    batch_id = call.control.store.create_catalog_batch(call.who, call.valid.body)
-    return created(call, "batches", batch_id)
+    checking = validate_only(call)
+    batch_id = call.control.store.create_catalog_batch(call.who, call.valid.body, validate_only=checking)
+    return checked_only() if checking else created(call, "batches", batch_id)
 
 
 def batch_action(call: Call) -> Response:

@@ -15,6 +15,17 @@ def references(collection: str, *object_ids: str) -> list[str]:
     return [f"@/{collection}/{object_id}" for object_id in object_ids]
 
 
+def validate_only(call: Call) -> bool:
+    """``Pragma: validate-only`` (Catalog guide): check a POST or PUT completely, store nothing."""
+    return str(call.valid.headers.get("pragma", "")).strip().lower() == "validate-only"
+
+
+def checked_only() -> Response:
+    """What a write checked under ``Pragma: validate-only`` answers: 200 and no references, since
+    nothing was written (Adobe documents no answer; see docs/fidelity.md)."""
+    return json_response([])
+
+
 def created(call: Call, collection: str, object_id: str) -> Response:
     """A Catalog create's 201: the new object's reference, and its URL in ``Location`` (Adobe's
     Catalog spec declares it), under the base path the call was made at."""
@@ -52,6 +63,7 @@ def get_by_ids(collection: str, call: Call) -> Response:
 def write_by_id(collection: str, call: Call, *, replace: bool = False) -> Response:
     """PATCH (fields or JSON Patch, by Content-Type) or PUT one object; answers its reference."""
     object_id, body = call.valid.path["id"], call.valid.body
+    checking = replace and validate_only(call)
     call.control.store.write_object(
         call.who,
         collection,
@@ -60,8 +72,9 @@ def write_by_id(collection: str, call: Call, *, replace: bool = False) -> Respon
         patch=body if isinstance(body, list) else None,
         replace=replace,
         if_match=call.valid.headers.get("if-match"),
+        validate_only=checking,
     )
-    return json_response(references(collection, object_id))
+    return checked_only() if checking else json_response(references(collection, object_id))
 
 
 def delete_by_id(collection: str, call: Call) -> Response:

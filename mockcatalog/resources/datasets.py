@@ -7,7 +7,7 @@ from flask import Response
 
 from mockcatalog.gateway import Call
 from mockcatalog.json_provider import json_response
-from mockcatalog.resources.common import created, list_response
+from mockcatalog.resources.common import checked_only, created, list_response, validate_only
 from mockcatalog.summary import window
 
 
@@ -16,8 +16,9 @@ def list_datasets(call: Call) -> Response:
 
 
 def create_dataset(call: Call) -> Response:
-    dataset_id = call.control.store.create_dataset(call.who, call.valid.body)
-    return created(call, "dataSets", dataset_id)
+    checking = validate_only(call)
+    dataset_id = call.control.store.create_dataset(call.who, call.valid.body, validate_only=checking)
+    return checked_only() if checking else created(call, "dataSets", dataset_id)
 
 
 def get_ingest_batch_summary(call: Call) -> Response:

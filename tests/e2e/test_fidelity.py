@@ -106,3 +106,178 @@ def test_a_new_dataset_is_a_draft(live_server: LiveServer) -> None:
         timeout=10,
     )
     assert refused.status_code == 400 and "state" in refused.json()["errors"]  # not one of Adobe's states
+
+
+# --- every documented parameter is accepted, with its documented meaning ------------------------
+
+
+def test_batches_filter_by_external_id(live_server: LiveServer) -> None:
+    made = requests.post(
+        f"{live_server.url}/data/foundation/import/batches",
+        json={"datasetId": DATASET, "externalId": "nightly-2026-11-30"},
+        headers=make_credentials(),
+        timeout=10,
+    ).json()
+    found = requests.get(
+        f"{catalog(live_server)}/batches",
+        params={"externalId": "nightly-2026-11-30"},
+        headers=make_credentials(),
+        timeout=10,
+    ).json()
+    assert list(found) == [made["id"]]
+
+
+@pytest.mark.parametrize(
+    ("parameter", "field", "value"),
+    [
+        ("description", "description", "Orders of the web shop"),
+        ("type", "type", "raw"),
+        ("namespace", "namespace", "ACP"),
+        ("connectorId", "connectorId", "s3"),
+        ("connectionId", "connectionId", "conn-1"),
+        ("enableErrorDiagnostics", "enableErrorDiagnostics", True),
+    ],
+)
+def test_datasets_filter_by_every_documented_field(
+    live_server: LiveServer, parameter: str, field: str, value: object
+) -> None:
+    made = (
+        requests.post(
+            f"{catalog(live_server)}/dataSets",
+            json={"name": "Filtered", field: value},
+            headers=make_credentials(),
+            timeout=10,
+        )
+        .json()[0]
+        .rsplit("/", 1)[1]
+    )
+    wanted = str(value).lower() if isinstance(value, bool) else str(value)
+    found = requests.get(
+        f"{catalog(live_server)}/dataSets", params={parameter: wanted}, headers=make_credentials(), timeout=10
+    )
+    assert found.status_code == 200 and list(found.json()) == [made]
+
+
+def test_datasets_filter_by_created_and_updated(live_server: LiveServer) -> None:
+    listed = requests.get(f"{catalog(live_server)}/dataSets", headers=make_credentials(), timeout=10).json()
+    some_id, some = next(iter(listed.items()))
+    for name in ("created", "updated"):
+        found = requests.get(
+            f"{catalog(live_server)}/dataSets",
+            params={name: some[name]},
+            headers=make_credentials(),
+            timeout=10,
+        ).json()
+        assert some_id in found and all(obj[name] == some[name] for obj in found.values())
+
+
+def test_aggregate_and_request_data_source_are_accepted(live_server: LiveServer) -> None:
+    batch = "01M702VXG016CKDXKNSJ0YEKQN"
+    plain = requests.get(
+        f"{catalog(live_server)}/batches/{batch}", headers=make_credentials(), timeout=10
+    ).json()
+    aggregated = requests.get(
+        f"{catalog(live_server)}/batches/{batch}",
+        params={"aggregate": "true"},
+        headers=make_credentials(),
+        timeout=10,
+    )
+    assert aggregated.status_code == 200 and aggregated.json() == plain  # no sub-batches to aggregate
+    made = requests.post(
+        f"{catalog(live_server)}/dataSets?requestDataSource=true",
+        json={"name": "Sourced"},
+        headers=make_credentials(),
+        timeout=10,
+    )
+    assert made.status_code == 201
+
+
+def test_limit_and_start_may_be_headers_and_the_query_wins(live_server: LiveServer) -> None:
+    url = f"{catalog(live_server)}/batches"
+    everything = list(requests.get(url, params={"limit": 100}, headers=make_credentials(), timeout=10).json())
+    by_header = requests.get(
+        url, headers={**make_credentials(), "limit": "2", "start": "1"}, timeout=10
+    ).json()
+    assert list(by_header) == everything[1:3]
+    both = requests.get(
+        url, params={"limit": 3}, headers={**make_credentials(), "limit": "2"}, timeout=10
+    ).json()
+    assert len(both) == 3
+    wrong = requests.get(url, headers={**make_credentials(), "limit": "0"}, timeout=10)
+    assert wrong.status_code == 400 and "limit" in wrong.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/dataSets", {"name": "Checked"}),
+        ("PUT", f"/dataSets/{DATASET}", {"name": "Checked"}),
+        ("POST", "/batches", CATALOG_BATCH),
+        ("PUT", "/batches/01M702VXG016CKDXKNSJ0YEKQN", {"status": "success"}),
+    ],
+)
+def test_pragma_validate_only_checks_and_stores_nothing(
+    live_server: LiveServer, method: str, path: str, body: dict[str, object]
+) -> None:
+    headers = {**make_credentials(), "Pragma": "validate-only"}
+    before = requests.get(f"{live_server.url}/__admin/state", timeout=10).json()
+    answer = requests.request(method, f"{catalog(live_server)}{path}", json=body, headers=headers, timeout=10)
+    assert (answer.status_code, answer.json()) == (200, [])
+    assert requests.get(f"{live_server.url}/__admin/state", timeout=10).json() == before
+    broken = {**body, "tags": "not tags"}
+    refused = requests.request(
+        method, f"{catalog(live_server)}{path}", json=broken, headers=headers, timeout=10
+    )
+    assert refused.status_code == 400 and "tags" in refused.json()["errors"]
+
+
+def test_replay_names_predecessors_by_id_or_external_id_or_none(live_server: LiveServer) -> None:
+    url = f"{live_server.url}/data/foundation/import/batches"
+    first = requests.post(
+        url, json={"datasetId": DATASET, "externalId": "first"}, headers=make_credentials(), timeout=10
+    )
+    for replay in (
+        {"predecessors": []},
+        {"predecessorsByExternalId": ["first"]},
+        {"predecessors": [first.json()["id"]]},
+    ):
+        made = requests.post(
+            url, json={"datasetId": DATASET, "replay": replay}, headers=make_credentials(), timeout=10
+        )
+        assert made.status_code == 201, (replay, made.text)
+    unknown = requests.post(
+        url,
+        json={"datasetId": DATASET, "replay": {"predecessorsByExternalId": ["never"]}},
+        headers=make_credentials(),
+        timeout=10,
+    )
+    assert unknown.status_code == 400 and "replay.predecessorsByExternalId" in unknown.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored", "status"),
+    [
+        ("year=2024/month=01/part-1.json", "year=2024/month=01/part-1.json", 201),
+        ("my%20file.json", "my file.json", 201),
+        ("d%C3%A9j%C3%A0/fichier.json", "déjà/fichier.json", 201),
+        ("a//b.json", None, 400),  # an empty segment (a client resolves a literal "..": sent encoded below)
+        ("a/%2E%2E/b.json", None, 400),
+        (".hidden.json", None, 400),
+    ],
+)
+def test_upload_paths_are_what_adobe_allows(
+    live_server: LiveServer, sent: str, stored: str | None, status: int
+) -> None:
+    base = f"{live_server.url}/data/foundation/import/batches"
+    batch = requests.post(base, json={"datasetId": DATASET}, headers=make_credentials(), timeout=10).json()[
+        "id"
+    ]
+    answer = requests.put(
+        f"{base}/{batch}/datasets/{DATASET}/files/{sent}",
+        data=b'{"id": 1}\n',
+        headers={**make_credentials(), "Content-Type": "application/octet-stream"},
+        timeout=10,
+    )
+    assert answer.status_code == status
+    if stored is not None:
+        assert answer.json()["path"] == stored

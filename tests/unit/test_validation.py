@@ -125,10 +125,12 @@ def test_filters_may_come_as_headers_but_query_parameters_win() -> None:
     assert validate("listBatches", [("status", "success")], headers=headers).query["status"] == "success"
 
 
-def test_standard_headers_are_never_filters() -> None:
-    headers = {**HEADERS, "Connection": "keep-alive", "limit": "5"}
-    assert "connection" not in validate("listBatches", headers=headers).query
-    assert validate("listBatches", headers=headers).query["limit"] == 20  # paging is not a filter
+def test_standard_headers_are_never_filters_but_limit_and_start_are_read() -> None:
+    headers = {**HEADERS, "Connection": "keep-alive", "limit": "5", "start": "2"}
+    query = validate("listBatches", headers=headers).query
+    assert "connection" not in query
+    assert (query["limit"], query["start"]) == (5, 2)  # Adobe's filtering guide: paging by header too
+    assert validate("listBatches", [("limit", "7")], headers=headers).query["limit"] == 7  # the query wins
 
 
 def test_unknown_parameters_suggest_what_was_meant() -> None:
