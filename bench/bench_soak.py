@@ -47,7 +47,10 @@ def traffic(url: str, until: float, seed: int, statuses: Counter[int], lock: thr
         answers: list[requests.Response] = []
         kind = step % 6
         if kind == 0:  # an upload, whole or refused for its token
-            created = session.post(f"{url}/data/foundation/import/batches", json={"datasetId": WEB_EVENTS})
+            created = session.post(
+                f"{url}/data/foundation/import/batches",
+                json={"datasetId": WEB_EVENTS, "inputFormat": {"format": "json"}},
+            )
             answers.append(created)
             batch_id = created.json()["id"]
             path = f"{url}/data/foundation/import/batches/{batch_id}/datasets/{WEB_EVENTS}/files/f{step}.json"

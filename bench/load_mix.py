@@ -75,7 +75,9 @@ def run_mixed_load(url: str, headers: dict[str, str], *, clients: int, rounds: i
         session = requests.Session()
         session.headers.update(headers)
         for round_number in range(rounds):
-            batch = call(session, "POST", "/batches", json={"datasetId": dataset_id})
+            batch = call(
+                session, "POST", "/batches", json={"datasetId": dataset_id, "inputFormat": {"format": "json"}}
+            )
             if batch.status_code == 201:
                 with lock:
                     report.created.append(batch.json()["id"])

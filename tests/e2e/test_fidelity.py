@@ -36,7 +36,7 @@ def test_every_object_carries_its_sandboxs_id_and_no_sandbox_name(live_server: L
     uuid.UUID(next(iter(ids["prod"])))
     created = requests.post(
         f"{live_server.url}/data/foundation/import/batches",
-        json={"datasetId": DATASET},
+        json={"datasetId": DATASET, "inputFormat": {"format": "json"}},
         headers=make_credentials(),
         timeout=10,
     ).json()
@@ -114,7 +114,7 @@ def test_a_new_dataset_is_a_draft(live_server: LiveServer) -> None:
 def test_batches_filter_by_external_id(live_server: LiveServer) -> None:
     made = requests.post(
         f"{live_server.url}/data/foundation/import/batches",
-        json={"datasetId": DATASET, "externalId": "nightly-2026-11-30"},
+        json={"datasetId": DATASET, "inputFormat": {"format": "json"}, "externalId": "nightly-2026-11-30"},
         headers=make_credentials(),
         timeout=10,
     ).json()
@@ -234,7 +234,10 @@ def test_pragma_validate_only_checks_and_stores_nothing(
 def test_replay_names_predecessors_by_id_or_external_id_or_none(live_server: LiveServer) -> None:
     url = f"{live_server.url}/data/foundation/import/batches"
     first = requests.post(
-        url, json={"datasetId": DATASET, "externalId": "first"}, headers=make_credentials(), timeout=10
+        url,
+        json={"datasetId": DATASET, "inputFormat": {"format": "json"}, "externalId": "first"},
+        headers=make_credentials(),
+        timeout=10,
     )
     for replay in (
         {"predecessors": []},
@@ -242,12 +245,19 @@ def test_replay_names_predecessors_by_id_or_external_id_or_none(live_server: Liv
         {"predecessors": [first.json()["id"]]},
     ):
         made = requests.post(
-            url, json={"datasetId": DATASET, "replay": replay}, headers=make_credentials(), timeout=10
+            url,
+            json={"datasetId": DATASET, "inputFormat": {"format": "json"}, "replay": replay},
+            headers=make_credentials(),
+            timeout=10,
         )
         assert made.status_code == 201, (replay, made.text)
     unknown = requests.post(
         url,
-        json={"datasetId": DATASET, "replay": {"predecessorsByExternalId": ["never"]}},
+        json={
+            "datasetId": DATASET,
+            "inputFormat": {"format": "json"},
+            "replay": {"predecessorsByExternalId": ["never"]},
+        },
         headers=make_credentials(),
         timeout=10,
     )
@@ -269,9 +279,12 @@ def test_upload_paths_are_what_adobe_allows(
     live_server: LiveServer, sent: str, stored: str | None, status: int
 ) -> None:
     base = f"{live_server.url}/data/foundation/import/batches"
-    batch = requests.post(base, json={"datasetId": DATASET}, headers=make_credentials(), timeout=10).json()[
-        "id"
-    ]
+    batch = requests.post(
+        base,
+        json={"datasetId": DATASET, "inputFormat": {"format": "json"}},
+        headers=make_credentials(),
+        timeout=10,
+    ).json()["id"]
     answer = requests.put(
         f"{base}/{batch}/datasets/{DATASET}/files/{sent}",
         data=b'{"id": 1}\n',

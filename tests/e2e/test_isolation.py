@@ -15,6 +15,8 @@ from ..conftest import ACME, GLOBEX, Credentials
 
 pytestmark = pytest.mark.e2e
 
+JSON_FORMAT = {"format": "json"}
+
 OCTET = {"Content-Type": "application/octet-stream"}
 PATCH = {"Content-Type": "application/json-patch+json"}
 
@@ -23,7 +25,7 @@ PATCH = {"Content-Type": "application/json-patch+json"}
 PROBES: dict[str, tuple[str, str, dict[str, Any], int | str]] = {
     "listBatches": ("GET", "/batches?dataSet={ds}", {}, "empty"),
     "getBatches": ("GET", "/batches/{batch}", {}, 404),
-    "createBatch": ("POST", "/batches", {"json": {"datasetId": "{ds}"}}, 400),
+    "createBatch": ("POST", "/batches", {"json": {"datasetId": "{ds}", "inputFormat": JSON_FORMAT}}, 400),
     "createCatalogBatch": (
         "POST", "/data/foundation/catalog/batches",
         {"json": {"relatedObjects": [{"type": "dataSet", "id": "{ds}"}]}}, 400,
@@ -70,7 +72,10 @@ def test_outsiders_neither_see_nor_touch(
     victim = credentials()
     ds = next(iter(requests.get(f"{live_server.url}/dataSets", headers=victim, timeout=10).json()))
     batch = requests.post(
-        f"{live_server.url}/batches", json={"datasetId": ds}, headers=victim, timeout=10
+        f"{live_server.url}/batches",
+        json={"datasetId": ds, "inputFormat": {"format": "json"}},
+        headers=victim,
+        timeout=10,
     ).json()
     ids = {"ds": ds, "batch": batch["id"]}
     before = requests.get(f"{live_server.url}/__admin/state", timeout=10).json()

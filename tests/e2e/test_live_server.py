@@ -103,7 +103,11 @@ def test_create_batch_then_find_it_everywhere(
     dataset = first_dataset(live_server, acme)
     created = requests.post(
         live_server.url + ingest + "/batches",
-        json={"datasetId": dataset, "inputFormat": {"format": "Parquet"}, "tags": {"team": ["ingest"]}},
+        json={
+            "datasetId": dataset,
+            "inputFormat": {"format": "Parquet"},
+            "tags": {"team": ["ingest"]},
+        },
         headers=acme,
         timeout=10,
     )
@@ -161,7 +165,10 @@ def test_tenants_never_see_each_other(live_server: LiveServer, credentials: Cred
         assert get(live_server, f"/dataSets/{dataset}/ingestBatchSummary", other).status_code == 404
         assert get(live_server, "/batches", other, dataSet=dataset).json() == {}
         refused = requests.post(
-            live_server.url + "/batches", json={"datasetId": dataset}, headers=other, timeout=10
+            live_server.url + "/batches",
+            json={"datasetId": dataset, "inputFormat": {"format": "json"}},
+            headers=other,
+            timeout=10,
         )
         assert refused.status_code == 400 and "datasetId" in refused.json()["errors"]
 

@@ -130,7 +130,7 @@ def test_reading_an_upload_holds_no_lock(live_server: LiveServer, monkeypatch: p
     monkeypatch.setattr(ingestion, "process_files", process_files_while_others_read)
     created = requests.post(
         f"{url}/data/foundation/import/batches",
-        json={"datasetId": WEB_EVENTS},
+        json={"datasetId": WEB_EVENTS, "inputFormat": {"format": "json"}},
         headers=make_credentials(),
         timeout=10,
     )

@@ -26,7 +26,11 @@ def call(method: str, url: str, **kwargs: Any) -> requests.Response:
 
 
 def new_batch(url: str) -> str:
-    created = call("POST", f"{url}/data/foundation/import/batches", json={"datasetId": WEB_EVENTS})
+    created = call(
+        "POST",
+        f"{url}/data/foundation/import/batches",
+        json={"datasetId": WEB_EVENTS, "inputFormat": {"format": "json"}},
+    )
     assert created.status_code == 201, created.text
     return str(created.json()["id"])
 
@@ -193,7 +197,11 @@ def test_processing_hand_made_fixtures_is_never_the_clients_fault(live_server: L
     }  # no updatedUser, no version: the README's example
     assert admin(url, "POST", "/fixtures", json={"dataSets": {"bare1": bare}}).status_code == 201
     assert admin(url, "PUT", "/processing", json={"delayMs": 1000}).ok
-    made = call("POST", f"{url}/data/foundation/import/batches", json={"datasetId": "bare1"}).json()["id"]
+    made = call(
+        "POST",
+        f"{url}/data/foundation/import/batches",
+        json={"datasetId": "bare1", "inputFormat": {"format": "json"}},
+    ).json()["id"]
     upload = f"{url}/data/foundation/import/batches/{made}/datasets/bare1/files/a.json"
     call("PUT", upload, data=b'{"a": 1}\n', headers={"Content-Type": "application/octet-stream"})
     assert call("POST", f"{url}/data/foundation/import/batches/{made}", params={"action": "COMPLETE"}).ok
@@ -227,7 +235,7 @@ def test_failed_writes_from_unknown_organizations_leave_no_tenant_behind(live_se
         requests.delete(f"{url}/dataSets/{WEB_EVENTS}", headers=stranger, timeout=20)  # 404
         requests.post(
             f"{url}/data/foundation/import/batches",
-            json={"datasetId": WEB_EVENTS},
+            json={"datasetId": WEB_EVENTS, "inputFormat": {"format": "json"}},
             headers=stranger,
             timeout=20,
         )

@@ -60,7 +60,7 @@ def test_a_wrong_operation_name_is_an_error_with_a_suggestion_everywhere(
 def test_every_spelling_of_an_operation_works_everywhere(mock: MockCatalog) -> None:
     created = requests.post(
         f"{mock.import_url}/batches",
-        json={"datasetId": "6ac98000f2a74de452e6b438"},
+        json={"datasetId": "6ac98000f2a74de452e6b438", "inputFormat": {"format": "json"}},
         headers=mock.headers,
         timeout=10,
     )
@@ -75,7 +75,7 @@ def test_every_spelling_of_an_operation_works_everywhere(mock: MockCatalog) -> N
     mock.fail_next("POST /data/foundation/import/batches", status=503)  # the gateway spelling fires too
     again = requests.post(
         f"{mock.import_url}/batches",
-        json={"datasetId": "6ac98000f2a74de452e6b438"},
+        json={"datasetId": "6ac98000f2a74de452e6b438", "inputFormat": {"format": "json"}},
         headers=mock.headers,
         timeout=10,
     )

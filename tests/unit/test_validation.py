@@ -82,10 +82,18 @@ def test_a_json_body_needs_a_json_content_type() -> None:
         assert "Content-Type" in (refused.value.errors or {})
     with pytest.raises(UnsupportedMediaType):  # an upload keeps 415
         validate("uploadFile", body=b"{}", content_type="application/json")
-    valid = validate(
-        "createBatch", body=b'{"datasetId": "a"}', content_type="application/json; charset=utf-8"
-    )
-    assert valid.body == {"datasetId": "a"}
+    sent = b'{"datasetId": "a", "inputFormat": {"format": "json"}}'
+    valid = validate("createBatch", body=sent, content_type="application/json; charset=utf-8")
+    assert valid.body == {"datasetId": "a", "inputFormat": {"format": "json"}}
+
+
+def test_an_ingestion_batch_needs_an_input_format_with_a_documented_format() -> None:
+    for body, field in [
+        (b'{"datasetId": "a"}', "inputFormat"),
+        (b'{"datasetId": "a", "inputFormat": {}}', "inputFormat.format"),
+        (b'{"datasetId": "a", "inputFormat": {"format": "xml"}}', "inputFormat.format"),
+    ]:
+        assert field in errors_of("createBatch", body=body, content_type="application/json")
 
 
 def test_missing_body_is_a_400() -> None:
