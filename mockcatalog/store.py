@@ -38,6 +38,7 @@ from mockcatalog.model import (
     FIXTURE_ONLY,
     KEPT_ON_WRITE,
     SERVER_MANAGED,
+    SET_ONCE,
     client_fields,
     dataset_ids_of,
     in_fixture_form,
@@ -421,6 +422,17 @@ class CatalogStore:
                     written.setdefault("status", current["status"])  # the lifecycle owns it
             else:
                 written = {**current, **client_fields(fields or {})}
+            changed = [n for n in SET_ONCE if n in current and n in written and written[n] != current[n]]
+            if changed:
+                raise InvalidRequest(
+                    f"{', '.join(changed)} cannot change once the object exists.",
+                    errors={
+                        name: [f"Read-only after creation; it is {current[name]!r}."] for name in changed
+                    },
+                )
+            for name in SET_ONCE:
+                if name in current:
+                    written[name] = current[name]
             for name in KEPT_ON_WRITE:  # exactly the stored ones: a root JSON Patch cannot add any
                 if name in current:
                     written[name] = current[name]

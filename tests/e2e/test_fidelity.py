@@ -294,3 +294,53 @@ def test_upload_paths_are_what_adobe_allows(
     assert answer.status_code == status
     if stored is not None:
         assert answer.json()["path"] == stored
+
+
+# --- strict where Adobe is strict, lenient where it is lenient ----------------------------------
+
+
+def test_a_catalog_batch_needs_a_documented_status_and_may_relate_to_nothing(live_server: LiveServer) -> None:
+    url = f"{catalog(live_server)}/batches"
+    for body, field in [({}, "status"), ({"status": "wat"}, "status")]:
+        refused = requests.post(url, json=body, headers=make_credentials(), timeout=10)
+        assert refused.status_code == 400 and field in refused.json()["errors"], body
+    made = requests.post(url, json={"status": "loading"}, headers=make_credentials(), timeout=10)
+    assert made.status_code == 201  # relatedObjects is not required
+
+
+def test_an_ingestion_batch_needs_an_input_format(live_server: LiveServer) -> None:
+    url = f"{live_server.url}/data/foundation/import/batches"
+    for body, field in [
+        ({"datasetId": DATASET}, "inputFormat"),
+        ({"datasetId": DATASET, "inputFormat": {"format": "xml"}}, "inputFormat.format"),
+    ]:
+        refused = requests.post(url, json=body, headers=make_credentials(), timeout=10)
+        assert refused.status_code == 400 and field in refused.json()["errors"], body
+    for documented in ("json", "JSON", "Parquet", "csv"):
+        made = requests.post(
+            url,
+            json={"datasetId": DATASET, "inputFormat": {"format": documented}},
+            headers=make_credentials(),
+            timeout=10,
+        )
+        assert made.status_code == 201, documented
+
+
+def test_external_id_is_read_only_after_creation(live_server: LiveServer) -> None:
+    made = requests.post(
+        f"{live_server.url}/data/foundation/import/batches",
+        json={"datasetId": DATASET, "inputFormat": {"format": "json"}, "externalId": "mine"},
+        headers=make_credentials(),
+        timeout=10,
+    ).json()
+    url = f"{catalog(live_server)}/batches/{made['id']}"
+    changed = requests.patch(url, json={"externalId": "other"}, headers=make_credentials(), timeout=10)
+    assert changed.status_code == 400 and "externalId" in changed.json()["errors"]
+    same = requests.patch(
+        url, json={"externalId": "mine", "tags": {"a": ["b"]}}, headers=make_credentials(), timeout=10
+    )
+    replaced = requests.put(url, json={"tags": {}}, headers=make_credentials(), timeout=10)  # left out: kept
+    assert (same.status_code, replaced.status_code) == (200, 200)
+    assert (
+        requests.get(url, headers=make_credentials(), timeout=10).json()[made["id"]]["externalId"] == "mine"
+    )

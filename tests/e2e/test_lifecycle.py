@@ -245,7 +245,11 @@ def test_catalog_batch_creation_answers_a_reference(
 ) -> None:
     client = Client(live_server, credentials(), GATEWAY)
     dataset_id = client.create_dataset("Catalog batch")
-    body = {"relatedObjects": [{"type": "dataSet", "id": dataset_id}], "tags": {"t": ["v"]}}
+    body = {
+        "relatedObjects": [{"type": "dataSet", "id": dataset_id}],
+        "status": "loading",
+        "tags": {"t": ["v"]},
+    }
     created = client.session.post(f"{client.catalog}/batches", json=body, timeout=10)
     assert created.status_code == 201
     batch_id = created.json()[0].removeprefix("@/batches/")

@@ -33,7 +33,11 @@ def test_an_invalid_catalog_batch_is_refused_and_nothing_is_stored(live_server: 
     before = batch_ids(live_server.url)
     response = requests.post(
         f"{live_server.url}/data/foundation/catalog/batches",
-        json={"relatedObjects": [{"type": "dataSet", "id": WEB_EVENTS}], "recordCount": "not-a-number"},
+        json={
+            "relatedObjects": [{"type": "dataSet", "id": WEB_EVENTS}],
+            "status": "loading",
+            "recordCount": "not-a-number",
+        },
         headers=make_credentials(),
         timeout=10,
     )
