@@ -22,6 +22,16 @@ def catalog(server: LiveServer) -> str:
     return f"{server.url}/data/foundation/catalog"
 
 
+def new_batch(server: LiveServer, **fields: object) -> dict[str, object]:
+    """A batch of the Web Events dataset, made through Batch Ingestion with ``fields`` added."""
+    body = {"datasetId": DATASET, "inputFormat": {"format": "json"}, **fields}
+    made = requests.post(
+        f"{server.url}/data/foundation/import/batches", json=body, headers=make_credentials(), timeout=10
+    )
+    assert made.status_code == 201, made.text
+    return dict(made.json())
+
+
 def test_every_object_carries_its_sandboxs_id_and_no_sandbox_name(live_server: LiveServer) -> None:
     ids = {}
     for sandbox in ("prod", "dev"):
@@ -50,20 +60,12 @@ def test_a_single_object_carries_its_version_in_etag_which_if_match_takes(live_s
     assert read.headers["ETag"] == f'"{full["version"]}"'  # even when version is not projected
     two = requests.get(f"{url},6acad1806513270e269e0d37", headers=make_credentials(), timeout=10)
     assert "ETag" not in two.headers  # no single object: no single version
-    written = requests.patch(
-        url,
-        json={"description": "x"},
-        headers={**make_credentials(), "If-Match": read.headers["ETag"]},
-        timeout=10,
-    )
-    assert written.status_code == 200
-    stale = requests.patch(
-        url,
-        json={"description": "y"},
-        headers={**make_credentials(), "If-Match": read.headers["ETag"]},
-        timeout=10,
-    )
-    assert stale.status_code == 412
+    conditional = {**make_credentials(), "If-Match": read.headers["ETag"]}
+    statuses = [
+        requests.patch(url, json={"description": text}, headers=conditional, timeout=10).status_code
+        for text in ("x", "y")
+    ]
+    assert statuses == [200, 412]  # the first write moves the version on: the same ETag is then stale
 
 
 CATALOG_BATCH = {"relatedObjects": [{"type": "dataSet", "id": DATASET}], "status": "loading"}
@@ -112,12 +114,7 @@ def test_a_new_dataset_is_a_draft(live_server: LiveServer) -> None:
 
 
 def test_batches_filter_by_external_id(live_server: LiveServer) -> None:
-    made = requests.post(
-        f"{live_server.url}/data/foundation/import/batches",
-        json={"datasetId": DATASET, "inputFormat": {"format": "json"}, "externalId": "nightly-2026-11-30"},
-        headers=make_credentials(),
-        timeout=10,
-    ).json()
+    made = new_batch(live_server, externalId="nightly-2026-11-30")
     found = requests.get(
         f"{catalog(live_server)}/batches",
         params={"externalId": "nightly-2026-11-30"},
@@ -327,12 +324,7 @@ def test_an_ingestion_batch_needs_an_input_format(live_server: LiveServer) -> No
 
 
 def test_external_id_is_read_only_after_creation(live_server: LiveServer) -> None:
-    made = requests.post(
-        f"{live_server.url}/data/foundation/import/batches",
-        json={"datasetId": DATASET, "inputFormat": {"format": "json"}, "externalId": "mine"},
-        headers=make_credentials(),
-        timeout=10,
-    ).json()
+    made = new_batch(live_server, externalId="mine")
     url = f"{catalog(live_server)}/batches/{made['id']}"
     changed = requests.patch(url, json={"externalId": "other"}, headers=make_credentials(), timeout=10)
     assert changed.status_code == 400 and "externalId" in changed.json()["errors"]
