@@ -106,6 +106,9 @@ class PolicySetting:
 
 # --- reading the files ------------------------------------------------------------------------
 
+#: The code Adobe's partial ingestion guide gives rows that cannot be read (was ``101`` here).
+UNREADABLE_ROWS_CODE = "1401"
+UNREADABLE_ROWS_DESCRIPTION = "Rows are corrupted and cannot be read; fix them and send them again."
 EMPTY_FILE = {
     "code": "106",
     "description": "Dataset file is empty. Please upload file with data.",
@@ -172,7 +175,7 @@ def process_files(files: Mapping[str, bytes], input_format: Mapping[str, Any]) -
     if outcome.failed_rows:
         shown = [str(row) for row in outcome.failed_rows[:MAX_REPORTED_ROWS]]
         outcome.errors.append(
-            {"code": "101", "description": "Row could not be parsed as JSON.", "rows": shown}
+            {"code": UNREADABLE_ROWS_CODE, "description": UNREADABLE_ROWS_DESCRIPTION, "rows": shown}
         )
     return outcome
 

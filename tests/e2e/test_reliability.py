@@ -11,6 +11,7 @@ from flask import Flask
 
 from mockcatalog import create_app
 from mockcatalog.control import control_of
+from mockcatalog.processing import UNREADABLE_ROWS_DESCRIPTION
 from mockcatalog.server import LiveServer
 
 from ..conftest import make_credentials
@@ -64,9 +65,7 @@ def test_a_file_no_parser_can_read_fails_its_batch_once_and_reads_stay_fine(live
     assert call("POST", f"{url}/data/foundation/import/batches/{batch_id}", params={"action": "COMPLETE"}).ok
     batch = call("GET", f"{url}/batches/{batch_id}").json()[batch_id]
     assert batch["status"] == "failed" and batch["failedRecordCount"] == 2 - batch["recordCount"]
-    assert {"code": "101", "description": "Row could not be parsed as JSON.", "rows": ["1"]} in batch[
-        "errors"
-    ]
+    assert {"code": "1401", "description": UNREADABLE_ROWS_DESCRIPTION, "rows": ["1"]} in batch["errors"]
     the_tenant_still_reads(url)
 
 

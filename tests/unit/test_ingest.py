@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from mockcatalog.processing import PARQUET_MAGIC, process_files
+from mockcatalog.processing import PARQUET_MAGIC, UNREADABLE_ROWS_DESCRIPTION, process_files
 
 
 def lines(*records: object) -> bytes:
@@ -28,7 +28,7 @@ def test_bad_rows_are_reported_by_number_and_fail_the_batch() -> None:
     )
     assert outcome.records == 2 and outcome.failed_rows == [2, 4]
     assert outcome.errors == [
-        {"code": "101", "description": "Row could not be parsed as JSON.", "rows": ["2", "4"]}
+        {"code": "1401", "description": UNREADABLE_ROWS_DESCRIPTION, "rows": ["2", "4"]}
     ]
     assert not outcome.succeeds(0)
     assert outcome.succeeds(50)  # partialIngestionPercentage tolerates half of the rows
