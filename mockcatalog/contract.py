@@ -205,8 +205,9 @@ def schemathesis_command(
     environ: Mapping[str, str] = os.environ,
     work_dir: Path,
 ) -> list[str]:
-    """The ``schemathesis run`` command line that checks the implementation at ``url``; the spec
-    and configuration it reads are written into ``work_dir``."""
+    """The ``schemathesis run`` command line that checks the implementation at ``url``. Creates the
+    run's scratch objects there first (:func:`prepare_contract_data`); the spec and configuration
+    the command reads are written into ``work_dir``."""
     spec = default_spec_path()
     if gateway_paths:
         spec = work_dir / "openapi-gateway.yaml"
