@@ -140,20 +140,23 @@ class Outcome:
         return self.failed * 100 <= partial_percentage * (self.records + self.failed)
 
     def fields(self, succeeded: bool) -> Json:
-        """The batch fields processing fills in."""
-        return {
+        """The batch fields processing fills in. ``metrics`` only on a batch that succeeded: the
+        ingestion guides show them there and never on a failed batch."""
+        filled: Json = {
             "recordCount": self.records if succeeded else 0,
             "failedRecordCount": self.failed if succeeded else self.records + self.failed,
             "size": self.input_bytes,
             "errors": self.errors,
-            "metrics": {
+        }
+        if succeeded:
+            filled["metrics"] = {
                 "inputByteSize": self.input_bytes,
                 "inputRecordSize": self.records + self.failed,
-                "outputByteSize": self.output_bytes if succeeded else 0,
-                "outputRecordSize": self.records if succeeded else 0,
+                "outputByteSize": self.output_bytes,
+                "outputRecordSize": self.records,
                 "partitionCount": self.files,
-            },
-        }
+            }
+        return filled
 
 
 def process_files(files: Mapping[str, bytes], input_format: Mapping[str, Any]) -> Outcome:

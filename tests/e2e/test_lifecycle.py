@@ -125,6 +125,7 @@ def test_an_empty_batch_fails_with_error_106(client: Client) -> None:
     batch = client.poll(batch_id)
     assert batch["status"] == "failed"
     assert batch["errors"][0]["code"] == "106"
+    assert "metrics" not in batch  # metrics only on a batch that succeeded
     dataset = client.dataset(dataset_id)
     assert (dataset["lastBatchStatus"], dataset["lastFailedBatch"]) == ("failure", batch_id)  # Adobe's names
     assert "lastSuccessfulBatch" not in client.dataset(dataset_id)
