@@ -296,10 +296,9 @@ class CatalogStore:
             return Listed(query.page(query.select_sorted(ordered)), generation)
         return Listed(query.run(_candidates(view, query.hints)), generation)
 
-    def get_objects(
-        self, tenant: Tenant, collection: str, ids: Iterable[str], properties: tuple[str, ...] | None
-    ) -> dict[str, Json]:
-        """``{id: object}`` for each id, in the order given; 404 naming any id not found."""
+    def get_objects(self, tenant: Tenant, collection: str, ids: Iterable[str]) -> dict[str, Json]:
+        """``{id: object}`` for each id, in the order given, whole (the view projects them, after
+        reading the version for ``ETag``); 404 naming any id not found."""
         wanted = list(dict.fromkeys(ids))
         with self.reading(tenant, polled=wanted if collection == "batches" else ()) as data:
             objects = data[collection]
@@ -310,8 +309,7 @@ class CatalogStore:
                 f"No {collection} object with id {', '.join(missing)} in this organization and sandbox.",
                 errors={"ids": [f"Not found: {object_id}" for object_id in missing]},
             )
-        projection = ListQuery(properties=properties)
-        return {object_id: projection.project(obj) for object_id, obj in found.items()}
+        return found
 
     def ingest_batch_summary(
         self, tenant: Tenant, dataset_id: str, query: ListQuery, created_window: tuple[int, int | None]

@@ -52,8 +52,9 @@ def get_by_ids(collection: str, call: Call) -> Response:
     ids = call.valid.path["id"].split(",")
     properties = call.valid.query.get("properties")
     fields = parse_properties(properties) if properties else None
-    found = call.control.store.get_objects(call.who.tenant, collection, ids, None)
-    projected = {object_id: ListQuery(properties=fields).project(obj) for object_id, obj in found.items()}
+    found = call.control.store.get_objects(call.who.tenant, collection, ids)
+    projection = ListQuery(properties=fields)
+    projected = {object_id: projection.project(obj) for object_id, obj in found.items()}
     versions = [obj.get("version") for obj in found.values()]
     if len(versions) == 1 and isinstance(versions[0], str):
         return json_response(projected, headers={"ETag": f'"{versions[0]}"'})

@@ -100,10 +100,10 @@ def test_replay_must_name_existing_batches(control: MockControl) -> None:
 
 def test_get_objects_keeps_id_order_and_404s_on_any_missing(control: MockControl) -> None:
     control.ingestion.create_batch(caller(), {"datasetId": "dsA"})
-    found = control.store.get_objects((ORG_A, "prod"), "dataSets", ["dsA"], ("name",))
-    assert found == {"dsA": {"name": "a"}}
+    found = control.store.get_objects((ORG_A, "prod"), "dataSets", ["dsA"])
+    assert list(found) == ["dsA"] and found["dsA"]["name"] == "a"
     with pytest.raises(NotFound):
-        control.store.get_objects((ORG_B, "prod"), "dataSets", ["dsA"], None)
+        control.store.get_objects((ORG_B, "prod"), "dataSets", ["dsA"])
 
 
 def test_summary_of_another_tenants_dataset_is_not_found(control: MockControl) -> None:
