@@ -17,7 +17,7 @@ from mockcatalog.fixture_files import FIXTURE_FILES, FixtureError, Fixtures, che
 from mockcatalog.gateway import Call
 from mockcatalog.json_provider import json_response
 from mockcatalog.processing import ProcessingPolicy
-from mockcatalog.recording import violation_report
+from mockcatalog.recording import contract_report
 from mockcatalog.schemas import fixture_schemas
 from mockcatalog.spec import default_spec_path, load_spec
 
@@ -61,9 +61,14 @@ def clear_requests(call: Call) -> Response:
 
 
 def list_violations(call: Call) -> Response:
-    violations = call.control.journal.violations()
+    """Strict mode's evidence: the violations and the suspects, apart, with one report of both."""
+    violations, suspects = call.control.journal.violations(), call.control.journal.suspects()
     return json_response(
-        {"violations": [v.to_dict() for v in violations], "report": violation_report(violations)}
+        {
+            "violations": [v.to_dict() for v in violations],
+            "suspects": [s.to_dict() for s in suspects],
+            "report": contract_report(violations, suspects),
+        }
     )
 
 

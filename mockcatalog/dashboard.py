@@ -5,7 +5,7 @@ package: like the dashboard, it needs nothing from the network).
 ``GET /`` answers the HTML page (``dashboard.html``, packaged: no asset comes from the network) when
 the client asks for HTML, as a browser does, and a JSON index of the mock's endpoints otherwise.
 The page reads ``GET /__admin/overview`` every two seconds: the tenants with their datasets and
-batches, the newest requests with their answers (contract violations and the mock's own errors
+batches, the newest requests with their answers (contract violations, suspects and the mock's own errors
 marked, with the reason), the active faults, the clock and the contract coverage.
 """
 
@@ -30,7 +30,7 @@ LINKS = {
     "contract (YAML)": "/openapi.yaml",
     "contract (JSON)": "/openapi.json",
     "requests received": "/__admin/requests",
-    "contract violations": "/__admin/violations",
+    "contract violations and suspects": "/__admin/violations",
     "contract coverage": "/__admin/coverage",
 }
 
@@ -61,6 +61,10 @@ def overview(call: Call) -> Response:
                     "status": entry.status,
                     "time": entry.time_ms,
                     "violation": entry.violation,
+                    "suspect": "; ".join(
+                        f"{name}: {messages[0]}" for name, messages in entry.suspects.items()
+                    )
+                    or None,
                     "mockError": entry.mock_error.strip().splitlines()[-1] if entry.mock_error else None,
                 }
                 for entry in reversed(entries)

@@ -83,10 +83,14 @@ SERVER_MANAGED = frozenset(
 #: Of those, the ones only fixture files carry, never stored or served (the tenant is where an
 #: object is stored).
 FIXTURE_ONLY = ("sandboxName",)
-#: Fields a client sets when it creates an object and may not change afterwards (Adobe documents
-#: ``externalId`` as read-only once the batch exists): a write that changes one is a 400, a write
-#: that leaves it out keeps it.
-SET_ONCE = ("externalId",)
+#: Per collection, the fields a client sets when it creates an object and may not change afterwards
+#: (Adobe documents a batch's ``externalId`` as read-only once it exists, and a dataset's
+#: ``namespace`` and ``saveStrategy`` as immutable through PUT or PATCH): a write that changes one
+#: is a 400, a write that leaves it out keeps it.
+SET_ONCE: Mapping[str, tuple[str, ...]] = {
+    "batches": ("externalId",),
+    "dataSets": ("namespace", "saveStrategy"),
+}
 #: Of the server-managed fields, the ones a write keeps from the stored object (the rest it sets anew).
 KEPT_ON_WRITE = ("id", "imsOrg", "sandboxId", "created", "createdClient", "createdUser")
 

@@ -6,7 +6,9 @@ does not grow with them), the journal is emptied and faults are cleared. After e
 
 - any request the mock itself failed on (a bug in the mock, answered 500) fails the test with the
   mock's traceback, whatever strict mode says: a client that retries 500s must not hide it;
-- in strict mode, any request the real Catalog would have rejected fails the test with a report.
+- in strict mode, any request the real Catalog would have rejected (a violation) fails the test,
+  and so does any that named a query parameter Adobe does not document (a suspect), with one
+  report that says which is which; each kind can be relaxed on its own.
 
 Options come from the settings table (:mod:`mockcatalog.settings`): each is an ini option
 ``mockcatalog_<name>`` and a flag ``--mockcatalog-<name>``. Flask and the rest are imported only
@@ -55,7 +57,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "mockcatalog(strict=False, org=..., sandbox=...): per-test settings of the mock_catalog fixture",
+        "mockcatalog(strict=False, strict_suspects=False, org=..., sandbox=...): per-test settings of "
+        "the mock_catalog fixture",
     )
     config.stash[_SESSION_MOCKS] = []
     config.stash[_WORKER_COVERAGE] = []
@@ -107,21 +110,30 @@ def mockcatalog_session(pytestconfig: pytest.Config) -> Iterator[MockCatalog]:
 def mock_catalog(mockcatalog_session: MockCatalog, request: pytest.FixtureRequest) -> Iterator[MockCatalog]:
     """The mock, reset to its pristine fixtures, seen as the configured tenant.
 
-    ``@pytest.mark.mockcatalog(strict=False, org=..., sandbox=...)`` changes it for one test.
+    ``@pytest.mark.mockcatalog(strict=False, strict_suspects=False, org=..., sandbox=...)`` changes
+    it for one test: ``strict`` is about violations, ``strict_suspects`` about suspects.
     """
     marker = request.node.get_closest_marker("mockcatalog")
     options = dict(marker.kwargs) if marker else {}
     mockcatalog_session.control.reset()
     mock = mockcatalog_session.tenant(org=options.get("org"), sandbox=options.get("sandbox"))
     mock.strict = options.get("strict", bool(setting(request.config, "strict")))
+    mock.strict_suspects = options.get("strict_suspects", bool(setting(request.config, "strict_suspects")))
     yield mock
     mock.control.faults.clear()
     if mock.mock_errors:
         pytest.fail(mock.mock_error_report(), pytrace=False)
-    if mock.strict and mock.violations:
+    violations = mock.violations if mock.strict else []
+    suspects = mock.suspects if mock.strict_suspects else []
+    if violations or suspects:
+        relax = [
+            *(["strict=False (violations)"] if violations else []),
+            *(["strict_suspects=False (suspects)"] if suspects else []),
+        ]
         pytest.fail(
-            mock.violation_report() + "\n(strict contract mode: fix the request, or mark the test "
-            "@pytest.mark.mockcatalog(strict=False) if the bad request is on purpose)",
+            mock.contract_report(violations, suspects)
+            + "\n(strict contract mode: fix the request, or mark the test "
+            f"@pytest.mark.mockcatalog({', '.join(relax)}) if it is on purpose)",
             pytrace=False,
         )
 

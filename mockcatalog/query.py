@@ -112,9 +112,12 @@ class ListQuery:
         return {oid: self.project(obj) for oid, obj in selected}
 
 
-def build_query(values: Mapping[str, Any], kinds: Mapping[str, Json]) -> ListQuery:
-    """Build a :class:`ListQuery` from validated parameter ``values`` and their spec ``kinds``."""
-    predicates: list[Predicate] = []
+def build_query(
+    values: Mapping[str, Any], kinds: Mapping[str, Json], by_property: Mapping[str, str] | None = None
+) -> ListQuery:
+    """Build a :class:`ListQuery` from validated parameter ``values`` and their spec ``kinds``;
+    ``by_property`` holds undocumented parameters, each a simple filter on the property it names."""
+    predicates: list[Predicate] = [field_in(name, value) for name, value in (by_property or {}).items()]
     hints: list[tuple[str, tuple[str, ...]]] = []
     settings: dict[str, Any] = {"limit": None, "reusable": True}
     for name, value in values.items():

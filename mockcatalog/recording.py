@@ -1,5 +1,10 @@
-"""What the mock received: a bounded journal of requests, the contract violations among them, the
-errors inside the mock itself, and (through :func:`record`) the contract coverage.
+"""What the mock received: a bounded journal of requests, the contract violations and suspects
+among them, the errors inside the mock itself, and (through :func:`record`) the contract coverage.
+
+Strict mode tells two kinds of contract trouble apart: a **violation** is a request the real
+service rejects (the mock answered it with an error a violation type raises); a **suspect** is
+one the real service answers, but that names a query parameter Adobe does not document (a typo
+such as ``sort`` for ``orderBy`` silently filters everything out there).
 
 All are bounded (a long-lived server must not grow without limit): the journal keeps the newest
 ``maxlen`` requests, with each body cut to :data:`MAX_BODY_BYTES` as it is recorded (a 48 MiB
@@ -42,6 +47,8 @@ class RecordedRequest:
     violation: str | None = None  # why the real service would have rejected it, if it would
     errors: dict[str, Any] = field(default_factory=dict)
     mock_error: str | None = None  # the traceback, when the mock itself failed (a 500)
+    #: undocumented query parameter -> what the real service makes of it (with a did-you-mean)
+    suspects: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -80,6 +87,7 @@ class RawExchange:
     violation: str | None = None
     errors: Any = None
     mock_error: str | None = None
+    suspects: dict[str, list[str]] | None = None
 
     @classmethod
     def of(
@@ -92,6 +100,7 @@ class RawExchange:
         violation: str | None = None,
         errors: Any = None,
         mock_error: str | None = None,
+        suspects: dict[str, list[str]] | None = None,
     ) -> RawExchange:
         kept = environ.copy()
         for name in SERVER_OBJECTS:
@@ -99,7 +108,7 @@ class RawExchange:
         if sum(len(value) for value in kept.values() if value.__class__ is str) > MAX_ENVIRON_CHARS:
             kept = _cut_environ(kept)
         cut = body[:MAX_BODY_BYTES] if len(body) > MAX_BODY_BYTES else body
-        return cls(kept, operation, cut, len(body), status, time_ms, violation, errors, mock_error)
+        return cls(kept, operation, cut, len(body), status, time_ms, violation, errors, mock_error, suspects)
 
     def recorded(self) -> RecordedRequest:
         environ = self.environ
@@ -118,6 +127,7 @@ class RawExchange:
             violation=self.violation,
             errors=dict(self.errors or {}),
             mock_error=self.mock_error,
+            suspects=dict(self.suspects or {}),
         )
 
 
@@ -158,6 +168,7 @@ class Journal:
     def __init__(self, maxlen: int = 1000) -> None:
         self._entries: deque[RawExchange] = deque(maxlen=maxlen)
         self._violations: list[RawExchange] = []
+        self._suspects: list[RawExchange] = []
         self._mock_errors: list[RawExchange] = []
         self._max_kept = maxlen
         self._lock = threading.Lock()
@@ -167,6 +178,8 @@ class Journal:
             self._entries.append(entry)
             if entry.violation and len(self._violations) < self._max_kept:
                 self._violations.append(entry)
+            if entry.suspects and len(self._suspects) < self._max_kept:
+                self._suspects.append(entry)
             if entry.mock_error and len(self._mock_errors) < self._max_kept:
                 self._mock_errors.append(entry)
 
@@ -180,6 +193,12 @@ class Journal:
             raw = list(self._violations)
         return [entry.recorded() for entry in raw]
 
+    def suspects(self) -> list[RecordedRequest]:
+        """Requests the real service answers, but that name query parameters Adobe does not document."""
+        with self._lock:
+            raw = list(self._suspects)
+        return [entry.recorded() for entry in raw]
+
     def mock_errors(self) -> list[RecordedRequest]:
         """Requests during which the mock itself failed (a bug in the mock, never in the client)."""
         with self._lock:
@@ -190,19 +209,46 @@ class Journal:
         with self._lock:
             self._entries.clear()
             self._violations.clear()
+            self._suspects.clear()
             self._mock_errors.clear()
 
 
 def violation_report(violations: list[RecordedRequest]) -> str:
     """A readable account of requests the real Catalog would have rejected."""
-    lines = [f"{len(violations)} request(s) the real Catalog service would reject:"]
+    lines = [f"{len(violations)} request(s) the real Catalog service would reject (violations):"]
     for number, entry in enumerate(violations, start=1):
         lines.append(f"  {number}. {entry.describe()}")
         lines.append(f"     {entry.violation}")
-        for name, messages in entry.errors.items():
-            shown = messages if isinstance(messages, list) else [messages]
-            lines.extend(f"       - {name}: {message}" for message in shown)
+        lines.extend(_field_lines(entry.errors))
     return "\n".join(lines)
+
+
+def suspect_report(suspects: list[RecordedRequest]) -> str:
+    """A readable account of requests that name query parameters Adobe does not document."""
+    lines = [
+        f"{len(suspects)} request(s) naming parameters Adobe does not document (suspects: the real "
+        "service answers them, most likely not as meant):"
+    ]
+    for number, entry in enumerate(suspects, start=1):
+        lines.append(f"  {number}. {entry.describe()}")
+        lines.extend(_field_lines(entry.suspects))
+    return "\n".join(lines)
+
+
+def contract_report(violations: list[RecordedRequest], suspects: list[RecordedRequest]) -> str:
+    """Both accounts, violations first; an empty string when there is nothing to report."""
+    parts = [violation_report(violations)] if violations else []
+    if suspects:
+        parts.append(suspect_report(suspects))
+    return "\n".join(parts)
+
+
+def _field_lines(messages_by_name: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for name, messages in messages_by_name.items():
+        shown = messages if isinstance(messages, list) else [messages]
+        lines.extend(f"       - {name}: {message}" for message in shown)
+    return lines
 
 
 def mock_error_report(failures: list[RecordedRequest]) -> str:

@@ -78,7 +78,8 @@ class Route:
             if apart
             else valid.query
         )
-        return build_query(values, self.validator.query_kinds)
+        by_property = valid.undocumented if self.validator.filters_by_any_property else None
+        return build_query(values, self.validator.query_kinds, by_property)
 
     def handle(self, **_path: Any) -> Response:
         """The whole of one request (Flask's view function for this route)."""
@@ -110,7 +111,7 @@ class Route:
             response = internal_error(exc)
         if self.journaled:
             sent = call.sent if call is not None else gateway.parameters_sent(self, req)
-            record(control, req, self, response, error, failure)
+            record(control, req, self, response, error, failure, call.valid.suspects if call else None)
             control.coverage.record(self.operation.operation_id, sent, response.status_code)
         return response
 
@@ -234,9 +235,10 @@ def record(
     response: Response,
     error: MockCatalogError | None,
     failure: str | None,
+    suspects: dict[str, list[str]] | None = None,
 ) -> None:
     """Journal one exchange: the request as sent, the status answered, and why it was a contract
-    violation or a failure of the mock, if it was."""
+    violation, a suspect or a failure of the mock, if it was."""
     violation = error if error is not None and error.violation else None
     control.journal.record(
         RawExchange.of(
@@ -248,6 +250,7 @@ def record(
             violation.detail if violation else None,
             violation.errors if violation else None,
             failure,
+            suspects or None,
         )
     )
 

@@ -238,7 +238,15 @@ class ServeOptions(_Table):
 class PluginOptions(_Table):
     """What only the pytest plugin needs (each is an ini option and a flag)."""
 
-    strict: bool = setting(True, "fail a test that sent a request the real Catalog would reject", "bool")
+    strict: bool = setting(
+        True, "fail a test that sent a request the real Catalog would reject (a violation)", "bool"
+    )
+    strict_suspects: bool = setting(
+        True,
+        "fail a test that sent a query parameter Adobe does not document (a suspect: the real service "
+        "reads it as a filter or ignores it)",
+        "bool",
+    )
     org: str = setting("ACME000000000000000000AA@AdobeOrg", "the IMS org mock_catalog calls as", "text")
     sandbox: str = setting("prod", "the sandbox mock_catalog calls as", "text")
     extra_orgs: str = setting(

@@ -420,7 +420,8 @@ class CatalogStore:
                     written.setdefault("status", current["status"])  # the lifecycle owns it
             else:
                 written = {**current, **client_fields(fields or {})}
-            changed = [n for n in SET_ONCE if n in current and n in written and written[n] != current[n]]
+            set_once = SET_ONCE.get(collection, ())
+            changed = [n for n in set_once if n in current and n in written and written[n] != current[n]]
             if changed:
                 raise InvalidRequest(
                     f"{', '.join(changed)} cannot change once the object exists.",
@@ -428,7 +429,7 @@ class CatalogStore:
                         name: [f"Read-only after creation; it is {current[name]!r}."] for name in changed
                     },
                 )
-            for name in SET_ONCE:
+            for name in set_once:
                 if name in current:
                     written[name] = current[name]
             for name in KEPT_ON_WRITE:  # exactly the stored ones: a root JSON Patch cannot add any

@@ -22,7 +22,7 @@ from mockcatalog.faults import Fault
 from mockcatalog.fixture_files import FixtureError, Fixtures, check_objects, read_fixtures
 from mockcatalog.model import made_by, new_batch
 from mockcatalog.processing import ProcessingPolicy
-from mockcatalog.recording import RecordedRequest, mock_error_report, violation_report
+from mockcatalog.recording import RecordedRequest, contract_report, mock_error_report, violation_report
 from mockcatalog.schemas import fixture_schemas
 from mockcatalog.server import LiveServer
 from mockcatalog.settings import Settings
@@ -60,6 +60,7 @@ class MockCatalog:
         sandbox: str = DEFAULT_SANDBOX,
         api_key: str = DEFAULT_API_KEY,
         strict: bool = True,
+        strict_suspects: bool = True,
     ) -> None:
         self.app = app
         self.server = server
@@ -68,6 +69,8 @@ class MockCatalog:
         self.api_key = api_key
         #: Fail the test at teardown when a request the real service would reject arrived.
         self.strict = strict
+        #: Fail it when a request named a query parameter Adobe does not document.
+        self.strict_suspects = strict_suspects
         #: An in-process client for the same store (no socket): fast, for tests that need no HTTP.
         #: It sends this tenant's credentials with every request (``credentials=False``: none).
         self.client = TenantClient(app, self.headers)
@@ -134,6 +137,7 @@ class MockCatalog:
             sandbox=sandbox or self.sandbox,
             api_key=self.api_key,
             strict=self.strict,
+            strict_suspects=self.strict_suspects,
         )
 
     @property
@@ -225,6 +229,21 @@ class MockCatalog:
 
     def violation_report(self) -> str:
         return violation_report(self.violations)
+
+    @property
+    def suspects(self) -> list[RecordedRequest]:
+        """Requests the real Catalog answers but that name query parameters Adobe does not document
+        (each entry's ``suspects`` says what the real service makes of them, and what was meant)."""
+        return self.control.journal.suspects()
+
+    def contract_report(
+        self, violations: list[RecordedRequest] | None = None, suspects: list[RecordedRequest] | None = None
+    ) -> str:
+        """The violations and suspects given (default: all of them), each kind under its own heading."""
+        return contract_report(
+            self.violations if violations is None else violations,
+            self.suspects if suspects is None else suspects,
+        )
 
     @property
     def mock_errors(self) -> list[RecordedRequest]:

@@ -9,8 +9,10 @@ without a server.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
+import itertools
 import json
 import math
 import re
@@ -26,6 +28,9 @@ from mockcatalog.schemas import SchemaBuilder, builder_for
 from mockcatalog.spec import Operation, load_spec
 
 MAX_JSON_DEPTH = 64
+#: How many undocumented query parameters of one request are reported as suspects, and how much of
+#: each name and value a report shows.
+MAX_SUSPECTS, MAX_SHOWN_CHARS = 20, 64
 BINARY = "application/octet-stream"
 FORM = "application/x-www-form-urlencoded"
 
@@ -53,12 +58,21 @@ class MultiMapping(Protocol):
 
 @dataclass(frozen=True)
 class ValidRequest:
-    """The converted, validated parts of one request."""
+    """The converted, validated parts of one request.
+
+    ``undocumented`` holds the query parameters the operation does not declare (name -> value, a
+    repeated one's values joined with commas): the real service answers them rather than refusing
+    them (a Catalog list reads one as a ``{PROPERTY}={VALUE}`` filter, other operations ignore it),
+    so they are no error. ``suspects`` says, per such name, what the real service makes of it and
+    which declared name was probably meant: strict mode reports them apart from violations.
+    """
 
     query: dict[str, Any]
     headers: dict[str, Any]
     path: dict[str, Any]
     body: Any = None
+    undocumented: dict[str, str] = dataclasses.field(default_factory=dict)
+    suspects: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
 
 class ParameterLoader:
@@ -69,7 +83,7 @@ class ParameterLoader:
     operation declares thirty-odd parameters; a request sends two or three).
     """
 
-    def __init__(self, builder: SchemaBuilder, operation: Operation, location: str, *, reject_unknown: bool):
+    def __init__(self, builder: SchemaBuilder, operation: Operation, location: str):
         params = operation.params_in(location)
         key: Callable[[str], str] = str.lower if location == "header" else str
         self.fields = {key(p.name): builder.field(p.schema, flavour="text") for p in params}
@@ -79,17 +93,12 @@ class ParameterLoader:
             for name, field in self.fields.items()
             if field.load_default is not missing
         }
-        self.reject_unknown = reject_unknown
-        self.unknown_message = f"Unknown parameter. Allowed here: {', '.join(sorted(self.fields)) or 'none'}."
 
     def load(self, values: Mapping[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+        """The declared parameters among ``values``, converted (the callers pass no others)."""
         loaded = dict(self.defaults)
         for name, value in values.items():
-            field = self.fields.get(name)
-            if field is None:
-                if self.reject_unknown:
-                    errors[name] = [self.unknown_message]
-                continue
+            field = self.fields[name]
             try:
                 loaded[name] = field.deserialize(value)
             except ValidationError as exc:
@@ -108,9 +117,12 @@ class OperationValidator:
         self._array_params = {
             p.name for p in operation.params_in("query") if builder.resolve_type(p.schema) == "array"
         }
-        self._query = ParameterLoader(builder, operation, "query", reject_unknown=True)
-        self._path = ParameterLoader(builder, operation, "path", reject_unknown=True)
-        self._headers = ParameterLoader(builder, operation, "header", reject_unknown=False)
+        self._query = ParameterLoader(builder, operation, "query")
+        self._path = ParameterLoader(builder, operation, "path")
+        self._headers = ParameterLoader(builder, operation, "header")
+        #: whether the real service reads an undocumented query parameter as a filter on the
+        #: property of that name (the Catalog object lists; Adobe's filtering guide)
+        self.filters_by_any_property = bool(operation.raw.get("x-mockcatalog-filters-any-property"))
         self._header_names = [p.name.lower() for p in operation.params_in("header")]
         self._query_names = [p.name for p in operation.params_in("query")]
         #: old names the spec mentions (``x-mockcatalog-formerly``), e.g. sort -> orderBy
@@ -149,18 +161,49 @@ class OperationValidator:
         content_type: str | None = None,
     ) -> ValidRequest:
         errors: dict[str, Any] = {}
-        query = self._query.load(self._query_values(args, headers, errors), errors)
-        for name in errors.keys() - self._query_names:
-            hint = self.suggestion(name)
-            if hint and name in args.keys():
-                errors[name] = [f"Did you mean {hint!r}? " + message for message in errors[name]]
+        declared, undocumented = self._query_values(args, headers, errors)
+        query = self._query.load(declared, errors)
         header_values = {name: headers[name] for name in self._header_names if name in headers}
         valid_headers = self._headers.load(header_values, errors)
         valid_path = self._path.load(path, errors)
         valid_body = self._load_body(body, content_type, errors) if self._bodies else None
         if errors:
             raise InvalidRequest(_summary(errors), errors=errors)
-        return ValidRequest(query=query, headers=valid_headers, path=valid_path, body=valid_body)
+        return ValidRequest(
+            query=query,
+            headers=valid_headers,
+            path=valid_path,
+            body=valid_body,
+            undocumented=undocumented,
+            suspects=self.suspects(undocumented),
+        )
+
+    def suspects(self, undocumented: Mapping[str, str]) -> dict[str, list[str]]:
+        """What the journal keeps about undocumented names: at most :data:`MAX_SUSPECTS` of them,
+        each name and value cut to :data:`MAX_SHOWN_CHARS` (a query of thousands of one-letter
+        names must not cost the journal a thousand messages)."""
+        found = {
+            _shown(name): [self.suspicion(name, value)]
+            for name, value in itertools.islice(undocumented.items(), MAX_SUSPECTS)
+        }
+        if len(undocumented) > MAX_SUSPECTS:
+            found["..."] = [f"and {len(undocumented) - MAX_SUSPECTS} more undocumented parameters"]
+        return found
+
+    def suspicion(self, name: str, value: str) -> str:
+        """Why an undocumented query parameter is suspect: what the real service makes of it, and
+        the declared name it most likely meant."""
+        where = f"{self.operation.method} {self.operation.path}"
+        if self.filters_by_any_property:
+            effect = (
+                f"the real service reads it as a filter on a property {_shown(name)!r} "
+                f"(only objects whose {_shown(name)!r} is {_shown(value)!r} are listed)"
+            )
+        else:
+            effect = "the real service ignores it"
+        hint = self.suggestion(name)
+        meant = f" Did you mean {hint!r}?" if hint else ""
+        return f"Not a parameter of {where} in Adobe's specs; {effect}.{meant}"
 
     def suggestion(self, unknown: str) -> str | None:
         """The declared query parameter an unknown one most likely meant."""
@@ -172,22 +215,27 @@ class OperationValidator:
 
     def _query_values(
         self, args: MultiMapping, headers: Mapping[str, str], errors: dict[str, Any]
-    ) -> dict[str, Any]:
-        """The query parameters, plus filters sent as headers (a query parameter wins)."""
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The declared query parameters, plus filters sent as headers (a query parameter wins);
+        and the undocumented ones, each repeat's values joined with commas (any of them matches)."""
         values: dict[str, Any] = {}
+        undocumented: dict[str, str] = {}
         for header, value in headers.items():  # a request's few headers, not every filter's name
             name = self._filter_headers.get(header)
             if name is not None:
                 values[name] = [value] if name in self._array_params else value
+        declared = self._query.fields
         for key in args.keys():
             given = args.getlist(key)
-            if key in self._array_params:
+            if key not in declared:
+                undocumented[key] = ",".join(given)
+            elif key in self._array_params:
                 values[key] = given
             elif len(given) > 1:
                 errors[key] = [f"Given {len(given)} times; send it once."]
             else:
                 values[key] = given[0]
-        return values
+        return values, undocumented
 
     def _load_body(self, raw: bytes, content_type: str | None, errors: dict[str, Any]) -> Any:
         media_type = (content_type or "").split(";", 1)[0].strip().lower()
@@ -218,6 +266,11 @@ class OperationValidator:
         except ValidationError as exc:
             errors.update(flatten(exc.messages))
             return None
+
+
+def _shown(text: str) -> str:
+    """``text`` as a report shows it: cut to :data:`MAX_SHOWN_CHARS`, the cut marked with …."""
+    return text if len(text) <= MAX_SHOWN_CHARS else text[:MAX_SHOWN_CHARS] + "…"
 
 
 def parse_form(raw: bytes) -> dict[str, str]:

@@ -28,3 +28,12 @@ def test_ruff_format_is_applied() -> None:
 def test_the_package_type_checks_strictly() -> None:
     result = run("mypy", "--config-file", "setup.cfg")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_package_serves_the_top_level_spec_and_fixtures() -> None:
+    """One home for the spec and the fixtures: the package links to the top-level files (an editor
+    that replaces a link with a copy once let the two drift apart for a whole issue)."""
+    for name in ("openapi.yaml", "fixtures"):
+        packaged = ROOT / "mockcatalog" / name
+        assert packaged.is_symlink(), f"mockcatalog/{name} must be a link to ../{name}, not a copy"
+        assert packaged.resolve() == (ROOT / name).resolve()

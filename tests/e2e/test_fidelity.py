@@ -110,6 +110,50 @@ def test_a_new_dataset_is_a_draft(live_server: LiveServer) -> None:
     assert refused.status_code == 400 and "state" in refused.json()["errors"]  # not one of Adobe's states
 
 
+# --- an undocumented parameter is answered as the real service answers it: a suspect, not an error --
+
+
+def evidence(server: LiveServer) -> dict[str, object]:
+    return dict(requests.get(f"{server.url}/__admin/violations", timeout=10).json())
+
+
+def test_an_undocumented_parameter_of_a_list_is_a_filter_on_that_property(live_server: LiveServer) -> None:
+    url = f"{catalog(live_server)}/dataSets"
+    everything = requests.get(url, headers=make_credentials(), timeout=10).json()
+    assert everything
+    org = next(iter(everything.values()))["imsOrg"]
+    same_org = requests.get(url, params={"imsOrg": org}, headers=make_credentials(), timeout=10)
+    assert same_org.status_code == 200 and same_org.json() == everything  # {PROPERTY}={VALUE}
+    other_org = requests.get(url, params={"imsOrg": f"!{org}"}, headers=make_credentials(), timeout=10)
+    assert other_org.status_code == 200 and other_org.json() == {}  # a leading ! negates
+    typo = requests.get(
+        f"{catalog(live_server)}/batches",
+        params={"sort": "desc:created"},
+        headers=make_credentials(),
+        timeout=10,
+    )
+    assert typo.status_code == 200 and typo.json() == {}  # no batch has a property 'sort'
+    found = evidence(live_server)
+    assert found["violations"] == []
+    suspects = found["suspects"]
+    assert isinstance(suspects, list) and [entry["suspects"] for entry in suspects][-1]["sort"][0].endswith(
+        "Did you mean 'orderBy'?"
+    )
+    assert "violations" not in str(found["report"]) and "suspects" in str(found["report"])
+
+
+def test_an_undocumented_parameter_elsewhere_is_ignored_and_still_a_suspect(live_server: LiveServer) -> None:
+    url = f"{catalog(live_server)}/dataSets/{DATASET}"
+    plain = requests.get(url, headers=make_credentials(), timeout=10)
+    ignored = requests.get(url, params={"propertys": "name"}, headers=make_credentials(), timeout=10)
+    assert ignored.status_code == 200 and ignored.json() == plain.json()
+    (entry,) = evidence(live_server)["suspects"]  # type: ignore[misc]
+    assert entry["suspects"]["propertys"] == [
+        "Not a parameter of GET /dataSets/{id} in Adobe's specs; the real service ignores it. "
+        "Did you mean 'properties'?"
+    ]
+
+
 # --- every documented parameter is accepted, with its documented meaning ------------------------
 
 
@@ -336,3 +380,43 @@ def test_external_id_is_read_only_after_creation(live_server: LiveServer) -> Non
     assert (
         requests.get(url, headers=make_credentials(), timeout=10).json()[made["id"]]["externalId"] == "mine"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "good", "bad"),
+    [
+        ("namespace", "ACP", "acp"),
+        ("saveStrategy", "delta", "merge"),
+        ("fileDescription", {"format": "csv", "delimiters": [";"], "charset": "UTF-8"}, {"format": "xml"}),
+        ("fileDescription", {"format": "parquet"}, {"delimiters": [";;"]}),
+        ("fileDescription", {"format": "json"}, {"charset": "UTF-16"}),
+    ],
+)
+def test_dataset_fields_stay_within_adobes_enums(
+    live_server: LiveServer, field: str, good: object, bad: object
+) -> None:
+    url = f"{catalog(live_server)}/dataSets"
+    made = requests.post(url, json={"name": "Enums", field: good}, headers=make_credentials(), timeout=10)
+    assert made.status_code == 201, made.text
+    refused = requests.post(url, json={"name": "Enums", field: bad}, headers=make_credentials(), timeout=10)
+    assert refused.status_code == 400
+    assert any(name.startswith(field) for name in refused.json()["errors"]), refused.json()
+
+
+def test_namespace_and_save_strategy_are_set_once(live_server: LiveServer) -> None:
+    url = f"{catalog(live_server)}/dataSets"
+    created = {"name": "Set once", "namespace": "ACP", "saveStrategy": "append"}
+    new_id = (
+        requests.post(url, json=created, headers=make_credentials(), timeout=10).json()[0].rsplit("/", 1)[1]
+    )
+    for field, other in (("namespace", "AA"), ("saveStrategy", "overwrite")):
+        changed = requests.patch(
+            f"{url}/{new_id}", json={field: other}, headers=make_credentials(), timeout=10
+        )
+        assert changed.status_code == 400 and field in changed.json()["errors"]
+    replaced = requests.put(
+        f"{url}/{new_id}", json={"name": "Renamed"}, headers=make_credentials(), timeout=10
+    )
+    assert replaced.status_code == 200  # left out: kept
+    read = requests.get(f"{url}/{new_id}", headers=make_credentials(), timeout=10).json()[new_id]
+    assert (read["name"], read["namespace"], read["saveStrategy"]) == ("Renamed", "ACP", "append")

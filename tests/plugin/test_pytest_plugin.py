@@ -57,6 +57,67 @@ def test_handles_a_400(mock_catalog):
     result.assert_outcomes(passed=1)
 
 
+def test_an_undocumented_parameter_is_a_suspect_reported_apart_from_violations(
+    pytester: pytest.Pytester,
+) -> None:
+    result = run(
+        pytester,
+        """
+def test_sorts_the_wrong_way(mock_catalog):
+    assert list_batches(mock_catalog, sort="desc:created").json() == {}  # the real answer: a filter
+    assert list_batches(mock_catalog, limit=0).status_code == 400
+""",
+    )
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*1 request(s) the real Catalog service would reject (violations):*",
+            "*GET /data/foundation/catalog/batches?limit=0 -> 400*",
+            "*1 request(s) naming parameters Adobe does not document (suspects*",
+            "*GET /data/foundation/catalog/batches?sort=desc:created -> 200*",
+            "*sort: *filter on a property 'sort'*Did you mean 'orderBy'?*",
+            "*@pytest.mark.mockcatalog(strict=False (violations), strict_suspects=False (suspects))*",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("marker", "outcome", "reported"),
+    [
+        ("strict_suspects=False", {"passed": 1, "errors": 1}, "*(violations):*"),
+        ("strict=False", {"passed": 1, "errors": 1}, "*(suspects*"),
+        ("strict=False, strict_suspects=False", {"passed": 1}, None),
+    ],
+)
+def test_violations_and_suspects_are_relaxed_each_on_its_own(
+    pytester: pytest.Pytester, marker: str, outcome: dict[str, int], reported: str | None
+) -> None:
+    result = run(
+        pytester,
+        f"""
+import pytest
+
+@pytest.mark.mockcatalog({marker})
+def test_both_on_purpose(mock_catalog):
+    list_batches(mock_catalog, sort="desc:created")
+    list_batches(mock_catalog, limit=0)
+""",
+    )
+    result.assert_outcomes(**outcome)
+    if reported is not None:
+        result.stdout.fnmatch_lines([reported])
+        other = "*(suspects*" if reported == "*(violations):*" else "*(violations):*"
+        result.stdout.no_fnmatch_line(other)
+
+
+def test_suspects_can_be_relaxed_for_the_whole_session(pytester: pytest.Pytester) -> None:
+    source = """
+def test_sorts_the_wrong_way(mock_catalog):
+    list_batches(mock_catalog, sort="desc:created")
+"""
+    run(pytester, source, "--no-mockcatalog-strict-suspects").assert_outcomes(passed=1)
+
+
 def test_each_test_sees_pristine_fixtures_and_its_own_journal(pytester: pytest.Pytester) -> None:
     result = run(
         pytester,

@@ -13,6 +13,7 @@ from mockcatalog.recording import (
     RecordedRequest,
     recorded_body,
     recorded_headers,
+    suspect_report,
     violation_report,
 )
 from mockcatalog.verify import Criteria, assert_called, matching
@@ -26,12 +27,14 @@ def entry(method: str = "POST", path: str = "/batches", status: int = 201, **fie
     return RecordedRequest(method=method, path=path, status=status, **values)
 
 
-def raw(status: int, violation: str | None = None) -> RawExchange:
+def raw(
+    status: int, violation: str | None = None, suspects: dict[str, list[str]] | None = None
+) -> RawExchange:
     environ = {
         "REQUEST_METHOD": "GET", "PATH_INFO": "/batches", "QUERY_STRING": "limit=2&x=a&x=b",
         "HTTP_AUTHORIZATION": "Bearer secret", "HTTP_X_API_KEY": "k", "wsgi.input": object(),
     }  # fmt: skip
-    return RawExchange.of(environ, "GET /batches", b"", status, 0, violation=violation)
+    return RawExchange.of(environ, "GET /batches", b"", status, 0, violation=violation, suspects=suspects)
 
 
 def test_journal_keeps_the_newest_and_the_first_violations() -> None:
@@ -47,6 +50,20 @@ def test_journal_keeps_the_newest_and_the_first_violations() -> None:
     assert "wsgi.input" not in raw(200).environ  # the server's objects are not kept alive
     journal.clear()
     assert journal.entries() == [] and journal.violations() == []
+
+
+def test_suspects_are_kept_apart_from_violations_and_reported_with_what_was_meant() -> None:
+    journal = Journal(maxlen=3)
+    journal.record(raw(200, suspects={"sort": ["Not documented. Did you mean 'orderBy'?"]}))
+    journal.record(raw(400, violation="bad"))
+    journal.record(raw(200))
+    assert [e.status for e in journal.suspects()] == [200]
+    assert [e.status for e in journal.violations()] == [400]
+    report = suspect_report(journal.suspects())
+    assert "1 request(s) naming parameters Adobe does not document" in report
+    assert "- sort: Not documented. Did you mean 'orderBy'?" in report
+    journal.clear()
+    assert journal.suspects() == []
 
 
 def test_credentials_are_masked_and_bodies_parsed() -> None:

@@ -73,6 +73,13 @@ def test_simple_filter_compares_numbers_numerically() -> None:
     assert run(field_in("recordCount", "!10,2")) == []
 
 
+def test_an_undocumented_parameter_filters_by_the_property_it_names() -> None:
+    by_property = {"name": "test-alpha,te*st", "sort": "!x"}
+    query = build_query({"limit": 20}, {"limit": {"kind": "limit"}}, by_property)
+    assert list(query.run(OBJECTS.items())) == ["a", "c"]  # a literal *; a ! keeps objects without the field
+    assert list(build_query({}, {}, {"sort": "desc:created"}).run(OBJECTS.items())) == []
+
+
 def test_related_filter_matches_type_and_id() -> None:
     assert run(related_to("dataSet", "d2")) == ["b"]
     assert run(related_to("connection", "d2")) == []
