@@ -452,12 +452,17 @@ class CatalogStore:
 
     def delete_object(
         self, caller: Caller, collection: str, object_id: str, if_match: str | None = None
-    ) -> None:
+    ) -> bool:
+        """Delete one of the tenant's objects; False when it holds none of that id (whatever
+        ``If-Match`` says: there is no version to compare)."""
         with self.writing(caller.tenant) as data:
+            if data[collection].get(object_id) is None:
+                return False
             _current(data[collection], collection, object_id, if_match)
             data[collection].delete(object_id)
             if collection == "batches":
                 data["runs"].delete(object_id)
+            return True
 
     def _free_if_empty(self, tenant: Tenant, data: TenantData) -> None:
         """Forget a tenant that holds nothing and is not part of the fixtures (its lock held): a

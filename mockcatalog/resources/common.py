@@ -79,8 +79,10 @@ def write_by_id(collection: str, call: Call, *, replace: bool = False) -> Respon
 
 
 def delete_by_id(collection: str, call: Call) -> Response:
+    """DELETE one object: its reference; ``[]`` when the tenant holds no object of that id (the
+    Catalog guide: no match is still a 200, with an empty array)."""
     object_id = call.valid.path["id"]
-    call.control.store.delete_object(
+    deleted = call.control.store.delete_object(
         call.who, collection, object_id, if_match=call.valid.headers.get("if-match")
     )
-    return json_response(references(collection, object_id))
+    return json_response(references(collection, object_id) if deleted else [])

@@ -420,3 +420,14 @@ def test_namespace_and_save_strategy_are_set_once(live_server: LiveServer) -> No
     assert replaced.status_code == 200  # left out: kept
     read = requests.get(f"{url}/{new_id}", headers=make_credentials(), timeout=10).json()[new_id]
     assert (read["name"], read["namespace"], read["saveStrategy"]) == ("Renamed", "ACP", "append")
+
+
+@pytest.mark.parametrize("collection", ["batches", "dataSets"])
+def test_deleting_an_id_nothing_matches_answers_an_empty_array(
+    live_server: LiveServer, collection: str
+) -> None:
+    url = f"{catalog(live_server)}/{collection}/000000000000000000000000"
+    for headers in ({}, {"If-Match": '"1.0.0"'}):
+        answer = requests.delete(url, headers={**make_credentials(), **headers}, timeout=10)
+        assert (answer.status_code, answer.json()) == (200, [])
+    assert requests.get(url, headers=make_credentials(), timeout=10).status_code == 404

@@ -32,7 +32,7 @@ PROBES: dict[str, tuple[str, str, dict[str, Any], int | str]] = {
     ),
     "updateBatch": ("PATCH", "/batches/{batch}", {"json": {"tags": {"x": ["y"]}}}, 404),
     "replaceBatch": ("PUT", "/batches/{batch}", {"json": {"tags": {}}}, 404),
-    "deleteBatch": ("DELETE", "/batches/{batch}", {}, 404),
+    "deleteBatch": ("DELETE", "/batches/{batch}", {}, "empty"),
     "batchAction": ("POST", "/batches/{batch}?action=ABORT", {}, 404),
     "uploadFile": (
         "PUT", "/batches/{batch}/datasets/{ds}/files/a.json", {"data": b"{}", "headers": OCTET}, 404,
@@ -44,7 +44,7 @@ PROBES: dict[str, tuple[str, str, dict[str, Any], int | str]] = {
         "PATCH", "/dataSets/{ds}", {"json": [{"op": "remove", "path": "/name"}], "headers": PATCH}, 404,
     ),
     "replaceDataSet": ("PUT", "/dataSets/{ds}", {"json": {"name": "taken"}}, 404),
-    "deleteDataSet": ("DELETE", "/dataSets/{ds}", {}, 404),
+    "deleteDataSet": ("DELETE", "/dataSets/{ds}", {}, "empty"),
     "getIngestBatchSummary": ("GET", "/dataSets/{ds}/ingestBatchSummary", {}, 404),
 }  # fmt: skip
 NOT_TENANTED = {"imsTokenV3", "imsTokenV2"}  # the fake IMS holds no tenant data
