@@ -23,7 +23,7 @@ from mockcatalog.fixture_files import read_fixtures
 from mockcatalog.query import ListQuery
 from mockcatalog.tenancy import Caller
 
-ORG = "ACME000000000000000000AA@AdobeOrg"
+ORG = "ACE0A1B2C3D4E5F60718293A@AdobeOrg"
 
 
 def median_us(samples: list[int]) -> float:

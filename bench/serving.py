@@ -12,7 +12,7 @@ from contextlib import contextmanager
 HEADERS = {
     "Authorization": "Bearer bench",
     "x-api-key": "bench",
-    "x-gw-ims-org-id": "ACME000000000000000000AA@AdobeOrg",
+    "x-gw-ims-org-id": "ACE0A1B2C3D4E5F60718293A@AdobeOrg",
 }
 SERVE = [sys.executable, "-c", "from mockcatalog.cli import main; main()", "serve", "--port", "0"]
 

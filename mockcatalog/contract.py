@@ -28,7 +28,7 @@ from mockcatalog.spec import GATEWAY_PREFIXES, default_spec_path, load_spec
 DEFAULT_CREDENTIALS = {
     "MOCKCATALOG_CONTRACT_TOKEN": "mockcatalog-contract-check",
     "MOCKCATALOG_CONTRACT_API_KEY": "mockcatalog-contract-check",
-    "MOCKCATALOG_CONTRACT_ORG": "ACME000000000000000000AA@AdobeOrg",
+    "MOCKCATALOG_CONTRACT_ORG": "ACE0A1B2C3D4E5F60718293A@AdobeOrg",
     "MOCKCATALOG_CONTRACT_SANDBOX": "prod",
 }
 

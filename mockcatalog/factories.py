@@ -19,6 +19,7 @@ from faker import Faker
 from mockcatalog.fixture_files import FIXTURE_FILES, Fixtures
 from mockcatalog.ids import IdFactory
 from mockcatalog.model import PROCESSED, in_fixture_form, new_batch, new_dataset
+from mockcatalog.processing import UNREADABLE_ROWS_CODE, UNREADABLE_ROWS_DESCRIPTION
 from mockcatalog.settings import PluginOptions
 from mockcatalog.tenancy import DEFAULT_SANDBOX
 
@@ -72,9 +73,7 @@ def generate_fixtures(
     fake.seed_instance(seed)
     rng = random.Random(seed)
     ids = IdFactory(seed)
-    people = {
-        org: [f"{fake.user_name()}@{org.split('@')[0].lower()}.example" for _ in range(5)] for org in orgs
-    }
+    people = {org: [_platform_user(rng) for _ in range(5)] for org in orgs}
     clients = {org: f"{fake.slug()}-client" for org in orgs}
     dataset_objects: dict[str, Json] = {}
     for index in range(datasets):
@@ -123,6 +122,13 @@ def generate_fixtures(
     return Fixtures(collections={"dataSets": dataset_objects, "batches": batch_objects})
 
 
+def _platform_user(rng: random.Random) -> str:
+    """A user id as Platform writes them: 24 hex digits, then ``@AdobeID`` (a person) or
+    ``@techacct.adobe.com`` (a technical account, what an integration's token carries)."""
+    domain = rng.choice(("AdobeID", "techacct.adobe.com"))
+    return f"{rng.getrandbits(96):024X}@{domain}"
+
+
 def _outcome(status: str, created: int, rng: random.Random) -> Json:
     """Counts, times and errors of a batch that reached ``status``."""
     if status not in PROCESSED:
@@ -135,7 +141,9 @@ def _outcome(status: str, created: int, rng: random.Random) -> Json:
         outcome.update(
             recordCount=0,
             failedRecordCount=records,
-            errors=[{"code": "101", "description": "Row could not be parsed as JSON.", "rows": ["1"]}],
+            errors=[
+                {"code": UNREADABLE_ROWS_CODE, "description": UNREADABLE_ROWS_DESCRIPTION, "rows": ["1"]}
+            ],
         )
     else:
         outcome.update(

@@ -247,7 +247,7 @@ class PluginOptions(_Table):
         "reads it as a filter or ignores it)",
         "bool",
     )
-    org: str = setting("ACME000000000000000000AA@AdobeOrg", "the IMS org mock_catalog calls as", "text")
+    org: str = setting("ACE0A1B2C3D4E5F60718293A@AdobeOrg", "the IMS org mock_catalog calls as", "text")
     sandbox: str = setting("prod", "the sandbox mock_catalog calls as", "text")
     extra_orgs: str = setting(
         "", "comma-separated orgs that get faker-made datasets and batches at session start", "text"

@@ -13,8 +13,8 @@ from mockcatalog.server import LiveServer
 
 pytest_plugins = ["pytester"]
 
-ACME = "ACME000000000000000000AA@AdobeOrg"
-GLOBEX = "GLOBEX0000000000000000BB@AdobeOrg"
+ACME = "ACE0A1B2C3D4E5F60718293A@AdobeOrg"
+GLOBEX = "B10BE5A1B2C3D4E5F6071829@AdobeOrg"
 
 Credentials = Callable[..., dict[str, str]]
 

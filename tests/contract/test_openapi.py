@@ -22,7 +22,7 @@ from mockcatalog.contract import contract_config_path
 from mockcatalog.control import control_of
 from mockcatalog.spec import default_spec_path, load_spec
 
-ORG = "ACME000000000000000000AA@AdobeOrg"
+ORG = "ACE0A1B2C3D4E5F60718293A@AdobeOrg"
 APP = create_app({"seed": 1})
 CONFIG = SchemathesisConfig.from_path(contract_config_path())  # every relaxation says why there
 schema = schemathesis.openapi.from_path(default_spec_path(), config=CONFIG)

@@ -72,8 +72,8 @@ def test_the_dashboard_shows_tenants_requests_and_why_a_request_is_a_violation(
 ) -> None:
     url = live_server.url
     browser.get(url + "/")
-    wait_for(browser, lambda b: "ACME000000000000000000AA@AdobeOrg" in text_of(b, "#tenants"))
-    assert "GLOBEX0000000000000000BB@AdobeOrg" in text_of(browser, "#tenants")
+    wait_for(browser, lambda b: "ACE0A1B2C3D4E5F60718293A@AdobeOrg" in text_of(b, "#tenants"))
+    assert "B10BE5A1B2C3D4E5F6071829@AdobeOrg" in text_of(browser, "#tenants")
     assert "no request yet" in text_of(browser, "#requests")
 
     too_many = {"limit": 500}  # a violation: the real service allows at most 100

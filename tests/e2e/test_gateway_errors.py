@@ -22,7 +22,7 @@ from mockcatalog.spec import GATEWAY_PREFIXES, Operation, load_spec
 
 pytestmark = pytest.mark.e2e
 
-ORG = "ACME000000000000000000AA@AdobeOrg"
+ORG = "ACE0A1B2C3D4E5F60718293A@AdobeOrg"
 DATASET = "6ac98000f2a74de452e6b438"
 BATCH = "01M702VXG016CKDXKNSJ0YEKQN"
 CREDENTIALS = {"Authorization": "Bearer t", "x-api-key": "k", "x-gw-ims-org-id": ORG}

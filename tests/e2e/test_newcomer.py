@@ -73,4 +73,4 @@ def test_the_server_starts_and_its_dashboard_opens(installed: Path) -> None:
         if shutil.which("chromium") and shutil.which("chromedriver"):
             from .test_dashboard import open_dashboard
 
-            assert "ACME000000000000000000AA@AdobeOrg" in open_dashboard(url)
+            assert "ACE0A1B2C3D4E5F60718293A@AdobeOrg" in open_dashboard(url)

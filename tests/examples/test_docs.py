@@ -44,7 +44,7 @@ CURL_BLOCKS = [
     if block.language == "sh" and block.name not in {*RUN_ELSEWHERE, *NOT_RUN, "fake-data", "contract-run"}
 ]
 TEST_MODULES = [block for block in doc_blocks() if block.language == "python" and "def test_" in block.text]
-ORG = "ACME000000000000000000AA@AdobeOrg"
+ORG = "ACE0A1B2C3D4E5F60718293A@AdobeOrg"
 
 
 def environment() -> dict[str, str]:

@@ -91,7 +91,7 @@ def test_every_spelling_of_an_operation_works_everywhere(mock: MockCatalog) -> N
 
 def test_the_in_process_client_sends_the_tenants_credentials(mock: MockCatalog) -> None:
     assert mock.client.get("/batches", query_string={"limit": 2}).status_code == 200
-    other = mock.tenant(org="GLOBEX0000000000000000BB@AdobeOrg")
+    other = mock.tenant(org="B10BE5A1B2C3D4E5F6071829@AdobeOrg")
     theirs, ours = other.client.get("/batches"), mock.client.get("/batches")
     assert theirs.status_code == ours.status_code == 200 and theirs.json and ours.json
     assert set(theirs.json).isdisjoint(ours.json)

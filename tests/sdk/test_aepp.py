@@ -20,7 +20,7 @@ from ..doc_blocks import doc_block, pointed_at
 
 pytestmark = pytest.mark.e2e
 
-ORG = "ACME000000000000000000AA@AdobeOrg"
+ORG = "ACE0A1B2C3D4E5F60718293A@AdobeOrg"
 
 
 @pytest.fixture
