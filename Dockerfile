@@ -4,7 +4,7 @@
 FROM python:3.11-slim
 
 WORKDIR /src
-COPY setup.cfg pyproject.toml README.md openapi.yaml LICENSE ./
+COPY setup.cfg pyproject.toml README.md openapi.yaml schemathesis.toml LICENSE ./
 COPY fixtures ./fixtures
 COPY mockcatalog ./mockcatalog
 RUN pip install --no-cache-dir . && useradd --create-home --uid 10001 mockcatalog

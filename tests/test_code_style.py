@@ -33,7 +33,11 @@ def test_the_package_type_checks_strictly() -> None:
 def test_the_package_serves_the_top_level_spec_and_fixtures() -> None:
     """One home for the spec and the fixtures: the package links to the top-level files (an editor
     that replaces a link with a copy once let the two drift apart for a whole issue)."""
-    for name in ("openapi.yaml", "fixtures"):
+    for name, top_level in (
+        ("openapi.yaml", "openapi.yaml"),
+        ("fixtures", "fixtures"),
+        ("contract.toml", "schemathesis.toml"),
+    ):
         packaged = ROOT / "mockcatalog" / name
-        assert packaged.is_symlink(), f"mockcatalog/{name} must be a link to ../{name}, not a copy"
-        assert packaged.resolve() == (ROOT / name).resolve()
+        assert packaged.is_symlink(), f"mockcatalog/{name} must be a link to ../{top_level}, not a copy"
+        assert packaged.resolve() == (ROOT / top_level).resolve()

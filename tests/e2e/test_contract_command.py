@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -117,3 +118,25 @@ def test_nothing_is_bound_when_no_scratch_object_can_be_created() -> None:
     config = tomllib.loads(contract_config(ContractData()))
     assert "dictionaries" in config and set(config["dictionaries"]) == {"anyVersion"}
     assert all("path.id" not in entry.get("parameters", {}) for entry in config["operations"])
+
+
+ROOT = contract_config_path().resolve().parent
+AUTH_ONLY = {"ST401", "ST203"}  # the auth checks, which the project's config turns off (see there)
+
+
+def test_plain_schemathesis_from_the_project_root_finds_nothing_but_the_auth_checks(
+    live_server: LiveServer,
+) -> None:
+    """What a user gets with schemathesis alone: `schemathesis run openapi.yaml --url URL -c all`
+    from the root reads schemathesis.toml (the same file as contract.toml), and finds nothing but
+    the two auth checks `-c all` turns back on: any token is accepted, and a missing Authorization
+    is Adobe's 403, where schemathesis expects 401."""
+    assert (ROOT / "schemathesis.toml").samefile(contract_config_path())
+    command = [sys.executable, "-m", "schemathesis.cli", "--no-color", "run", "openapi.yaml"]
+    command += ["--url", live_server.url, "-c", "all", "--max-examples", "25", "--generation-deterministic"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=ROOT)
+    found = set(re.findall(r"^- (ST\d{3}) ", result.stdout, flags=re.MULTILINE))
+    assert found <= AUTH_ONLY, result.stdout[-4000:]
+    missing_headers = re.findall(r"when missing required '([^']+)' header", result.stdout)
+    assert set(missing_headers) <= {"Authorization"}, missing_headers
+    assert "Tested: 18" in result.stdout  # every operation ran
