@@ -349,6 +349,20 @@ def test_a_catalog_batch_needs_a_documented_status_and_may_relate_to_nothing(liv
     assert made.status_code == 201  # relatedObjects is not required
 
 
+def test_metrics_values_are_whatever_the_producer_records(live_server: LiveServer) -> None:
+    metrics = {"inputRecordCount": 3, "note": "partial", "byStage": {"read": 3}, "flags": [True]}
+    made = requests.post(
+        f"{catalog(live_server)}/batches",
+        json={"status": "loading", "metrics": metrics},
+        headers=make_credentials(),
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+    batch_id = made.json()[0].rsplit("/", 1)[-1]
+    read = requests.get(f"{catalog(live_server)}/batches/{batch_id}", headers=make_credentials(), timeout=10)
+    assert read.json()[batch_id]["metrics"] == metrics
+
+
 def test_an_ingestion_batch_needs_an_input_format(live_server: LiveServer) -> None:
     url = f"{live_server.url}/data/foundation/import/batches"
     for body, field in [
