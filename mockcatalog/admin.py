@@ -61,13 +61,16 @@ def clear_requests(call: Call) -> Response:
 
 
 def list_violations(call: Call) -> Response:
-    """Strict mode's evidence: the violations and the suspects, apart, with one report of both."""
-    violations, suspects = call.control.journal.violations(), call.control.journal.suspects()
+    """Strict mode's evidence: the violations, the suspects and the calls the mock does not serve,
+    apart, with one report of all three."""
+    journal = call.control.journal
+    violations, suspects, unsupported = journal.violations(), journal.suspects(), journal.unsupported()
     return json_response(
         {
             "violations": [v.to_dict() for v in violations],
             "suspects": [s.to_dict() for s in suspects],
-            "report": contract_report(violations, suspects),
+            "unsupported": [u.to_dict() for u in unsupported],
+            "report": contract_report(violations, suspects, unsupported),
         }
     )
 

@@ -30,7 +30,7 @@ LINKS = {
     "contract (YAML)": "/openapi.yaml",
     "contract (JSON)": "/openapi.json",
     "requests received": "/__admin/requests",
-    "contract violations and suspects": "/__admin/violations",
+    "contract violations, suspects and unsupported calls": "/__admin/violations",
     "contract coverage": "/__admin/coverage",
 }
 
@@ -65,6 +65,7 @@ def overview(call: Call) -> Response:
                         f"{name}: {messages[0]}" for name, messages in entry.suspects.items()
                     )
                     or None,
+                    "unsupported": entry.unsupported,
                     "mockError": entry.mock_error.strip().splitlines()[-1] if entry.mock_error else None,
                 }
                 for entry in reversed(entries)

@@ -22,7 +22,9 @@ Hierarchy (``*``: a contract violation, see below)::
     ├── PayloadTooLarge *       413, a body over the route's limit
     ├── UriTooLong *            414, URL over 2000 characters (seed 002)
     ├── UnsupportedMediaType *  415, a body in a media type the operation does not take
-    └── UnprocessableEntity     422, a JSON Patch that cannot be applied (RFC 5789)
+    ├── UnprocessableEntity     422, a JSON Patch that cannot be applied (RFC 5789)
+    └── NotServedByTheMock      501, a Platform operation the mock knows but does not serve
+                                (``scope.py``); strict mode reports it apart, as unsupported
 
 Whether an error is a **contract violation** (a request the real service would reject, which
 strict mode fails the consumer's test for) is a property of its type, :attr:`violation`: a
@@ -35,7 +37,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from http import HTTPStatus
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from mockcatalog.scope import PlatformOperation
 
 FieldErrors = Mapping[str, Any]
 
@@ -150,6 +155,23 @@ class UnsupportedMediaType(MockCatalogError):
 
 class UnprocessableEntity(MockCatalogError):
     status = 422
+
+
+class NotServedByTheMock(MockCatalogError):
+    """A real Platform operation outside what the mock fakes: not the client's error (the real
+    service serves it), so not a violation. The body names the operation (``operation``)."""
+
+    status = 501
+
+    def __init__(self, operation: PlatformOperation) -> None:
+        super().__init__(
+            f"{operation.label} is {operation.api}'s {operation.operation_id}, a real Platform operation "
+            "that mockcatalog does not serve (its README lists what it does)."
+        )
+        self.operation = operation
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "operation": self.operation.describe()}
 
 
 #: The ``type`` of every service error. Adobe documents no other value than this one, in its only

@@ -7,8 +7,10 @@ does not grow with them), the journal is emptied and faults are cleared. After e
 - any request the mock itself failed on (a bug in the mock, answered 500) fails the test with the
   mock's traceback, whatever strict mode says: a client that retries 500s must not hide it;
 - in strict mode, any request the real Catalog would have rejected (a violation) fails the test,
-  and so does any that named a query parameter Adobe does not document (a suspect), with one
-  report that says which is which; each kind can be relaxed on its own.
+  and so does any that named a query parameter Adobe does not document (a suspect) and any call to
+  a Platform operation the mock does not serve (unsupported: the mock cannot say what the real
+  service answers), with one report that says which is which. ``strict`` relaxes violations and
+  unsupported calls, ``strict_suspects`` suspects.
 
 Options come from the settings table (:mod:`mockcatalog.settings`): each is an ini option
 ``mockcatalog_<name>`` and a flag ``--mockcatalog-<name>``. Flask and the rest are imported only
@@ -111,7 +113,8 @@ def mock_catalog(mockcatalog_session: MockCatalog, request: pytest.FixtureReques
     """The mock, reset to its pristine fixtures, seen as the configured tenant.
 
     ``@pytest.mark.mockcatalog(strict=False, strict_suspects=False, org=..., sandbox=...)`` changes
-    it for one test: ``strict`` is about violations, ``strict_suspects`` about suspects.
+    it for one test: ``strict`` is about violations and unsupported calls, ``strict_suspects`` about
+    suspects.
     """
     marker = request.node.get_closest_marker("mockcatalog")
     options = dict(marker.kwargs) if marker else {}
@@ -124,14 +127,19 @@ def mock_catalog(mockcatalog_session: MockCatalog, request: pytest.FixtureReques
     if mock.mock_errors:
         pytest.fail(mock.mock_error_report(), pytrace=False)
     violations = mock.violations if mock.strict else []
+    unsupported = mock.unsupported if mock.strict else []
     suspects = mock.suspects if mock.strict_suspects else []
-    if violations or suspects:
+    if violations or suspects or unsupported:
         relax = [
-            *(["strict=False (violations)"] if violations else []),
+            *(
+                ["strict=False (" + " and ".join(_strict_kinds(violations, unsupported)) + ")"]
+                if violations or unsupported
+                else []
+            ),
             *(["strict_suspects=False (suspects)"] if suspects else []),
         ]
         pytest.fail(
-            mock.contract_report(violations, suspects)
+            mock.contract_report(violations, suspects, unsupported)
             + "\n(strict contract mode: fix the request, or mark the test "
             f"@pytest.mark.mockcatalog({', '.join(relax)}) if it is on purpose)",
             pytrace=False,
@@ -170,3 +178,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if path:
         Path(path).write_text(json.dumps(report, indent=2), encoding="utf-8")
         terminalreporter.write_line(f"mockcatalog contract coverage written to {path}")
+
+
+def _strict_kinds(violations: list[Any], unsupported: list[Any]) -> list[str]:
+    """What ``strict=False`` would relax in this report."""
+    return [*(["violations"] if violations else []), *(["unsupported calls"] if unsupported else [])]

@@ -1,10 +1,11 @@
 """What the mock received: a bounded journal of requests, the contract violations and suspects
 among them, the errors inside the mock itself, and (through :func:`record`) the contract coverage.
 
-Strict mode tells two kinds of contract trouble apart: a **violation** is a request the real
+Strict mode tells three kinds of contract trouble apart: a **violation** is a request the real
 service rejects (the mock answered it with an error a violation type raises); a **suspect** is
 one the real service answers, but that names a query parameter Adobe does not document (a typo
-such as ``sort`` for ``orderBy`` silently filters everything out there).
+such as ``sort`` for ``orderBy`` silently filters everything out there); an **unsupported** call
+names a real Platform operation the mock does not serve (it answered 501, see ``scope.py``).
 
 All are bounded (a long-lived server must not grow without limit): the journal keeps the newest
 ``maxlen`` requests, with each body cut to :data:`MAX_BODY_BYTES` as it is recorded (a 48 MiB
@@ -18,7 +19,7 @@ import json
 import threading
 import urllib.parse
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -49,6 +50,8 @@ class RecordedRequest:
     mock_error: str | None = None  # the traceback, when the mock itself failed (a 500)
     #: undocumented query parameter -> what the real service makes of it (with a did-you-mean)
     suspects: dict[str, list[str]] = field(default_factory=dict)
+    #: why the mock answered 501: a Platform operation it does not serve (not the client's error)
+    unsupported: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -88,6 +91,7 @@ class RawExchange:
     errors: Any = None
     mock_error: str | None = None
     suspects: dict[str, list[str]] | None = None
+    unsupported: str | None = None
 
     @classmethod
     def of(
@@ -101,6 +105,7 @@ class RawExchange:
         errors: Any = None,
         mock_error: str | None = None,
         suspects: dict[str, list[str]] | None = None,
+        unsupported: str | None = None,
     ) -> RawExchange:
         kept = environ.copy()
         for name in SERVER_OBJECTS:
@@ -108,7 +113,19 @@ class RawExchange:
         if sum(len(value) for value in kept.values() if value.__class__ is str) > MAX_ENVIRON_CHARS:
             kept = _cut_environ(kept)
         cut = body[:MAX_BODY_BYTES] if len(body) > MAX_BODY_BYTES else body
-        return cls(kept, operation, cut, len(body), status, time_ms, violation, errors, mock_error, suspects)
+        return cls(
+            kept,
+            operation,
+            cut,
+            len(body),
+            status,
+            time_ms,
+            violation,
+            errors,
+            mock_error,
+            suspects,
+            unsupported,
+        )
 
     def recorded(self) -> RecordedRequest:
         environ = self.environ
@@ -128,6 +145,7 @@ class RawExchange:
             errors=dict(self.errors or {}),
             mock_error=self.mock_error,
             suspects=dict(self.suspects or {}),
+            unsupported=self.unsupported,
         )
 
 
@@ -169,6 +187,7 @@ class Journal:
         self._entries: deque[RawExchange] = deque(maxlen=maxlen)
         self._violations: list[RawExchange] = []
         self._suspects: list[RawExchange] = []
+        self._unsupported: list[RawExchange] = []
         self._mock_errors: list[RawExchange] = []
         self._max_kept = maxlen
         self._lock = threading.Lock()
@@ -180,6 +199,8 @@ class Journal:
                 self._violations.append(entry)
             if entry.suspects and len(self._suspects) < self._max_kept:
                 self._suspects.append(entry)
+            if entry.unsupported and len(self._unsupported) < self._max_kept:
+                self._unsupported.append(entry)
             if entry.mock_error and len(self._mock_errors) < self._max_kept:
                 self._mock_errors.append(entry)
 
@@ -199,6 +220,12 @@ class Journal:
             raw = list(self._suspects)
         return [entry.recorded() for entry in raw]
 
+    def unsupported(self) -> list[RecordedRequest]:
+        """Calls to Platform operations the mock knows but does not serve (it answered 501)."""
+        with self._lock:
+            raw = list(self._unsupported)
+        return [entry.recorded() for entry in raw]
+
     def mock_errors(self) -> list[RecordedRequest]:
         """Requests during which the mock itself failed (a bug in the mock, never in the client)."""
         with self._lock:
@@ -210,6 +237,7 @@ class Journal:
             self._entries.clear()
             self._violations.clear()
             self._suspects.clear()
+            self._unsupported.clear()
             self._mock_errors.clear()
 
 
@@ -235,11 +263,29 @@ def suspect_report(suspects: list[RecordedRequest]) -> str:
     return "\n".join(lines)
 
 
-def contract_report(violations: list[RecordedRequest], suspects: list[RecordedRequest]) -> str:
-    """Both accounts, violations first; an empty string when there is nothing to report."""
+def unsupported_report(unsupported: Sequence[RecordedRequest]) -> str:
+    """A readable account of calls to operations the mock does not serve (the real service does)."""
+    lines = [
+        f"{len(unsupported)} call(s) to Platform operations not supported by the mock (the real service "
+        "serves them; the mock answered 501, so this test says nothing about them):"
+    ]
+    for number, entry in enumerate(unsupported, start=1):
+        lines.append(f"  {number}. {entry.describe()}")
+        lines.append(f"     {entry.unsupported}")
+    return "\n".join(lines)
+
+
+def contract_report(
+    violations: list[RecordedRequest],
+    suspects: list[RecordedRequest],
+    unsupported: Sequence[RecordedRequest] = (),
+) -> str:
+    """Each account under its own heading, violations first; an empty string when there is nothing."""
     parts = [violation_report(violations)] if violations else []
     if suspects:
         parts.append(suspect_report(suspects))
+    if unsupported:
+        parts.append(unsupported_report(unsupported))
     return "\n".join(parts)
 
 

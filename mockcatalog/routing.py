@@ -23,12 +23,13 @@ from typing import Any
 from flask import Flask, Request, Response, current_app, request
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
-from mockcatalog import gateway
+from mockcatalog import gateway, scope
 from mockcatalog.control import MockControl, control_of
 from mockcatalog.errors import (
     MethodNotAllowed,
     MockCatalogError,
     NoSuchOperation,
+    NotServedByTheMock,
     PayloadTooLarge,
     UriTooLong,
     error_body,
@@ -194,9 +195,9 @@ def unrouted(exc: HTTPException) -> Response:
         failure = "".join(traceback.format_exception(exc.original_exception))
         response = internal_error(exc.original_exception)
     elif exc.code in (404, 405):
-        error = _not_served(req, exc.code)
+        error = _why_unrouted(req, exc.code)
         response = error_response(error)
-        if error.status == exc.code:  # the Allow header of a 405
+        if error.status == exc.code == 405:  # the Allow header
             response.headers.update({k: v for k, v in exc.get_headers() if k.lower() != "content-type"})
     else:
         response = json_response(error_body(exc.code or 500, exc.description or ""), exc.code or 500)
@@ -204,13 +205,17 @@ def unrouted(exc: HTTPException) -> Response:
     return response
 
 
-def _not_served(req: Request, status: int) -> MockCatalogError:
-    """Why nothing serves this request: its URL is too long, its path unknown, or its method."""
+def _why_unrouted(req: Request, status: int) -> MockCatalogError:
+    """Why nothing serves this request: its URL is too long, it is a Platform operation the mock does
+    not serve, or its path or its method is unknown."""
     try:
         if not req.path.startswith(NOT_THE_GATEWAY):
             gateway.refuse_long_url(req)
     except UriTooLong as too_long:
         return too_long
+    platform_operation = scope.not_served(req.method, req.path)
+    if platform_operation is not None:
+        return NotServedByTheMock(platform_operation)
     if status == 405:
         return MethodNotAllowed(f"{req.method} is not allowed on {req.path}.")
     return NoSuchOperation(f"No operation at {req.path}; openapi.yaml lists the paths this mock serves.")
@@ -238,8 +243,9 @@ def record(
     suspects: dict[str, list[str]] | None = None,
 ) -> None:
     """Journal one exchange: the request as sent, the status answered, and why it was a contract
-    violation, a suspect or a failure of the mock, if it was."""
+    violation, a suspect, a call the mock does not serve or a failure of the mock, if it was."""
     violation = error if error is not None and error.violation else None
+    unsupported = error.detail if isinstance(error, NotServedByTheMock) else None
     control.journal.record(
         RawExchange.of(
             req.environ,
@@ -251,6 +257,7 @@ def record(
             violation.errors if violation else None,
             failure,
             suspects or None,
+            unsupported,
         )
     )
 

@@ -67,7 +67,8 @@ class MockCatalog:
         self.org = org
         self.sandbox = sandbox
         self.api_key = api_key
-        #: Fail the test at teardown when a request the real service would reject arrived.
+        #: Fail the test at teardown when a request the real service would reject arrived, or a call
+        #: to a Platform operation the mock does not serve (it answered 501).
         self.strict = strict
         #: Fail it when a request named a query parameter Adobe does not document.
         self.strict_suspects = strict_suspects
@@ -236,13 +237,24 @@ class MockCatalog:
         (each entry's ``suspects`` says what the real service makes of them, and what was meant)."""
         return self.control.journal.suspects()
 
+    @property
+    def unsupported(self) -> list[RecordedRequest]:
+        """Calls to Platform operations the mock knows but does not serve (answered 501; the real
+        service serves them, so they are not violations)."""
+        return self.control.journal.unsupported()
+
     def contract_report(
-        self, violations: list[RecordedRequest] | None = None, suspects: list[RecordedRequest] | None = None
+        self,
+        violations: list[RecordedRequest] | None = None,
+        suspects: list[RecordedRequest] | None = None,
+        unsupported: list[RecordedRequest] | None = None,
     ) -> str:
-        """The violations and suspects given (default: all of them), each kind under its own heading."""
+        """The violations, suspects and unsupported calls given (default: all of them), each kind under
+        its own heading."""
         return contract_report(
             self.violations if violations is None else violations,
             self.suspects if suspects is None else suspects,
+            self.unsupported if unsupported is None else unsupported,
         )
 
     @property

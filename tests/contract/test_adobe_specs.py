@@ -33,6 +33,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 from requests.structures import CaseInsensitiveDict
 from schemathesis.config import SchemathesisConfig
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from mockcatalog import create_app
 from mockcatalog.control import control_of
@@ -351,3 +352,39 @@ def test_objects_the_mock_makes_read_as_adobe_describes(version: str) -> None:
 
     reports = [failure for failure in failures if failure is not None]
     assert not reports, "\n\n".join(reports)
+
+
+def _adobe_operations() -> list[tuple[str, str, str, str]]:
+    """Every operation of Adobe's four published specs: (spec, method, path with base path, operationId)."""
+    found = []
+    for name in ("catalog-2020-04.yaml", "catalog-2021-04.yaml", "ingest-2021-08.yaml", "data-access.yaml"):
+        document = yaml.safe_load((SPECS / name).read_text(encoding="utf-8"))
+        for template, item in document["paths"].items():
+            for method, operation in item.items():
+                if method in {"get", "put", "post", "delete", "patch", "head"}:
+                    path = document["basePath"] + template.rstrip("/")
+                    found.append((name, method.upper(), path, str(operation.get("operationId"))))
+    return found
+
+
+@pytest.mark.parametrize(("spec", "method", "path", "operation_id"), _adobe_operations())
+def test_every_operation_adobe_publishes_is_served_or_answers_501(
+    spec: str, method: str, path: str, operation_id: str
+) -> None:
+    """The mock either serves an operation of Adobe's specs or says that it does not, naming it: never
+    a 404 or 405 that would tell a consumer the real service has no such operation."""
+    concrete = re.sub(r"\{(\w+)\}", lambda m: "a/b.json" if m[1] == "filePath" else "abc123", path)
+    try:
+        APP.url_map.bind("localhost").match(concrete, method)
+    except (NotFound, MethodNotAllowed):
+        answer = APP.test_client().open(concrete, method=method, headers=HEADERS, json={})
+        assert answer.status_code == 501, (answer.status_code, answer.get_data(as_text=True))
+        if method != "HEAD":
+            named = answer.get_json()["operation"]
+            assert (named["method"], _normalized_names(named["path"])) == (method, _normalized_names(path))
+            if spec != "catalog-2021-04.yaml":  # the 2021 spec renamed the operations it kept
+                assert named["operationId"] == operation_id or operation_id == "None"
+
+
+def _normalized_names(path: str) -> str:
+    return re.sub(r"\{\w+\}", "{}", path)

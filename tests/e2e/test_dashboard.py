@@ -78,6 +78,7 @@ def test_the_dashboard_shows_tenants_requests_and_why_a_request_is_a_violation(
 
     too_many = {"limit": 500}  # a violation: the real service allows at most 100
     requests.get(f"{url}/batches", params=too_many, headers=make_credentials(), timeout=10)
+    requests.get(f"{url}/data/foundation/catalog/connectors", headers=make_credentials(), timeout=10)
     requests.get(f"{url}/batches", params={"limit": 2}, headers=make_credentials(), timeout=10)
     requests.post(
         f"{url}/__admin/faults", json={"operation": "GET /batches", "status": 503, "times": 2}, timeout=10
@@ -86,6 +87,9 @@ def test_the_dashboard_shows_tenants_requests_and_why_a_request_is_a_violation(
     (violation,) = [row.text for row in browser.find_elements("css selector", "#requests tr.violation")]
     assert "GET /batches?limit=500" in violation and "400" in violation
     assert "the real service would reject it" in violation
+    (unsupported,) = [row.text for row in browser.find_elements("css selector", "#requests tr.suspect")]
+    assert "/connectors" in unsupported and "not supported by the mock" in unsupported
+    assert "not served by the mock" in unsupported and "get_connectors" in unsupported
     assert "answers 503" in text_of(browser, "#faults") and "0 of 2" in text_of(browser, "#faults")
     assert "of 18 operations" in text_of(browser, "#coverage")
     links = {a.text: a.get_attribute("href") for a in browser.find_elements("css selector", "#links a")}

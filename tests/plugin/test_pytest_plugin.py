@@ -110,6 +110,36 @@ def test_both_on_purpose(mock_catalog):
         result.stdout.no_fnmatch_line(other)
 
 
+def test_a_call_the_mock_does_not_serve_is_reported_as_unsupported_not_as_a_violation(
+    pytester: pytest.Pytester,
+) -> None:
+    source = """
+import pytest, requests
+
+def call_connectors(mock_catalog):
+    url = mock_catalog.catalog_url + "/connectors"
+    return requests.get(url, headers=mock_catalog.headers, timeout=5)
+
+def test_lists_connectors(mock_catalog):
+    assert call_connectors(mock_catalog).status_code == 501
+
+@pytest.mark.mockcatalog(strict=False)
+def test_lists_connectors_knowingly(mock_catalog):
+    assert call_connectors(mock_catalog).status_code == 501
+"""
+    result = run(pytester, source)
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*1 call(s) to Platform operations not supported by the mock*",
+            "*GET /data/foundation/catalog/connectors -> 501*",
+            "*Catalog Service's get_connectors*",
+            "*@pytest.mark.mockcatalog(strict=False (unsupported calls))*",
+        ]
+    )
+    result.stdout.no_fnmatch_line("*would reject*")
+
+
 def test_suspects_can_be_relaxed_for_the_whole_session(pytester: pytest.Pytester) -> None:
     source = """
 def test_sorts_the_wrong_way(mock_catalog):

@@ -1,0 +1,53 @@
+"""Platform operations the mock does not serve answer 501 naming the real operation, and strict mode
+counts them apart from requests the real service rejects."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from mockcatalog.scope import NOT_SERVED
+from mockcatalog.server import LiveServer
+
+from ..conftest import make_credentials
+from ..unit.test_scope import concrete
+
+pytestmark = pytest.mark.e2e
+
+
+def test_every_operation_out_of_scope_answers_501_naming_it(live_server: LiveServer) -> None:
+    with requests.Session() as session:
+        for operation in NOT_SERVED:
+            body = {"name": "x"} if operation.method in {"POST", "PUT", "PATCH"} else None
+            answer = session.request(
+                operation.method,
+                live_server.url + concrete(operation),
+                json=body,
+                headers=make_credentials(),
+                timeout=10,
+            )
+            assert answer.status_code == 501, operation.label
+            assert answer.headers["Content-Type"] == "application/json", operation.label
+            if operation.method != "HEAD":
+                error = answer.json()
+                assert error["operation"] == operation.describe()
+                assert operation.operation_id in error["detail"] and error["status"] == 501
+
+    evidence = requests.get(f"{live_server.url}/__admin/violations", timeout=10).json()
+    assert evidence["violations"] == []
+    unsupported = evidence["unsupported"]
+    assert [(entry["method"], entry["status"]) for entry in unsupported] == [
+        (operation.method, 501) for operation in NOT_SERVED
+    ]
+    assert "not supported by the mock" in evidence["report"] and "would reject" not in evidence["report"]
+
+
+def test_an_unknown_path_or_method_is_still_a_violation(live_server: LiveServer) -> None:
+    for method, path in [
+        ("PUT", "/data/foundation/catalog/accounts"),
+        ("GET", "/data/foundation/catalog/acounts"),
+    ]:
+        answer = requests.request(method, live_server.url + path, headers=make_credentials(), timeout=10)
+        assert answer.status_code == 404
+    evidence = requests.get(f"{live_server.url}/__admin/violations", timeout=10).json()
+    assert len(evidence["violations"]) == 2 and evidence["unsupported"] == []

@@ -1,0 +1,61 @@
+"""The table of Platform operations the mock knows but does not serve (``scope.py``)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from mockcatalog import scope
+from mockcatalog.scope import NOT_SERVED, PlatformOperation
+
+
+def concrete(operation: PlatformOperation) -> str:
+    """A path a consumer would call for ``operation``: each parameter given a value."""
+    return re.sub(
+        r"\{(\w+)\}", lambda m: "year=2026/part-1.json" if m[1] == "filePath" else "abc123", operation.path
+    )
+
+
+@pytest.mark.parametrize("operation", NOT_SERVED, ids=lambda operation: operation.label)
+def test_each_operation_is_found_by_its_method_and_path_and_by_nothing_else(
+    operation: PlatformOperation,
+) -> None:
+    path = concrete(operation)
+    assert scope.not_served(operation.method, path) == operation
+    if "{filePath}" not in operation.path:  # a file path may have any number of folders
+        assert scope.not_served(operation.method, path + "/extra/segments") is None
+    others = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"} - {
+        other.method for other in NOT_SERVED if other.path == operation.path
+    }
+    assert all(scope.not_served(method, path) is None for method in others)
+
+
+@pytest.mark.parametrize("operation", NOT_SERVED, ids=lambda operation: operation.label)
+def test_no_entry_names_an_operation_the_mock_serves(app: Flask, operation: PlatformOperation) -> None:
+    """An operation the mock learns to serve leaves the table (a stale entry would never be read)."""
+    with pytest.raises((NotFound, MethodNotAllowed)):
+        app.url_map.bind("localhost").match(concrete(operation), operation.method)
+
+
+def test_a_parameter_is_one_segment_except_a_file_path() -> None:
+    assert scope.not_served("GET", "/data/foundation/catalog/accounts/a/b") is None
+    large_part = "/data/foundation/import/batches/b1/datasets/d1/files/year=2026/month=11/part-1.json"
+    assert scope.not_served("PATCH", large_part) is not None
+    assert scope.not_served("GET", "/data/foundation/catalog") == scope.not_served(
+        "GET", "/data/foundation/catalog/"
+    )
+
+
+def test_only_under_adobes_base_paths() -> None:
+    """The mock's own short paths (``/batches``) stand for served operations only."""
+    assert scope.not_served("GET", "/accounts") is None
+    assert scope.not_served("GET", "/data/foundation/catalog/accounts") is not None
+
+
+def test_the_table_is_adobes_ids_without_repeats() -> None:
+    labels = [operation.label for operation in NOT_SERVED]
+    assert len(labels) == len(set(labels))
+    assert all(re.fullmatch(r"[A-Za-z_]+", operation.operation_id) for operation in NOT_SERVED)
