@@ -1,7 +1,8 @@
 """The mock's control plane: everything a test or the admin API steers, without Flask.
 
 One :class:`MockControl` per app, reached with :func:`control_of`. It owns the clock, the id
-generator, the processing policy, the store and batch ingestion over it, the request journal
+generator, the processing policy, the store and batch ingestion over it, the contents of the files
+processing produced (for Data Access), the request journal
 (with contract violations and the mock's own errors), the active faults, the contract coverage and
 the fake IMS's tokens, and :meth:`MockControl.reset` puts back everything a test may change. The
 pytest plugin calls it directly; ``/__admin`` exposes it over HTTP; views reach it through their
@@ -15,6 +16,7 @@ from flask import Flask
 from mockcatalog.clock import Clock
 from mockcatalog.contract_coverage import ContractCoverage
 from mockcatalog.faults import Fault, Faults
+from mockcatalog.file_vault import FileVault
 from mockcatalog.ids import IdFactory
 from mockcatalog.ims import TokenIssuer
 from mockcatalog.ingestion import BatchIngestion
@@ -38,7 +40,8 @@ class MockControl:
             ProcessingPolicy(delay_ms=settings.processing_delay_ms, polls=settings.processing_polls)
         )
         self.store = CatalogStore(clock=self.clock, ids=self.ids, validate=validate)
-        self.ingestion = BatchIngestion(self.store, self.policy)
+        self.files = FileVault(settings.max_kept_file_bytes)
+        self.ingestion = BatchIngestion(self.store, self.policy, self.files)
         self.store.settle = self.ingestion.settle
         self.journal = Journal(settings.journal_size)
         self.faults = Faults()
@@ -58,9 +61,11 @@ class MockControl:
         self.policy.current = policy
 
     def reset(self) -> None:
-        """Pristine fixtures, ids from the seed, the configured clock and processing, an empty
-        journal, no faults (contract coverage and issued tokens stay, as a real token would)."""
+        """Pristine fixtures (and no kept file contents), ids from the seed, the configured clock and
+        processing, an empty journal, no faults (contract coverage and issued tokens stay, as a real
+        token would)."""
         self.store.reset()
+        self.files.clear()
         self.ids.reset()
         self.policy.reset()
         self.clock.reset()

@@ -68,6 +68,8 @@ class Call:
     request_key: bytes | None = None
     #: the path the call was made at (with or without a gateway base path), for ``Location``
     path: str = "/"
+    #: ``http://host:port`` as the client called it, for the absolute links Data Access answers
+    origin: str = ""
 
     @property
     def who(self) -> Caller:
@@ -276,7 +278,8 @@ def admit(route: Route, request: Request) -> Call | Response:
     if query is None:
         query = route.list_query(admitted.valid)  # a remembered request whose query is not reusable
     digest = admission.memo_key.digest if admission.memo_key is not None else None
-    return Call(control, admitted.caller, admitted.valid, admitted.sent, query, digest, request.path)
+    origin = request.host_url.rstrip("/")
+    return Call(control, admitted.caller, admitted.valid, admitted.sent, query, digest, request.path, origin)
 
 
 def parameters_sent(route: Route, req: Request) -> tuple[str, ...]:

@@ -17,17 +17,20 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mockcatalog.errors import BadRequest, MockCatalogError, NotFound
+from mockcatalog.file_vault import FileVault, KeptFile
 from mockcatalog.model import (
     ENDS_A_RUN,
     LAST_BATCH_STATUS,
     SUCCEEDED,
     BatchStatus,
+    dataset_file_id,
     dataset_ids_of,
     made_by,
     new_batch,
+    new_dataset_file,
     next_version,
 )
-from mockcatalog.processing import PolicySetting, next_status, process_files
+from mockcatalog.processing import UNREADABLE_ROWS_CODE, Outcome, PolicySetting, next_status, process_files
 from mockcatalog.store import CatalogStore, TenantData
 from mockcatalog.tenancy import Caller
 
@@ -35,9 +38,10 @@ Json = dict[str, Any]
 
 
 class BatchIngestion:
-    def __init__(self, store: CatalogStore, policy: PolicySetting) -> None:
+    def __init__(self, store: CatalogStore, policy: PolicySetting, files: FileVault) -> None:
         self.store = store
         self.policy = policy
+        self.files = files
 
     # --- creating -----------------------------------------------------------------------------
 
@@ -108,6 +112,8 @@ class BatchIngestion:
             elif action in ("ABORT", "FAIL"):
                 changes["completed"] = now
                 data["runs"].delete(batch_id)
+            elif action == "REVERT":
+                self._invalidate_files(data, batch_id, now)
             self._finish(
                 data, batch_id, next_version(batch, {**batch, **changes}, user=caller.user, now_ms=now)
             )
@@ -156,7 +162,86 @@ class BatchIngestion:
                 "completed": finished,
             }
             self._finish(data, batch_id, next_version(batch, done, user=None, now_ms=finished))
+            self._keep_files(data, batch_id, done, outcome, succeeded)
             runs.delete(batch_id)  # once the batch is stored: a failure leaves the run to retry
+
+    def _keep_files(
+        self, data: TenantData, batch_id: str, batch: Json, outcome: Outcome, succeeded: bool
+    ) -> None:
+        """What processing leaves for Data Access: a dataset file (Catalog object and contents) for
+        each file of a batch that succeeded, and the failed-rows file of any batch with bad rows."""
+        if succeeded:
+            dataset_id = next(dataset_ids_of(batch), "")
+            org, sandbox = data.tenant
+            for number, produced in enumerate(outcome.produced, start=1):
+                file_id = dataset_file_id(batch_id, number)
+                dataset_file = new_dataset_file(
+                    org=org,
+                    sandbox=sandbox,
+                    now_ms=batch["completed"],
+                    batch_id=batch_id,
+                    dataset_id=dataset_id,
+                    records=produced.records,
+                    size=len(produced.accepted),
+                )
+                self._saved_by_the_mock(data, "dataSetFiles", file_id, dataset_file)
+                self.files.put(
+                    data.tenant, file_id, KeptFile(produced.path, produced.media_type, produced.accepted)
+                )
+        if outcome.rejected:
+            failed = KeptFile(FAILED_ROWS_NAME, FAILED_ROWS_MEDIA_TYPE, bytes(outcome.rejected))
+            self.files.put(data.tenant, failed_rows_key(batch_id), failed)
+
+    def _invalidate_files(self, data: TenantData, batch_id: str, now: int) -> None:
+        """A reverted batch's dataset files are no longer to be used (``isValid`` false, as Adobe's
+        dataset file describes a file "part of a batch that was mistakenly uploaded")."""
+        files = data["dataSetFiles"]
+        for file_id, dataset_file in list(files.items()):
+            if dataset_file.get("batchId") == batch_id and dataset_file.get("isValid") is not False:
+                invalid = next_version(
+                    dataset_file, {**dataset_file, "isValid": False}, user=None, now_ms=now
+                )
+                self._saved_by_the_mock(data, "dataSetFiles", file_id, invalid)
+
+    # --- reading back (Data Access) -----------------------------------------------------------
+
+    def batch_files(self, caller: Caller, batch_id: str) -> list[tuple[str, Json]]:
+        """The dataset files a batch of the tenant produced, in the order they were made."""
+        with self.store.reading(caller.tenant) as data:
+            _batch(data, batch_id)
+            prefix = f"{batch_id}-"
+            found = [
+                (file_id, dataset_file)
+                for file_id, dataset_file in data["dataSetFiles"].items()
+                if file_id.startswith(prefix) and dataset_file.get("batchId") == batch_id
+            ]
+        return sorted(found, key=lambda pair: int(pair[0].rsplit("-", 1)[1]))
+
+    def dataset_file(self, caller: Caller, file_id: str) -> KeptFile:
+        """The contents of one of the tenant's dataset files; 404 when there is no such file, or when
+        its contents were dropped to keep the vault within its bound."""
+        with self.store.reading(caller.tenant) as data:
+            if data["dataSetFiles"].get(file_id) is None:
+                raise NotFound(f"No dataset file with id {file_id} in this organization and sandbox.")
+        return self._kept(caller, file_id, f"dataset file {file_id}")
+
+    def failed_rows(self, caller: Caller, batch_id: str) -> KeptFile | None:
+        """The failed-rows file of one of the tenant's batches; None when no row failed."""
+        with self.store.reading(caller.tenant) as data:
+            batch = _batch(data, batch_id)
+        if not _has_failed_rows(batch):
+            return None
+        return self._kept(caller, failed_rows_key(batch_id), f"the failed rows of batch {batch_id}")
+
+    def _kept(self, caller: Caller, key: str, what: str) -> KeptFile:
+        kept = self.files.get(caller.tenant, key)
+        if kept is None:
+            raise NotFound(
+                f"The contents of {what} are no longer kept: the mock keeps the newest "
+                f"{self.files.max_bytes} bytes of processed files (--max-kept-file-bytes), and none "
+                "across a restart from a state file."
+            )
+        return kept
 
     def _finish(self, data: TenantData, batch_id: str, batch: Json) -> None:
         """Store ``batch``; if it ended a run, point its dataset(s) at it."""
@@ -187,6 +272,27 @@ class BatchIngestion:
             self.store.save(data, collection, object_id, obj)
         except MockCatalogError as exc:
             raise RuntimeError(f"the mock made a {collection} object the spec refuses: {exc.errors}") from exc
+
+
+#: The one failed-rows file a batch has, named as the partial ingestion guide asks for it
+#: (``GET /batches/{id}/failed?path=parse_errors``): one JSON object a line per refused row (the
+#: guide's ``_corrupt_record`` is the column Spark's JSON reader names, and Spark writes JSON lines),
+#: served as the ``application/json`` Adobe's Data Access spec declares.
+FAILED_ROWS_NAME = "parse_errors"
+FAILED_ROWS_MEDIA_TYPE = "application/json"
+
+
+def failed_rows_key(batch_id: str) -> str:
+    """Where a batch's failed rows are kept in the file vault (apart from its dataset files' ids)."""
+    return f"{batch_id}/failed"
+
+
+def _has_failed_rows(batch: Json) -> bool:
+    """Whether processing refused rows of ``batch`` (error 1401), so that it left a failed-rows file."""
+    errors = batch.get("errors")
+    return isinstance(errors, list) and any(
+        isinstance(error, dict) and error.get("code") == UNREADABLE_ROWS_CODE for error in errors
+    )
 
 
 def _tolerated_percentage(batch: Json) -> float:

@@ -167,6 +167,34 @@ def new_dataset(
     return in_tenant({**dataset, **fields}, (org, sandbox))
 
 
+#: Who Catalog names as the maker of the dataset files processing writes (Adobe's examples of
+#: dataset files show the platform's own client, not the batch's producer).
+PLATFORM_CLIENT = "acp_foundation_catalog"
+PLATFORM_USER = "acp_foundation_catalog@AdobeID"
+
+
+def dataset_file_id(batch_id: str, number: int) -> str:
+    """The id of the ``number``-th (from 1) dataset file of a batch: Data Access's examples show ids
+    that end in ``-1``, ``-2``... after a unique stem; the batch's id is the mock's stem."""
+    return f"{batch_id}-{number}"
+
+
+def new_dataset_file(
+    *, org: str, sandbox: str, now_ms: int, batch_id: str, dataset_id: str, records: int, size: int
+) -> Json:
+    """A dataset file, as processing writes one for each file of a batch that succeeded."""
+    dataset_file: Json = {
+        "batchId": batch_id,
+        "dataSetId": dataset_id,
+        "records": records,
+        "size": size,
+        "isValid": True,
+        "version": INITIAL_VERSION,
+        **audit_fields(org=org, now_ms=now_ms, client=PLATFORM_CLIENT, user=PLATFORM_USER),
+    }
+    return in_tenant(dataset_file, (org, sandbox))
+
+
 def new_batch(
     *,
     org: str,

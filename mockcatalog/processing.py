@@ -119,20 +119,57 @@ PARQUET_MAGIC = b"PAR1"
 PARQUET_BYTES_PER_ROW = 64  # a plausible estimate; the mock does not parse Parquet
 
 
+#: What a batch's failed-rows file (Data Access ``GET /batches/{id}/failed?path=parse_errors``) keeps
+#: at most: rows past it are counted in ``failedRecordCount`` but not listed (a 64 MiB upload of
+#: one-byte bad rows must not become gigabytes of diagnostics).
+MAX_FAILED_ROWS_BYTES = 8 * 1024 * 1024
+#: The media type of what a dataset file serves back (Data Access file contents: JSON records one a
+#: line whatever the upload's layout, CSV and Parquet as uploaded). Adobe's Data Access spec
+#: declares ``application/octet-stream``; its tutorial shows ``application/parquet`` for Parquet.
+MEDIA_TYPES = {"parquet": "application/parquet"}
+OTHER_MEDIA_TYPE = "application/octet-stream"
+
+
+@dataclass
+class ProducedFile:
+    """One uploaded file as processing leaves it: the rows it accepted, in the input's own format
+    (what Data Access serves back for the dataset file made from it)."""
+
+    path: str
+    records: int
+    accepted: bytes
+    media_type: str
+
+
 @dataclass
 class Outcome:
-    """The result of processing: counts and errors, and whether the batch succeeds."""
+    """The result of processing: counts and errors, the files it produced, the rows it refused, and
+    whether the batch succeeds."""
 
     records: int = 0
-    failed_rows: list[int] = field(default_factory=list)  # 1-based row numbers, across files
+    failed: int = 0
+    failed_rows: list[int] = field(default_factory=list)  # the first 1-based row numbers, across files
     errors: list[Json] = field(default_factory=list)
     input_bytes: int = 0
     output_bytes: int = 0
     files: int = 0
+    produced: list[ProducedFile] = field(default_factory=list)
+    #: the failed-rows file: one JSON object a line, ``_corrupt_record``, ``_errors``, ``_filename``
+    #: (the partial ingestion guide's fields), at most :data:`MAX_FAILED_ROWS_BYTES`
+    rejected: bytearray = field(default_factory=bytearray)
 
-    @property
-    def failed(self) -> int:
-        return len(self.failed_rows)
+    def refuse(self, path: str, row_text: str) -> None:
+        """Count the next row as failed, and keep it for the failed-rows file while there is room."""
+        self.failed += 1
+        if len(self.failed_rows) < MAX_REPORTED_ROWS:
+            self.failed_rows.append(self.records + self.failed)
+        if len(self.rejected) < MAX_FAILED_ROWS_BYTES:
+            entry = {
+                "_corrupt_record": row_text,
+                "_errors": [{"code": UNREADABLE_ROWS_CODE, "message": UNREADABLE_ROWS_DESCRIPTION}],
+                "_filename": path,
+            }
+            self.rejected += json.dumps(entry, ensure_ascii=False).encode() + b"\n"
 
     def succeeds(self, partial_percentage: float) -> bool:
         if self.records + self.failed == 0 or any(error["code"] in ("106", "107") for error in self.errors):
@@ -167,16 +204,21 @@ def process_files(files: Mapping[str, bytes], input_format: Mapping[str, Any]) -
         outcome.input_bytes += len(data)
         if not data.strip():
             continue
+        records_before = outcome.records
         if fmt == "parquet":
-            _parquet(path, data, outcome)
+            accepted = _parquet(path, data, outcome)
         elif fmt == "csv":
-            _csv(data, outcome, header=input_format.get("header", True) is not False)
+            accepted = _csv(data, outcome, header=input_format.get("header", True) not in (False, "false"))
         else:
-            _json(path, data, outcome, multiline=bool(input_format.get("isMultiLineJson")))
+            accepted = _json(path, data, outcome, multiline=bool(input_format.get("isMultiLineJson")))
+        records = outcome.records - records_before
+        if records:
+            media_type = MEDIA_TYPES.get(fmt, OTHER_MEDIA_TYPE)
+            outcome.produced.append(ProducedFile(path, records, accepted, media_type))
     if outcome.records + outcome.failed == 0 and not outcome.errors:
         outcome.errors.append(dict(EMPTY_FILE))
-    if outcome.failed_rows:
-        shown = [str(row) for row in outcome.failed_rows[:MAX_REPORTED_ROWS]]
+    if outcome.failed:
+        shown = [str(row) for row in outcome.failed_rows]
         outcome.errors.append(
             {"code": UNREADABLE_ROWS_CODE, "description": UNREADABLE_ROWS_DESCRIPTION, "rows": shown}
         )
@@ -195,7 +237,8 @@ def _parsed(text: str) -> Any:
 _UNREADABLE = object()
 
 
-def _json(path: str, data: bytes, outcome: Outcome, *, multiline: bool) -> None:
+def _json(path: str, data: bytes, outcome: Outcome, *, multiline: bool) -> bytes:
+    """Count a JSON file's rows; the accepted rows, as they were sent."""
     text = data.decode("utf-8", errors="replace")
     if multiline:
         document = _parsed(text)
@@ -203,38 +246,44 @@ def _json(path: str, data: bytes, outcome: Outcome, *, multiline: bool) -> None:
             outcome.errors.append(
                 {"code": "107", "description": f"File {path} is not a JSON document.", "rows": []}
             )
-            return
+            return b""
         records = document if isinstance(document, list) else [document]
-        first_row = outcome.records + outcome.failed + 1
-        for offset, record in enumerate(records):
+        accepted = bytearray()
+        for record in records:
             if isinstance(record, dict):
                 outcome.records += 1
+                accepted += json.dumps(record, ensure_ascii=False).encode() + b"\n"
             else:
-                outcome.failed_rows.append(first_row + offset)
+                outcome.refuse(path, json.dumps(record))
         outcome.output_bytes += len(data)
-        return
+        return bytes(accepted)
+    accepted = bytearray()
     for line in text.splitlines():
         if not line.strip():
             continue
-        row = outcome.records + outcome.failed + 1
         if isinstance(_parsed(line), dict):
             outcome.records += 1
-            outcome.output_bytes += len(line.encode())
+            encoded = line.encode()
+            outcome.output_bytes += len(encoded)
+            accepted += encoded + b"\n"
         else:
-            outcome.failed_rows.append(row)
+            outcome.refuse(path, line)
+    return bytes(accepted)
 
 
-def _csv(data: bytes, outcome: Outcome, *, header: bool) -> None:
+def _csv(data: bytes, outcome: Outcome, *, header: bool) -> bytes:
     rows = [line for line in data.decode("utf-8", errors="replace").splitlines() if line.strip()]
     outcome.records += max(0, len(rows) - (1 if header else 0))
     outcome.output_bytes += len(data)
+    return data
 
 
-def _parquet(path: str, data: bytes, outcome: Outcome) -> None:
+def _parquet(path: str, data: bytes, outcome: Outcome) -> bytes:
     if not (data.startswith(PARQUET_MAGIC) and data.endswith(PARQUET_MAGIC) and len(data) >= 8):
         outcome.errors.append(
             {"code": "107", "description": f"File {path} is not a Parquet file.", "rows": []}
         )
-        return
+        return b""
     outcome.records += max(1, len(data) // PARQUET_BYTES_PER_ROW)
     outcome.output_bytes += len(data)
+    return data

@@ -152,13 +152,18 @@ def builder_for(spec_path: str | Path | None = None) -> SchemaBuilder:
 
 
 def fixture_schemas(spec_path: str | Path | None = None) -> dict[str, Schema]:
-    """What fixture objects are checked with: the API's own ``DataSet`` and ``Batch`` shapes."""
+    """What stored objects are checked with: the API's own ``DataSet``, ``Batch`` and ``DataSetFile``
+    shapes (fixture files hold only the first two)."""
     builder = builder_for(spec_path)
     return {
         collection: builder.component(name)(
             unknown=builder.unknown_policy({"$ref": f"#/components/schemas/{name}"})
         )
-        for collection, name in (("dataSets", "DataSet"), ("batches", "Batch"))
+        for collection, name in (
+            ("dataSets", "DataSet"),
+            ("batches", "Batch"),
+            ("dataSetFiles", "DataSetFile"),
+        )
     }
 
 

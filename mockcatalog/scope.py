@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mockcatalog.spec import GATEWAY_PREFIXES
+
 #: Path parameters whose value may hold slashes (an upload's file path with its folders).
 _MULTI_SEGMENT = frozenset({"filePath"})
 
@@ -43,9 +45,9 @@ class PlatformOperation:
 
 CATALOG, INGESTION, DATA_ACCESS = "Catalog Service", "Data Ingestion", "Data Access"
 _BASE_PATHS = {
-    CATALOG: "/data/foundation/catalog",
-    INGESTION: "/data/foundation/import",
-    DATA_ACCESS: "/data/foundation/export",
+    CATALOG: GATEWAY_PREFIXES["catalog"],
+    INGESTION: GATEWAY_PREFIXES["import"],
+    DATA_ACCESS: GATEWAY_PREFIXES["export"],
 }
 
 #: Per API: one operation a line, ``METHOD path-under-the-base-path operationId`` (``/`` is the base
@@ -89,10 +91,8 @@ _NOT_SERVED: dict[str, str] = {
         PUT /dataSetViews/{id} update_data_set_view_by_id
         PATCH /dataSetViews/{id} patch_data_set_view_by_id
         DELETE /dataSetViews/{id} delete_data_set_view_by_id
-        GET /dataSetFiles get_data_set_files
         POST /dataSetFiles post_data_set_file
         DELETE /dataSetFiles delete_data_set_file_by_search
-        GET /dataSetFiles/{id} get_data_set_file_by_id
         PUT /dataSetFiles/{id} update_data_set_file_by_id
         PATCH /dataSetFiles/{id} patch_data_set_file_by_id
         DELETE /dataSetFiles/{id} delete_data_set_file_by_id
@@ -123,11 +123,7 @@ _NOT_SERVED: dict[str, str] = {
         GET /batches/{batchId}/datasets/{datasetId}/preview getPreview
     """,
     DATA_ACCESS: """
-        GET /batches/{batchId}/files getDatasetFilesByBatchId
-        GET /batches/{batchId}/failed getFailedBatchByBatchId
         GET /batches/{batchId}/meta getBatchMeta
-        HEAD /files/{dataSetFileId} getDatasetFileOperation
-        GET /files/{dataSetFileId} getDatasetFileData
         GET /datasets/{id}/preview getPreviewByDatasetId
     """,
 }

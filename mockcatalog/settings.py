@@ -150,6 +150,13 @@ class Settings(_Table):
         flag="--max-file-bytes",
         minimum=0,
     )
+    max_kept_file_bytes: int = setting(
+        256 * 1024 * 1024,
+        "contents of processed files kept for Data Access, in all tenants (oldest dropped first)",
+        "bytes",
+        flag="--max-kept-file-bytes",
+        minimum=0,
+    )
     max_admin_body_bytes: int = setting(
         256 * 1024 * 1024,
         "admin request bodies (fixtures, state imports) over this many bytes answer 413",

@@ -22,6 +22,7 @@ Json = dict[str, Any]
 GATEWAY_PREFIXES: Mapping[str, str] = {
     "catalog": "/data/foundation/catalog",
     "import": "/data/foundation/import",
+    "export": "/data/foundation/export",  # Data Access
 }
 
 _METHODS = ("get", "put", "post", "delete", "patch")

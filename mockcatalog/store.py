@@ -55,6 +55,9 @@ from mockcatalog.tenancy import Caller, Tenant, tenant_of
 Json = dict[str, Any]
 
 COLLECTIONS = ("dataSets", "batches")  # what the API serves, exports and imports
+#: What the API serves that only processing makes: dataset files. Not in fixture or state files,
+#: which cannot hold the contents Data Access serves for them.
+PRODUCED = ("dataSetFiles",)
 #: The id of an object a create checked under ``Pragma: validate-only``: it was never stored.
 UNSAVED = "validate-only"
 INTERNAL = ("runs",)  # per-batch uploads and processing state (see ingestion.py)
@@ -70,11 +73,14 @@ Validate = Callable[[str, Json], None]
 class TenantData:
     """One tenant's collections and the lock that guards them."""
 
-    __slots__ = ("lock", "collections", "retired")
+    __slots__ = ("tenant", "lock", "collections", "retired")
 
-    def __init__(self) -> None:
+    def __init__(self, tenant: Tenant) -> None:
+        self.tenant = tenant  # whose they are: for what is kept outside them (the file vault)
         self.lock = threading.RLock()
-        self.collections = {name: Collection(indexers=INDEXES.get(name)) for name in COLLECTIONS + INTERNAL}
+        self.collections = {
+            name: Collection(indexers=INDEXES.get(name)) for name in COLLECTIONS + PRODUCED + INTERNAL
+        }
         self.retired = False  # dropped by a reset or an import: a writer holding it must look again
 
     def __getitem__(self, collection: str) -> Collection:
@@ -83,7 +89,7 @@ class TenantData:
 
 #: ``settle(tenant_data, polled_batch_ids)``: finish the processing that is due before a read.
 Settle = Callable[[TenantData, Iterable[str]], None]
-_UNKNOWN_TENANT = TenantData()  # what a tenant that was never written reads; never written
+_UNKNOWN_TENANT = TenantData(("", ""))  # what a tenant that was never written reads; never written
 
 
 class Listed(NamedTuple):
@@ -141,7 +147,7 @@ class CatalogStore:
             data = self._tenants.get(tenant)
             if data is None:
                 with self._registry:
-                    data = self._tenants.setdefault(tenant, TenantData())
+                    data = self._tenants.setdefault(tenant, TenantData(tenant))
             with data.lock:
                 if data.retired:
                     continue

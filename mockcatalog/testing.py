@@ -115,6 +115,11 @@ class MockCatalog:
         return self.url + GATEWAY_PREFIXES["import"]
 
     @property
+    def export_url(self) -> str:
+        """The Data Access base URL (``.../data/foundation/export``)."""
+        return self.url + GATEWAY_PREFIXES["export"]
+
+    @property
     def token(self) -> str:
         """The bearer token this tenant sends (any token is accepted unless strict auth is on)."""
         return DEFAULT_TOKEN

@@ -12,7 +12,7 @@ from functools import partial
 from flask import Response
 
 from mockcatalog.gateway import Call
-from mockcatalog.resources import batches, datasets, ims
+from mockcatalog.resources import batches, datasets, exports, ims
 from mockcatalog.resources.common import delete_by_id, get_by_ids, write_by_id
 
 VIEWS: Mapping[str, Callable[[Call], Response]] = {
@@ -32,6 +32,11 @@ VIEWS: Mapping[str, Callable[[Call], Response]] = {
     "replaceDataSet": partial(write_by_id, "dataSets", replace=True),
     "deleteDataSet": partial(delete_by_id, "dataSets"),
     "getIngestBatchSummary": datasets.get_ingest_batch_summary,
+    "listDataSetFiles": datasets.list_dataset_files,
+    "getDataSetFiles": partial(get_by_ids, "dataSetFiles"),
+    "listBatchFiles": exports.list_batch_files,
+    "listFailedBatchFiles": exports.list_failed_batch_files,
+    "getFile": exports.get_file,
     "imsTokenV3": ims.ims_token_v3,
     "imsTokenV2": ims.ims_token_v2,
 }
@@ -40,5 +45,6 @@ VIEWS: Mapping[str, Callable[[Call], Response]] = {
 LIST_OPERATIONS: Mapping[str, frozenset[str]] = {
     "listBatches": frozenset(),
     "listDataSets": frozenset(),
+    "listDataSetFiles": frozenset(),
     "getIngestBatchSummary": frozenset({"createdAfter", "createdBefore"}),
 }

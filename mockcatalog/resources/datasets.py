@@ -1,5 +1,5 @@
-"""Dataset views: the list, creation and the ingest batch summary (by-id reads and writes are
-shared with batches: ``resources/common.py``)."""
+"""Dataset views: the list, creation, the ingest batch summary and the list of dataset files (by-id
+reads and writes are shared with batches: ``resources/common.py``)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ from mockcatalog.summary import window
 
 def list_datasets(call: Call) -> Response:
     return list_response(call, "dataSets")
+
+
+def list_dataset_files(call: Call) -> Response:
+    return list_response(call, "dataSetFiles")
 
 
 def create_dataset(call: Call) -> Response:

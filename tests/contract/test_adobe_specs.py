@@ -75,6 +75,8 @@ OPERATIONS = {
     ("PATCH", "/dataSets/{id}"),
     ("DELETE", "/dataSets/{id}"),
     ("GET", "/dataSets/{id}/ingestBatchSummary"),  # in the 2020 spec only
+    ("GET", "/dataSetFiles"),  # in the 2020 spec only
+    ("GET", "/dataSetFiles/{id}"),
 }
 _ID_PARAMETER = re.compile(r"\{(?:id|BATCH_ID|DATASET_ID)\}")
 
@@ -286,12 +288,15 @@ GOOD_ROWS = b'{"id": 3, "name": "a"}\n{"id": 4, "name": "b"}\n'
 CSV_ROWS = b"id,name\n5,c\n6,d\n"
 
 
-def _ingest(client: FlaskClient, dataset: str, input_format: dict[str, Any], file: str, data: bytes) -> str:
-    """One Batch Ingestion run into ``dataset``: create a batch, upload ``data`` as ``file``, complete."""
+def _ingest(
+    client: FlaskClient, dataset: str, input_format: dict[str, Any], file: str, data: bytes, partial: int = 0
+) -> str:
+    """One Batch Ingestion run into ``dataset``: create a batch (tolerating ``partial`` percent of bad
+    rows), upload ``data`` as ``file``, complete."""
     created = client.post(
         "/data/foundation/import/batches",
         headers=HEADERS,
-        json={"datasetId": dataset, "inputFormat": input_format},
+        json={"datasetId": dataset, "inputFormat": input_format, "partialIngestionPercentage": partial},
     )
     assert created.status_code == 201, created.get_data(as_text=True)
     batch = str(created.get_json()["id"])
@@ -349,6 +354,8 @@ def test_objects_the_mock_makes_read_as_adobe_describes(version: str) -> None:
     if has_summary:
         failures.append(_read(spec, summary, dataset))
     failures += [_read(spec, "/batches"), _read(spec, "/dataSets")]
+    if _operation(spec, "GET", "/dataSetFiles") is not None:
+        failures += [_read(spec, "/dataSetFiles"), _read(spec, "/dataSetFiles/{id}", f"{good}-1")]
 
     reports = [failure for failure in failures if failure is not None]
     assert not reports, "\n\n".join(reports)
@@ -388,3 +395,45 @@ def test_every_operation_adobe_publishes_is_served_or_answers_501(
 
 def _normalized_names(path: str) -> str:
     return re.sub(r"\{\w+\}", "{}", path)
+
+
+DATA_ACCESS = schemathesis.openapi.from_dict(
+    yaml.safe_load((SPECS / "data-access.yaml").read_text(encoding="utf-8")), config=CONFIG
+)
+DATA_ACCESS.app = APP
+
+
+def _read_export(template: str, path_parameters: dict[str, str], query: dict[str, str]) -> str | None:
+    """GET Data Access's ``template`` as Adobe's spec describes it; a failure's report, or None."""
+    operation = next(
+        result.ok() for result in DATA_ACCESS.get_all_operations() if result.ok().label == f"GET {template}"
+    )
+    case = operation.Case(path_parameters=path_parameters, headers=dict(HEADERS), query=query)
+    try:
+        response = case.call_and_validate()
+    except BaseExceptionGroup as failures:
+        return f"GET {template} {path_parameters} {query}: {failures}"
+    assert response.status_code == 200, (template, response.status_code, response.text)
+    return None
+
+
+def test_data_access_answers_as_adobe_describes() -> None:
+    """A batch that succeeded with a bad row, read back through Adobe's Data Access spec: its files,
+    a file's entry and contents, and its failed rows listed and read."""
+    control_of(APP).reset()
+    client = APP.test_client()
+    dataset = DATASETS[0]
+    batch = _ingest(
+        client, dataset, {"format": "json"}, "a.json", GOOD_ROWS + ONE_GOOD_ONE_BAD_ROW, partial=50
+    )
+    assert _status(client, batch) == "success"
+    file_id = f"{batch}-1"
+    reads = [
+        _read_export("/batches/{batchId}/files", {"batchId": batch}, {}),
+        _read_export("/batches/{batchId}/failed", {"batchId": batch}, {}),
+        _read_export("/batches/{batchId}/failed", {"batchId": batch}, {"path": "parse_errors"}),
+        _read_export("/files/{dataSetFileId}", {"dataSetFileId": file_id}, {}),
+        _read_export("/files/{dataSetFileId}", {"dataSetFileId": file_id}, {"path": "a.json"}),
+    ]
+    reports = [failure for failure in reads if failure is not None]
+    assert not reports, "\n\n".join(reports)

@@ -21,6 +21,7 @@ from mockcatalog.contract import (
 )
 from mockcatalog.control import control_of
 from mockcatalog.server import LiveServer
+from mockcatalog.spec import load_spec
 
 pytestmark = pytest.mark.e2e
 
@@ -139,4 +140,4 @@ def test_plain_schemathesis_from_the_project_root_finds_nothing_but_the_auth_che
     assert found <= AUTH_ONLY, result.stdout[-4000:]
     missing_headers = re.findall(r"when missing required '([^']+)' header", result.stdout)
     assert set(missing_headers) <= {"Authorization"}, missing_headers
-    assert "Tested: 18" in result.stdout  # every operation ran
+    assert f"Tested: {len(load_spec().operations)}" in result.stdout  # every operation ran

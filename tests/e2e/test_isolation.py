@@ -21,7 +21,8 @@ OCTET = {"Content-Type": "application/octet-stream"}
 PATCH = {"Content-Type": "application/json-patch+json"}
 
 #: operation id -> (method, path, request kwargs, what an outsider gets). ``{ds}``/``{batch}`` are
-#: the victim's dataset and a batch of it. "empty" means a 200 whose answer holds nothing of theirs.
+#: the victim's dataset and a batch of it, which succeeded with one bad row (so it has a dataset file,
+#: ``{file}``, and failed rows). "empty" means a 200 whose answer holds nothing of theirs.
 PROBES: dict[str, tuple[str, str, dict[str, Any], int | str]] = {
     "listBatches": ("GET", "/batches?dataSet={ds}", {}, "empty"),
     "getBatches": ("GET", "/batches/{batch}", {}, 404),
@@ -46,6 +47,11 @@ PROBES: dict[str, tuple[str, str, dict[str, Any], int | str]] = {
     "replaceDataSet": ("PUT", "/dataSets/{ds}", {"json": {"name": "taken"}}, 404),
     "deleteDataSet": ("DELETE", "/dataSets/{ds}", {}, "empty"),
     "getIngestBatchSummary": ("GET", "/dataSets/{ds}/ingestBatchSummary", {}, 404),
+    "listDataSetFiles": ("GET", "/dataSetFiles?dataSetId={ds}", {}, "empty"),
+    "getDataSetFiles": ("GET", "/dataSetFiles/{file}", {}, 404),
+    "listBatchFiles": ("GET", "/data/foundation/export/batches/{batch}/files", {}, 404),
+    "listFailedBatchFiles": ("GET", "/batches/{batch}/failed?path=parse_errors", {}, 404),
+    "getFile": ("GET", "/data/foundation/export/files/{file}?path=a.json", {}, 404),
 }  # fmt: skip
 NOT_TENANTED = {"imsTokenV3", "imsTokenV2"}  # the fake IMS holds no tenant data
 
@@ -77,7 +83,8 @@ def test_outsiders_neither_see_nor_touch(
         headers=victim,
         timeout=10,
     ).json()
-    ids = {"ds": ds, "batch": batch["id"]}
+    ids = {"ds": ds, "batch": batch["id"], "file": f"{batch['id']}-1"}
+    ingest(live_server, victim, ids)
     before = requests.get(f"{live_server.url}/__admin/state", timeout=10).json()
 
     method, path, probe, expected = PROBES[operation]
@@ -93,6 +100,21 @@ def test_outsiders_neither_see_nor_touch(
         assert response.status_code == expected, response.text
     after = requests.get(f"{live_server.url}/__admin/state", timeout=10).json()
     assert victims_objects(after) == victims_objects(before)
+
+
+def ingest(server: LiveServer, victim: dict[str, str], ids: dict[str, str]) -> None:
+    """Upload one good and one bad row into the victim's batch, and let it succeed with both."""
+    batch_url = f"{server.url}/batches/{ids['batch']}"
+    sent = requests.patch(batch_url, json={"partialIngestionPercentage": 50}, headers=victim, timeout=10)
+    assert sent.status_code == 200, sent.text
+    upload = f"{batch_url}/datasets/{ids['ds']}/files/a.json"
+    sent = requests.put(upload, data=b'{"a": 1}\nnot json\n', headers={**victim, **OCTET}, timeout=10)
+    assert sent.status_code == 201, sent.text
+    assert requests.post(f"{batch_url}?action=COMPLETE", headers=victim, timeout=10).status_code == 200
+    files = requests.get(
+        f"{server.url}/data/foundation/export/batches/{ids['batch']}/files", headers=victim, timeout=10
+    )
+    assert [entry["dataSetFileId"] for entry in files.json()["data"]] == [ids["file"]]
 
 
 def victims_objects(state: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

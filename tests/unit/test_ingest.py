@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from mockcatalog import processing
 from mockcatalog.processing import PARQUET_MAGIC, UNREADABLE_ROWS_DESCRIPTION, process_files
 
 
@@ -63,3 +66,48 @@ def test_parquet_needs_its_magic_and_gets_an_estimated_count() -> None:
     assert outcome.succeeds(0) and outcome.records > 0
     bad = process_files({"a.parquet": b"not parquet at all"}, {"format": "parquet"})
     assert not bad.succeeds(100) and "not a Parquet file" in bad.errors[0]["description"]
+
+
+def test_each_file_with_rows_produces_its_accepted_rows_and_refused_rows_are_kept_apart() -> None:
+    outcome = process_files(
+        {
+            "year=2026/a.json": lines({"ok": 1}, "{not json", {"ok": 2}),
+            "empty.json": b"",
+            "b.json": lines("[1]"),
+        },
+        {"format": "json"},
+    )
+    (produced,) = outcome.produced  # b.json has no accepted row, empty.json no row at all
+    assert (produced.path, produced.records, produced.media_type) == (
+        "year=2026/a.json",
+        2,
+        "application/octet-stream",
+    )
+    assert [json.loads(line) for line in produced.accepted.splitlines()] == [{"ok": 1}, {"ok": 2}]
+    refused = [json.loads(line) for line in outcome.rejected.splitlines()]
+    error = {"code": "1401", "message": UNREADABLE_ROWS_DESCRIPTION}
+    assert refused == [
+        {"_corrupt_record": "{not json", "_errors": [error], "_filename": "year=2026/a.json"},
+        {"_corrupt_record": "[1]", "_errors": [error], "_filename": "b.json"},
+    ]
+
+
+def test_multiline_json_produces_one_record_a_line_and_csv_and_parquet_as_uploaded() -> None:
+    multiline = process_files({"a.json": b'[{"a": 1}, 2, {"a": 3}]'}, {"isMultiLineJson": True})
+    assert multiline.produced[0].accepted == b'{"a": 1}\n{"a": 3}\n'
+    csv = b"id,name\n1,a\n"
+    assert process_files({"a.csv": csv}, {"format": "csv"}).produced[0].accepted == csv
+    assert process_files({"a.csv": csv}, {"format": "csv", "header": "false"}).records == 2
+    parquet = PARQUET_MAGIC + b"x" * 100 + PARQUET_MAGIC
+    produced = process_files({"p.parquet": parquet}, {"format": "parquet"}).produced[0]
+    assert (produced.accepted, produced.media_type) == (parquet, "application/parquet")
+
+
+def test_refused_rows_are_counted_past_what_is_kept_of_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(processing, "MAX_FAILED_ROWS_BYTES", 1000)
+    outcome = process_files({"a.json": b"x\n" * 500}, {"format": "json"})
+    assert outcome.failed == 500 and outcome.fields(False)["failedRecordCount"] == 500
+    assert outcome.failed_rows == list(range(1, processing.MAX_REPORTED_ROWS + 1))
+    kept = outcome.rejected.splitlines()
+    assert 1000 <= len(outcome.rejected) < 1000 + len(kept[0]) + 1  # stops once past the bound
+    assert all(json.loads(line)["_corrupt_record"] == "x" for line in kept)
