@@ -63,6 +63,11 @@ def credential_headers(environ: Mapping[str, str] = os.environ) -> list[str]:
     ]
 
 
+#: Fields of Adobe's batch model, of every kind (strings, numbers, objects, arrays), for the uniques'
+#: ``{field}``: a generated name is almost never one a batch holds, and would only ever answer ``[]``.
+BATCH_FIELDS = ("errors", "externalId", "id", "recordCount", "relatedObjects", "status", "tags")
+
+
 @dataclass(frozen=True)
 class ContractData:
     """Scratch objects the run creates for itself before it starts, for generated requests to aim at.
@@ -84,6 +89,7 @@ class ContractData:
             "batchDataSetId": [self.batch_dataset_id] if self.batch_dataset_id else [],
             "batchIds": self.batch_ids,
             "anyVersion": ["*"],
+            "batchFields": BATCH_FIELDS,
         }
 
 
@@ -102,6 +108,7 @@ _BINDINGS = (
         "batchIds",
     ),
     (("uploadFile",), "path.datasetId", "batchDataSetId"),
+    (("getUniqueBatchValues",), "path.field", "batchFields"),
     (("createBatch",), "body.datasetId", "batchDataSetId"),
     (("createBatch",), "body.replay.predecessors[*]", "batchIds"),
     (

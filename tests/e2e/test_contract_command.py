@@ -109,6 +109,7 @@ def test_a_run_aims_writes_only_at_scratch_objects_it_created(live_server: LiveS
     }
     assert bound[("deleteDataSet", "path.id")] == "dataSetIds"
     assert bound[("createBatch", "body.datasetId")] == "batchDataSetId"
+    assert bound[("getUniqueBatchValues", "path.field")] == "batchFields"  # real fields, not made-up names
     assert config["dictionaries"]["dataSetIds"]["values"] == list(data.dataset_ids)
     assert config["dictionaries"]["batchDataSetId"]["values"] == [data.batch_dataset_id]
     assert config["checks"] == tomllib.loads(contract_config_path().read_text())["checks"]
@@ -116,7 +117,7 @@ def test_a_run_aims_writes_only_at_scratch_objects_it_created(live_server: LiveS
 
 def test_nothing_is_bound_when_no_scratch_object_can_be_created() -> None:
     config = tomllib.loads(contract_config(ContractData()))
-    assert "dictionaries" in config and set(config["dictionaries"]) == {"anyVersion"}
+    assert "dictionaries" in config and set(config["dictionaries"]) == {"anyVersion", "batchFields"}
     assert all("path.id" not in entry.get("parameters", {}) for entry in config["operations"])
 
 
@@ -139,4 +140,4 @@ def test_plain_schemathesis_from_the_project_root_finds_nothing_but_the_auth_che
     assert found <= AUTH_ONLY, result.stdout[-4000:]
     missing_headers = re.findall(r"when missing required '([^']+)' header", result.stdout)
     assert set(missing_headers) <= {"Authorization"}, missing_headers
-    assert "Tested: 18" in result.stdout  # every operation ran
+    assert "Tested: 19" in result.stdout  # every operation ran

@@ -91,7 +91,7 @@ def test_the_dashboard_shows_tenants_requests_and_why_a_request_is_a_violation(
     assert "/connectors" in unsupported and "not supported by the mock" in unsupported
     assert "not served by the mock" in unsupported and "get_connectors" in unsupported
     assert "answers 503" in text_of(browser, "#faults") and "0 of 2" in text_of(browser, "#faults")
-    assert "of 18 operations" in text_of(browser, "#coverage")
+    assert "of 19 operations" in text_of(browser, "#coverage")
     links = {a.text: a.get_attribute("href") for a in browser.find_elements("css selector", "#links a")}
     assert links["contract (YAML)"] == f"{url}/openapi.yaml"
     browser.save_screenshot(str(tmp_path / "dashboard.png"))
