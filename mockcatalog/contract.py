@@ -15,7 +15,7 @@ import socket
 import sys
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -63,6 +63,11 @@ def credential_headers(environ: Mapping[str, str] = os.environ) -> list[str]:
     ]
 
 
+#: Fields of Adobe's batch model, of every kind (strings, numbers, objects, arrays), for the uniques'
+#: ``{field}``: a generated name is almost never one a batch holds, and would only ever answer ``[]``.
+BATCH_FIELDS = ("errors", "externalId", "id", "recordCount", "relatedObjects", "status", "tags")
+
+
 @dataclass(frozen=True)
 class ContractData:
     """Scratch objects the run creates for itself before it starts, for generated requests to aim at.
@@ -76,6 +81,9 @@ class ContractData:
     batch_dataset_id: str | None = None  # holds the batches; never named by a dataset operation
     dataset_ids: Sequence[str] = ()  # read, written and deleted
     batch_ids: Sequence[str] = ()  # loading batches of ``batch_dataset_id``
+    #: batches the run ingested and completed (with a refused row), and the dataset files they made
+    processed_batch_ids: Sequence[str] = ()
+    dataset_file_ids: Sequence[str] = ()
 
     def dictionaries(self) -> dict[str, Sequence[str]]:
         """schemathesis dictionaries, by name (empty ones are left out of the configuration)."""
@@ -84,6 +92,9 @@ class ContractData:
             "batchDataSetId": [self.batch_dataset_id] if self.batch_dataset_id else [],
             "batchIds": self.batch_ids,
             "anyVersion": ["*"],
+            "batchFields": BATCH_FIELDS,
+            "processedBatchIds": self.processed_batch_ids,
+            "dataSetFileIds": self.dataset_file_ids,
         }
 
 
@@ -102,6 +113,10 @@ _BINDINGS = (
         "batchIds",
     ),
     (("uploadFile",), "path.datasetId", "batchDataSetId"),
+    (("listBatchFiles", "listFailedBatchFiles"), "path.id", "processedBatchIds"),
+    (("getDataSetFiles",), "path.id", "dataSetFileIds"),
+    (("getFile",), "path.dataSetFileId", "dataSetFileIds"),
+    (("getUniqueBatchValues",), "path.field", "batchFields"),
     (("createBatch",), "body.datasetId", "batchDataSetId"),
     (("createBatch",), "body.replay.predecessors[*]", "batchIds"),
     (
@@ -129,8 +144,12 @@ def prepare_contract_data(
     catalog = url.rstrip("/") + (GATEWAY_PREFIXES["catalog"] if gateway_paths else "")
     ingestion = url.rstrip("/") + (GATEWAY_PREFIXES["import"] if gateway_paths else "")
 
-    def create(address: str, body: object) -> object:
-        request = urllib.request.Request(address, json.dumps(body).encode(), headers)
+    def create(
+        address: str, body: object, method: str = "POST", content_type: str = "application/json"
+    ) -> object:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        sent = {**headers, "Content-Type": content_type}
+        request = urllib.request.Request(address, data, sent, method=method)
         try:
             with urllib.request.urlopen(request, timeout=10) as answer:
                 return json.load(answer)
@@ -149,7 +168,28 @@ def prepare_contract_data(
         batch = create(f"{ingestion}/batches", {"datasetId": datasets[0], "inputFormat": {"format": "json"}})
         if isinstance(batch, dict) and isinstance(batch.get("id"), str):
             batches.append(batch["id"])
-    return ContractData(batch_dataset_id=datasets[0], dataset_ids=datasets[1:], batch_ids=batches)
+    processed = _processed_batch(create, ingestion, datasets[0])
+    return ContractData(
+        batch_dataset_id=datasets[0],
+        dataset_ids=datasets[1:],
+        batch_ids=batches,
+        processed_batch_ids=[processed] if processed else [],
+        dataset_file_ids=[f"{processed}-1"] if processed else [],
+    )
+
+
+def _processed_batch(create: Callable[..., object], ingestion: str, dataset_id: str) -> str | None:
+    """A batch ingested with one good and one refused row, completed: what Data Access reads (its
+    dataset file and its failed rows). The mock names a batch's files ``{batch}-1``, ``-2``..."""
+    body = {"datasetId": dataset_id, "inputFormat": {"format": "json"}, "partialIngestionPercentage": 50}
+    batch = create(f"{ingestion}/batches", body)
+    if not (isinstance(batch, dict) and isinstance(batch.get("id"), str)):
+        return None
+    batch_id = str(batch["id"])
+    upload = f"{ingestion}/batches/{batch_id}/datasets/{dataset_id}/files/rows.json"
+    create(upload, b'{"row": 1}\nnot json\n', method="PUT", content_type="application/octet-stream")
+    create(f"{ingestion}/batches/{batch_id}?action=COMPLETE", b"")
+    return batch_id
 
 
 def _toml_strings(values: Sequence[str]) -> str:

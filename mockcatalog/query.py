@@ -101,6 +101,30 @@ class ListQuery:
             return obj
         return {name: obj[name] for name in self.properties if name in obj}
 
+    def unique_values(self, field: str, objects: Iterable[tuple[str, Json]]) -> list[Any]:
+        """The distinct scalar values ``field`` holds in the objects the predicates keep, first met
+        first (in ``order_by``'s order, else the order given), then ``start``/``limit`` applied to
+        the values: a consumer asking for the distinct values of a field pages through values, and
+        paging the objects instead would hide values behind duplicates. Values are kept as stored;
+        null, objects and arrays are skipped (no single value to compare or filter by)."""
+        keep = all_of(self.predicates) if self.predicates else None
+        kept = (pair for pair in objects if keep(pair[1])) if keep is not None else objects
+        if self.order_by:
+            kept = sort_pairs(list(kept), self.order_by)
+        end = None if self.limit is None else self.start + self.limit
+        seen: set[tuple[type, Any]] = set()
+        values: list[Any] = []
+        for _, obj in kept:
+            value = obj.get(field)
+            identity = _distinct(value)
+            if identity is None or identity in seen:
+                continue
+            seen.add(identity)
+            values.append(value)
+            if len(values) == end:  # without orderBy, the rest of the objects is never read
+                break
+        return values[self.start : end]
+
     def run(self, objects: Iterable[tuple[str, Json]]) -> dict[str, Json]:
         """The list response: ``{id: object}`` in result order."""
         return self.page(self.select(objects))
@@ -432,6 +456,18 @@ def _equals(value: Any, operand: str, matches: Callable[[str], bool] | None = No
     if isinstance(value, str):
         return matches(value) if matches is not None else value == operand
     return False
+
+
+def _distinct(value: Any) -> tuple[type, Any] | None:
+    """What makes a scalar value distinct from another, or None for a value that is not one.
+
+    Typed: Python finds ``True == 1`` and ``1 == 1.0``, but JSON ``true`` and ``1`` are different
+    values; ``1`` and ``1.0`` are the same JSON number, so both count as numbers."""
+    if isinstance(value, bool | str):
+        return (type(value), value)
+    if isinstance(value, int | float):
+        return (float, value)
+    return None
 
 
 def _comparable_pair(value: Any, operand: str) -> tuple[Any, Any] | None:

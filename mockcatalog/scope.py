@@ -61,7 +61,6 @@ _NOT_SERVED: dict[str, str] = {
         PUT /accounts/{id} update_account_by_id
         PATCH /accounts/{id} patch_account_by_id
         DELETE /accounts/{id} delete_account_by_id
-        GET /batches/uniques/{field} get_unique_batch_values
         POST /batches/{id} post_batch_by_id
         GET /largedocuments/{id} get_largeDocument_by_id
         GET /connections get_connections

@@ -97,6 +97,11 @@ class Listed(NamedTuple):
     generation: int  # of the collection read (Collection.generation): equal ones, equal pages
 
 
+class Uniques(NamedTuple):
+    values: list[Any]
+    generation: int  # as for Listed
+
+
 class _Reading:
     """``with store.reading(tenant) as data``: see :meth:`CatalogStore.reading`."""
 
@@ -301,6 +306,16 @@ class CatalogStore:
             assert ordered is not None
             return Listed(query.page(query.select_sorted(ordered)), generation)
         return Listed(query.run(_candidates(view, query.hints)), generation)
+
+    def unique_values(self, tenant: Tenant, collection: str, field: str, query: ListQuery) -> Uniques:
+        """Catalog's ``GET /batches/uniques/{field}``: the distinct values of ``field`` over the
+        objects ``query`` selects (:meth:`ListQuery.unique_values`), read from a snapshot outside
+        the lock as a list is, and the generation of the contents they come from."""
+        with self.reading(tenant) as data:
+            objects = data[collection]
+            view = objects.snapshot()
+            generation = objects.contents_generation
+        return Uniques(query.unique_values(field, _candidates(view, query.hints)), generation)
 
     def get_objects(self, tenant: Tenant, collection: str, ids: Iterable[str]) -> dict[str, Json]:
         """``{id: object}`` for each id, in the order given, whole (the view projects them, after

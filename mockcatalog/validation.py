@@ -121,7 +121,7 @@ class OperationValidator:
         self._path = ParameterLoader(builder, operation, "path")
         self._headers = ParameterLoader(builder, operation, "header")
         #: whether the real service reads an undocumented query parameter as a filter on the
-        #: property of that name (the Catalog object lists; Adobe's filtering guide)
+        #: property of that name (the Catalog object lists and the batch uniques; Adobe's filtering guide)
         self.filters_by_any_property = bool(operation.raw.get("x-mockcatalog-filters-any-property"))
         self._header_names = [p.name.lower() for p in operation.params_in("header")]
         self._query_names = [p.name for p in operation.params_in("query")]

@@ -17,6 +17,7 @@ from mockcatalog.resources.common import delete_by_id, get_by_ids, write_by_id
 
 VIEWS: Mapping[str, Callable[[Call], Response]] = {
     "listBatches": batches.list_batches,
+    "getUniqueBatchValues": batches.get_unique_batch_values,
     "createBatch": batches.create_batch,
     "createCatalogBatch": batches.create_catalog_batch,
     "getBatches": partial(get_by_ids, "batches"),
@@ -44,6 +45,7 @@ VIEWS: Mapping[str, Callable[[Call], Response]] = {
 #: each with the query parameters its view reads apart from it.
 LIST_OPERATIONS: Mapping[str, frozenset[str]] = {
     "listBatches": frozenset(),
+    "getUniqueBatchValues": frozenset(),
     "listDataSets": frozenset(),
     "listDataSetFiles": frozenset(),
     "getIngestBatchSummary": frozenset({"createdAfter", "createdBefore"}),

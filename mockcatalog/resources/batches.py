@@ -3,15 +3,26 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Response
 
 from mockcatalog.gateway import Call
 from mockcatalog.json_provider import json_response
-from mockcatalog.resources.common import checked_only, created, list_response, validate_only
+from mockcatalog.resources.common import checked_only, created, encoded_read, list_response, validate_only
 
 
 def list_batches(call: Call) -> Response:
     return list_response(call, "batches")
+
+
+def get_unique_batch_values(call: Call) -> Response:
+    """Catalog's ``GET /batches/uniques/{field}``: a JSON array, answered like a list page (from
+    encoded pages when the batches have not changed since)."""
+    field, store = call.valid.path["field"], call.control.store
+    return encoded_read(
+        call, "batches", partial(store.unique_values, call.who.tenant, "batches", field, call.query)
+    )
 
 
 def create_batch(call: Call) -> Response:

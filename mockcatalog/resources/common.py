@@ -3,6 +3,10 @@ same for datasets and batches."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from flask import Response
 
 from mockcatalog.gateway import Call
@@ -34,16 +38,26 @@ def created(call: Call, collection: str, object_id: str) -> Response:
 
 
 def list_response(call: Call, collection: str) -> Response:
-    """A list operation's page; the same request over the same contents answers the same bytes,
-    so a page encoded before is answered without reading the store again."""
+    """A list operation's page."""
+    return encoded_read(
+        call, collection, partial(call.control.store.listing, call.who.tenant, collection, call.query)
+    )
+
+
+def encoded_read(call: Call, collection: str, read: Callable[[], tuple[Any, int]]) -> Response:
+    """The answer ``read`` computes from ``collection`` (it returns the answer and the generation
+    of the contents it read). The same request over the same contents answers the same bytes, so an
+    answer encoded before is answered without reading the store again. The request's digest names
+    its query string, path values and headers: a uniques answer (its field is a path value) never
+    shares a key with a list page."""
     store, pages, tenant = call.control.store, call.control.pages, call.who.tenant
     if call.request_key is not None:
         kept = pages.get((store.generation(tenant, collection), call.request_key))
         if kept is not None:
             return json_response(kept)
-    listed = store.listing(tenant, collection, call.query)
-    key = (listed.generation, call.request_key) if call.request_key is not None else None
-    return json_response(pages.encoded(key, listed.page))
+    answer, generation = read()
+    key = (generation, call.request_key) if call.request_key is not None else None
+    return json_response(pages.encoded(key, answer))
 
 
 def get_by_ids(collection: str, call: Call) -> Response:

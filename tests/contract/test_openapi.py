@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from mockcatalog import create_app
-from mockcatalog.contract import contract_config_path
+from mockcatalog.contract import BATCH_FIELDS, contract_config_path
 from mockcatalog.control import control_of
 from mockcatalog.spec import default_spec_path, load_spec
 
@@ -39,6 +39,8 @@ def _fixture_ids(path: str) -> list[str]:
 
 DATASETS = _fixture_ids("/dataSets?limit=100")
 BATCHES = _fixture_ids("/batches?limit=100")
+_FIELD_SCHEMA = load_spec().operations["getUniqueBatchValues"].params_in("path")[0].schema
+_FIELD = re.compile(_FIELD_SCHEMA["pattern"])
 
 
 def _realistic(case: schemathesis.Case, *, path_ids: bool = True) -> None:
@@ -59,6 +61,9 @@ def _realistic(case: schemathesis.Case, *, path_ids: bool = True) -> None:
     for name in ("id", "ids"):
         if isinstance(path.get(name), str) and _ID.fullmatch(path[name]):
             path[name] = pool[len(path[name]) % len(pool)]
+    field = path.get("field")
+    if isinstance(field, str) and _FIELD.fullmatch(field) and len(field) <= _FIELD_SCHEMA["maxLength"]:
+        path["field"] = BATCH_FIELDS[len(field) % len(BATCH_FIELDS)]
     body = case.body
     if isinstance(body, dict):
         if isinstance(body.get("datasetId"), str) and _ID.fullmatch(body["datasetId"]):

@@ -99,7 +99,9 @@ def test_a_run_aims_writes_only_at_scratch_objects_it_created(live_server: LiveS
     assert data.batch_dataset_id is not None and len(data.dataset_ids) == 3 and len(data.batch_ids) == 5
     assert data.batch_dataset_id not in data.dataset_ids  # batches always have their dataset
     created = {key: store.counts()[key] - before[key] for key in before}
-    assert created == {"dataSets": 4, "batches": 5}
+    assert created == {"dataSets": 4, "batches": 6}  # the loading ones, and one processed
+    (processed,) = data.processed_batch_ids
+    assert data.dataset_file_ids == [f"{processed}-1"] and processed not in data.batch_ids
 
     config = tomllib.loads(contract_config(data))
     bound = {
@@ -110,6 +112,11 @@ def test_a_run_aims_writes_only_at_scratch_objects_it_created(live_server: LiveS
     }
     assert bound[("deleteDataSet", "path.id")] == "dataSetIds"
     assert bound[("createBatch", "body.datasetId")] == "batchDataSetId"
+    assert bound[("getUniqueBatchValues", "path.field")] == "batchFields"  # real fields, not made-up names
+    assert (
+        bound[("getFile", "path.dataSetFileId")] == bound[("getDataSetFiles", "path.id")] == "dataSetFileIds"
+    )
+    assert bound[("listFailedBatchFiles", "path.id")] == "processedBatchIds"
     assert config["dictionaries"]["dataSetIds"]["values"] == list(data.dataset_ids)
     assert config["dictionaries"]["batchDataSetId"]["values"] == [data.batch_dataset_id]
     assert config["checks"] == tomllib.loads(contract_config_path().read_text())["checks"]
@@ -117,7 +124,7 @@ def test_a_run_aims_writes_only_at_scratch_objects_it_created(live_server: LiveS
 
 def test_nothing_is_bound_when_no_scratch_object_can_be_created() -> None:
     config = tomllib.loads(contract_config(ContractData()))
-    assert "dictionaries" in config and set(config["dictionaries"]) == {"anyVersion"}
+    assert "dictionaries" in config and set(config["dictionaries"]) == {"anyVersion", "batchFields"}
     assert all("path.id" not in entry.get("parameters", {}) for entry in config["operations"])
 
 

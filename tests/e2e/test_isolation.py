@@ -26,6 +26,7 @@ PATCH = {"Content-Type": "application/json-patch+json"}
 PROBES: dict[str, tuple[str, str, dict[str, Any], int | str]] = {
     "listBatches": ("GET", "/batches?dataSet={ds}", {}, "empty"),
     "getBatches": ("GET", "/batches/{batch}", {}, 404),
+    "getUniqueBatchValues": ("GET", "/batches/uniques/id?limit=100", {}, "empty"),  # every id it sees
     "createBatch": ("POST", "/batches", {"json": {"datasetId": "{ds}", "inputFormat": JSON_FORMAT}}, 400),
     "createCatalogBatch": (
         "POST", "/data/foundation/catalog/batches",

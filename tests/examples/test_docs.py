@@ -37,7 +37,11 @@ RUN_ELSEWHERE = {
 #: Blocks not run at all, each with its reason in its name comment.
 NOT_RUN = {"docker"}
 #: What a block's run must print, where its text promises it.
-PRINTS = {"lifecycle": "success 3\n", "admin-calls": '{"status":"reset"}'}
+PRINTS = {
+    "lifecycle": "success 3\n",
+    "admin-calls": '{"status":"reset"}',
+    "uniques": '["success","failed","processing","loading","staging"]',
+}
 CURL_BLOCKS = [
     block
     for block in doc_blocks()

@@ -248,3 +248,55 @@ def test_a_page_of_a_sort_is_the_head_of_the_whole_sort(
     pairs = [(str(n), obj) for n, obj in enumerate(objects)]
     order = tuple(SortKey(field, descending) for field, descending in keys)
     assert first_sorted(iter(pairs), order, first) == sort_pairs(pairs, order)[:first]
+
+
+# --- unique values (GET /batches/uniques/{field}) -------------------------------------------------
+
+UNIQUES: list[tuple[str, dict[str, Any]]] = [
+    ("b1", {"status": "failed", "created": 3, "recordCount": 1, "flag": True}),
+    ("b2", {"status": "success", "created": 1, "recordCount": 1.0, "flag": 1}),
+    ("b3", {"status": "failed", "created": 2, "recordCount": 0}),
+    ("b4", {"created": 4, "recordCount": None, "flag": False}),
+    ("b5", {"status": "loading", "created": 5, "recordCount": {"n": 1}, "flag": [True]}),
+    ("b6", {"status": "success", "created": 0}),
+]
+
+
+def uniques(field: str, query: ListQuery) -> list[Any]:
+    return query.unique_values(field, iter(UNIQUES))
+
+
+def test_unique_values_are_first_met_first_in_the_order_given_or_ordered_by() -> None:
+    assert uniques("status", ListQuery(limit=None)) == ["failed", "success", "loading"]
+    newest_first = ListQuery(limit=None, order_by=(SortKey("created", descending=True),))
+    assert uniques("status", newest_first) == ["loading", "failed", "success"]
+
+
+def test_unique_values_keep_json_types_and_skip_what_is_no_single_value() -> None:
+    # 1 and 1.0 are one JSON number; true and 1 are different values; null, {} and [] are skipped
+    assert uniques("recordCount", ListQuery(limit=None)) == [1, 0]
+    assert uniques("flag", ListQuery(limit=None)) == [True, 1, False]
+    assert uniques("missing", ListQuery(limit=None)) == []
+
+
+def test_unique_values_page_the_values_not_the_objects() -> None:
+    """Five objects hold three statuses: a page of two objects would hide ``loading``."""
+    assert uniques("status", ListQuery(limit=2)) == ["failed", "success"]
+    assert uniques("status", ListQuery(start=1, limit=2)) == ["success", "loading"]
+    assert uniques("status", ListQuery(start=3, limit=2)) == []
+    kept = build_query({"status": "!loading", "limit": 20}, {"status": {"kind": "equals", "field": "status"}})
+    assert uniques("status", kept) == ["failed", "success"]
+
+
+def test_unique_values_stop_reading_once_the_page_is_full() -> None:
+    """Without orderBy, a full page of values reads no further object (a large tenant's
+    ``uniques/id?limit=1`` must not walk every batch)."""
+    read: list[str] = []
+
+    def objects() -> Any:
+        for object_id, obj in UNIQUES:
+            read.append(object_id)
+            yield object_id, obj
+
+    assert ListQuery(limit=2).unique_values("status", objects()) == ["failed", "success"]
+    assert read == ["b1", "b2"]

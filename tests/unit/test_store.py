@@ -184,3 +184,28 @@ def test_a_summary_follows_every_write_to_its_dataset_and_the_reset(control: Moc
     assert batch_count() == 1 and batch_count(ListQuery(limit=5)) == 1
     control.store.delete_object(caller(), "batches", "b1")
     assert batch_count() == 0
+
+
+def test_unique_values_are_the_tenants_own(control: MockControl) -> None:
+    control.store.create_catalog_batch(caller(ORG_B), {"status": "success"})
+    control.store.create_catalog_batch(caller(ORG_A, "dev"), {"status": "aborted"})
+    control.store.create_catalog_batch(caller(), {"status": "loading"})
+    seen = {
+        tenant: control.store.unique_values(tenant, "batches", "status", ListQuery(limit=None)).values
+        for tenant in [(ORG_A, "prod"), (ORG_A, "dev"), (ORG_B, "prod"), ("C@AdobeOrg", "prod")]
+    }
+    assert seen == {
+        (ORG_A, "prod"): ["loading"],  # b1 has no status
+        (ORG_A, "dev"): ["aborted"],
+        (ORG_B, "prod"): ["success"],
+        ("C@AdobeOrg", "prod"): [],
+    }
+
+
+def test_unique_values_follow_writes_and_name_their_generation(control: MockControl) -> None:
+    tenant = (ORG_A, "prod")
+    before = control.store.unique_values(tenant, "batches", "id", ListQuery(limit=None))
+    made = control.store.create_catalog_batch(caller(), {"status": "loading"})
+    after = control.store.unique_values(tenant, "batches", "id", ListQuery(limit=None))
+    assert after.values == [*before.values, made] and after.generation != before.generation
+    assert after.generation == control.store.generation(tenant, "batches")
