@@ -7,6 +7,7 @@ works without pytest too (``MockCatalog.start()``), for other test runners.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +176,24 @@ class MockCatalog:
         )
         self._add("batches", {object_id: obj})
         return object_id
+
+    def dataset_files(self, batch_id: str) -> dict[str, bytes]:
+        """The contents of each dataset file the batch produced (the rows it accepted), by the name of
+        the file uploaded: what Data Access serves back. Empty for a batch that did not succeed."""
+        ingestion, caller = self.control.ingestion, self._caller()
+        return {
+            kept.name: kept.data
+            for kept in (
+                ingestion.dataset_file(caller, file_id)
+                for file_id, _ in ingestion.batch_files(caller, batch_id)
+            )
+        }
+
+    def failed_rows(self, batch_id: str) -> list[dict[str, Any]]:
+        """The rows processing refused in the batch, each ``{"_corrupt_record", "_errors",
+        "_filename"}`` as Data Access's ``failed?path=parse_errors`` serves them; [] when none was."""
+        kept = self.control.ingestion.failed_rows(self._caller(), batch_id)
+        return [] if kept is None else [json.loads(line) for line in kept.data.splitlines()]
 
     def _caller(self) -> Caller:
         return Caller(org=self.org, sandbox=self.sandbox, api_key=self.api_key, token="")

@@ -3,6 +3,7 @@ verification helpers as a consumer calls them."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -129,3 +130,26 @@ def test_the_fault_helpers_share_the_admin_apis_defaults(mock: MockCatalog) -> N
     once = {name: made[name].times for name in ("fail_next", "throttle_next", "drop_next")}
     assert once == dict.fromkeys(once, on_the_wire["times"])  # the *_next helpers fire once
     assert made["fail_fraction"].times is None and made["delay"].times is None  # the others: until cleared
+
+
+def test_a_batchs_dataset_files_and_failed_rows_without_http(mock: MockCatalog) -> None:
+    dataset = mock.add_dataset("rows")
+    ingestion = f"{mock.import_url}/batches"
+    body = {"datasetId": dataset, "inputFormat": {"format": "json"}, "partialIngestionPercentage": 50}
+    batch = requests.post(ingestion, json=body, headers=mock.headers, timeout=10).json()["id"]
+    octet = {**mock.headers, "Content-Type": "application/octet-stream"}
+    upload = f"{ingestion}/{batch}/datasets/{dataset}/files/day=1/a.json"
+    requests.put(upload, data=b'{"ok": 1}\n{"ok": 2}\n{broken\n', headers=octet, timeout=10)
+    assert mock.dataset_files(batch) == {}  # not processed yet
+    requests.post(f"{ingestion}/{batch}?action=COMPLETE", headers=mock.headers, timeout=10)
+    assert mock.dataset_files(batch) == {"day=1/a.json": b'{"ok": 1}\n{"ok": 2}\n'}
+    (row,) = mock.failed_rows(batch)
+    assert (row["_corrupt_record"], row["_filename"], row["_errors"][0]["code"]) == (
+        "{broken",
+        "day=1/a.json",
+        "1401",
+    )
+    served = requests.get(
+        f"{mock.export_url}/batches/{batch}/failed?path=parse_errors", headers=mock.headers, timeout=10
+    )
+    assert [row] == [json.loads(line) for line in served.content.splitlines()]
