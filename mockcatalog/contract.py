@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from mockcatalog.spec import GATEWAY_PREFIXES, default_spec_path, load_spec
+from mockcatalog.spec import GATEWAY_PREFIXES, METHODS, default_spec_path, load_spec
 
 DEFAULT_CREDENTIALS = {
     "MOCKCATALOG_CONTRACT_TOKEN": "mockcatalog-contract-check",
@@ -63,6 +63,9 @@ def credential_headers(environ: Mapping[str, str] = os.environ) -> list[str]:
     ]
 
 
+#: The large-file upload each scratch batch has started, for the part, status and action calls.
+LARGE_FILE_PATH = "scratch-large-file.json"
+
 #: Fields of Adobe's batch model, of every kind (strings, numbers, objects, arrays), for the uniques'
 #: ``{field}``: a generated name is almost never one a batch holds, and would only ever answer ``[]``.
 BATCH_FIELDS = ("errors", "externalId", "id", "recordCount", "relatedObjects", "status", "tags")
@@ -95,6 +98,7 @@ class ContractData:
             "batchFields": BATCH_FIELDS,
             "processedBatchIds": self.processed_batch_ids,
             "dataSetFileIds": self.dataset_file_ids,
+            "largeFilePaths": [LARGE_FILE_PATH] if self.batch_ids else [],
         }
 
 
@@ -114,6 +118,9 @@ _BINDINGS = (
     ),
     (("uploadFile",), "path.datasetId", "batchDataSetId"),
     (("listBatchFiles", "listFailedBatchFiles"), "path.id", "processedBatchIds"),
+    (("largeFileAction", "uploadLargeFilePart", "getLargeFileStatus"), "path.id", "batchIds"),
+    (("largeFileAction", "uploadLargeFilePart", "getLargeFileStatus"), "path.datasetId", "batchDataSetId"),
+    (("largeFileAction", "uploadLargeFilePart", "getLargeFileStatus"), "path.filePath", "largeFilePaths"),
     (("getDataSetFiles",), "path.id", "dataSetFileIds"),
     (("getFile",), "path.dataSetFileId", "dataSetFileIds"),
     (("getUniqueBatchValues",), "path.field", "batchFields"),
@@ -168,6 +175,8 @@ def prepare_contract_data(
         batch = create(f"{ingestion}/batches", {"datasetId": datasets[0], "inputFormat": {"format": "json"}})
         if isinstance(batch, dict) and isinstance(batch.get("id"), str):
             batches.append(batch["id"])
+            started = f"{ingestion}/batches/{batch['id']}/datasets/{datasets[0]}/files/{LARGE_FILE_PATH}"
+            create(f"{started}?action=INITIALIZE", b"")
     processed = _processed_batch(create, ingestion, datasets[0])
     return ContractData(
         batch_dataset_id=datasets[0],
@@ -221,11 +230,9 @@ def gateway_document(spec_path: str | None = None) -> dict[str, Any]:
     document = dict(spec.document)
     paths: dict[str, Any] = {}
     for path, item in spec.document["paths"].items():
-        shared = {
-            key: value for key, value in item.items() if key not in ("get", "put", "post", "delete", "patch")
-        }
+        shared = {key: value for key, value in item.items() if key not in METHODS}
         for method, operation in item.items():
-            if method not in ("get", "put", "post", "delete", "patch"):
+            if method not in METHODS:
                 continue
             gateway = operation.get("x-mockcatalog-gateway")
             target = GATEWAY_PREFIXES[gateway] + path if gateway else path

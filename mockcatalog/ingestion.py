@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from mockcatalog import large_files
 from mockcatalog.errors import BadRequest, MockCatalogError, NotFound
 from mockcatalog.file_vault import FileVault, KeptFile
 from mockcatalog.model import (
@@ -76,20 +77,58 @@ class BatchIngestion:
     def upload_file(self, caller: Caller, batch_id: str, dataset_id: str, path: str, content: bytes) -> bool:
         """Keep ``content`` as the batch's file ``path``; True when the file is new, False if replaced."""
         with self.store.writing(caller.tenant) as data:
-            batch = _batch(data, batch_id)
-            if dataset_id not in data["dataSets"]:
-                raise NotFound(f"No dataset with id {dataset_id} in this organization and sandbox.")
-            if dataset_id not in dataset_ids_of(batch):
-                raise NotFound(f"Batch {batch_id} does not ingest into dataset {dataset_id}.")
-            if batch.get("status") != BatchStatus.LOADING:
-                raise BadRequest(
-                    f"Batch {batch_id} is {batch['status']!r}: files can only be uploaded while it is "
-                    "'loading'.",
-                    errors={"id": [f"Batch status is {batch['status']!r}."]},
-                )
-            run = data["runs"].get(batch_id) or _new_run()
+            run = _loading_run(data, batch_id, dataset_id)
             data["runs"].put(batch_id, {**run, "files": {**run["files"], path: content}})
             return path not in run["files"]
+
+    def initialize_large_file(self, caller: Caller, batch_id: str, dataset_id: str, path: str) -> None:
+        """Start a large-file upload of ``path`` (again from nothing, if it was started before)."""
+        with self.store.writing(caller.tenant) as data:
+            run = _loading_run(data, batch_id, dataset_id)
+            data["runs"].put(batch_id, {**run, "large": {**run["large"], path: large_files.new_upload()}})
+
+    def upload_large_file_part(
+        self,
+        caller: Caller,
+        target: tuple[str, str, str],
+        first: int,
+        content: bytes,
+        length: int | None,
+        max_bytes: int,
+    ) -> large_files.Ranges:
+        """Keep one part of a large file (``target``: batch, dataset, path), checked against the
+        parts already received (see :mod:`mockcatalog.large_files`); every byte range received."""
+        batch_id, dataset_id, path = target
+        with self.store.writing(caller.tenant) as data:
+            run = _loading_run(data, batch_id, dataset_id)
+            upload = large_files.with_part(_started(run, path), first, content, length, max_bytes)
+            data["runs"].put(batch_id, {**run, "large": {**run["large"], path: upload}})
+            return large_files.received(upload)
+
+    def complete_large_file(self, caller: Caller, batch_id: str, dataset_id: str, path: str) -> int:
+        """Stitch a large file's parts into the batch's file ``path`` (replacing one of that path);
+        its size."""
+        with self.store.writing(caller.tenant) as data:
+            run = _loading_run(data, batch_id, dataset_id)
+            content = large_files.stitched(_started(run, path), path)
+            large = {name: upload for name, upload in run["large"].items() if name != path}
+            data["runs"].put(batch_id, {**run, "files": {**run["files"], path: content}, "large": large})
+            return len(content)
+
+    def file_status(self, caller: Caller, batch_id: str, dataset_id: str, path: str) -> large_files.Ranges:
+        """The bytes of ``path`` received so far: a large file's parts, or a whole small file."""
+        with self.store.reading(caller.tenant) as data:
+            _batch_into(data, batch_id, dataset_id)
+            run = data["runs"].get(batch_id) or _new_run()
+        if path in run["large"]:
+            return large_files.received(run["large"][path])
+        if path in run["files"]:
+            size = len(run["files"][path])
+            return [(0, size - 1)] if size else []
+        raise NotFound(
+            f"Batch {batch_id} has no file {path!r}: upload it, or INITIALIZE it as a large file.",
+            errors={"filePath": [f"No file {path!r} in this batch."]},
+        )
 
     # --- actions ------------------------------------------------------------------------------
 
@@ -106,6 +145,13 @@ class BatchIngestion:
             claimed = None
             if action == "COMPLETE":
                 run = data["runs"].get(batch_id) or _new_run()
+                if run["large"]:
+                    unfinished = sorted(run["large"])
+                    raise BadRequest(
+                        f"Batch {batch_id} has large files never COMPLETEd: {', '.join(unfinished)}; "
+                        "complete each (POST .../files/{path}?action=COMPLETE) before the batch.",
+                        errors={"action": [f"Large file not completed: {name}." for name in unfinished]},
+                    )
                 claimed = {**run, "completedAt": now, "polls": 0, "outcome": None}
                 data["runs"].put(batch_id, claimed)
                 changes["started"] = now
@@ -303,7 +349,42 @@ def _tolerated_percentage(batch: Json) -> float:
 
 
 def _new_run() -> Json:
-    return {"files": {}, "completedAt": None, "polls": 0, "outcome": None}
+    """A batch's uploads and processing state: ``files`` by path (small uploads and stitched large
+    ones), ``large`` uploads in progress, and once COMPLETEd, when and with what outcome."""
+    return {"files": {}, "large": {}, "completedAt": None, "polls": 0, "outcome": None}
+
+
+def _batch_into(data: TenantData, batch_id: str, dataset_id: str) -> Json:
+    """The tenant's batch ``batch_id``, which ingests into its dataset ``dataset_id`` (else 404)."""
+    batch = _batch(data, batch_id)
+    if dataset_id not in data["dataSets"]:
+        raise NotFound(f"No dataset with id {dataset_id} in this organization and sandbox.")
+    if dataset_id not in dataset_ids_of(batch):
+        raise NotFound(f"Batch {batch_id} does not ingest into dataset {dataset_id}.")
+    return batch
+
+
+def _loading_run(data: TenantData, batch_id: str, dataset_id: str) -> Json:
+    """The run of a batch that may take files into ``dataset_id`` now: the batch exists and relates
+    to the dataset (404 otherwise) and is ``loading`` (400 otherwise)."""
+    batch = _batch_into(data, batch_id, dataset_id)
+    if batch.get("status") != BatchStatus.LOADING:
+        raise BadRequest(
+            f"Batch {batch_id} is {batch['status']!r}: files can only be uploaded while it is 'loading'.",
+            errors={"id": [f"Batch status is {batch['status']!r}."]},
+        )
+    return data["runs"].get(batch_id) or _new_run()
+
+
+def _started(run: Json, path: str) -> large_files.Upload:
+    """The large-file upload of ``path`` in progress; 404 when it was never INITIALIZEd."""
+    upload = run["large"].get(path)
+    if upload is None:
+        raise NotFound(
+            f"No large-file upload of {path!r} in this batch: POST ...?action=INITIALIZE first.",
+            errors={"filePath": [f"Not initialized: {path!r}."]},
+        )
+    return dict(upload)
 
 
 def _batch(data: TenantData, batch_id: str) -> Json:

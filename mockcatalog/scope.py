@@ -21,9 +21,6 @@ from dataclasses import dataclass
 
 from mockcatalog.spec import GATEWAY_PREFIXES
 
-#: Path parameters whose value may hold slashes (an upload's file path with its folders).
-_MULTI_SEGMENT = frozenset({"filePath"})
-
 
 @dataclass(frozen=True, slots=True)
 class PlatformOperation:
@@ -116,9 +113,6 @@ _NOT_SERVED: dict[str, str] = {
     INGESTION: """
         POST /collection/{connectionId} postStreamingMessage
         POST /collection/batch/{connectionId} postBatchOfStreamingMessages
-        PATCH /batches/{batchId}/datasets/{datasetId}/files/{filePath} uploadLargeFilePart
-        POST /batches/{batchId}/datasets/{datasetId}/files/{filePath} completeLargeFileUpload
-        HEAD /batches/{batchId}/datasets/{datasetId}/files/{filePath} getLargeFileStatus
         GET /batches/{batchId}/datasets/{datasetId}/preview getPreview
     """,
     DATA_ACCESS: """
@@ -135,14 +129,10 @@ NOT_SERVED: tuple[PlatformOperation, ...] = tuple(
 
 
 def _pattern(template: str) -> re.Pattern[str]:
-    """A template's path as a regular expression: a parameter is one segment (``filePath`` any
-    number); the base path itself matches with or without its trailing slash."""
-    parts = re.split(r"\{(\w+)\}", template)
-    regex = "".join(
-        (".+" if part in _MULTI_SEGMENT else "[^/]+") if index % 2 else re.escape(part)
-        for index, part in enumerate(parts)
-    )
-    return re.compile(regex + "/?")
+    """A template's path as a regular expression: a parameter is one segment; the base path itself
+    matches with or without its trailing slash."""
+    parts = re.split(r"\{\w+\}", template)
+    return re.compile("[^/]+".join(re.escape(part) for part in parts) + "/?")
 
 
 _PATTERNS = tuple((operation, _pattern(operation.path)) for operation in NOT_SERVED)

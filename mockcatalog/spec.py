@@ -25,7 +25,7 @@ GATEWAY_PREFIXES: Mapping[str, str] = {
     "export": "/data/foundation/export",  # Data Access
 }
 
-_METHODS = ("get", "put", "post", "delete", "patch")
+METHODS = ("get", "head", "put", "post", "delete", "patch")  # the HTTP methods an operation may have
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def _pointer(document: Json, ref: str) -> Any:
 def _operations(document: Json) -> dict[str, Operation]:
     operations: dict[str, Operation] = {}
     for path, item in document["paths"].items():
-        for method in _METHODS:
+        for method in METHODS:
             if method not in item:
                 continue
             raw = item[method]

@@ -7,6 +7,8 @@ from functools import partial
 
 from flask import Response
 
+from mockcatalog import large_files
+from mockcatalog.errors import InvalidRequest
 from mockcatalog.gateway import Call
 from mockcatalog.json_provider import json_response
 from mockcatalog.resources.common import checked_only, created, encoded_read, list_response, validate_only
@@ -49,5 +51,63 @@ def upload_file(call: Call) -> Response:
     created = call.control.ingestion.upload_file(
         call.who, path["id"], path["datasetId"], path["filePath"], call.valid.body
     )
-    described = {"batchId": path["id"], "datasetId": path["datasetId"], "path": path["filePath"]}
-    return json_response({**described, "size": len(call.valid.body)}, 201 if created else 200)
+    return json_response(_described(call, len(call.valid.body)), 201 if created else 200)
+
+
+def large_file_action(call: Call) -> Response:
+    """``?action=INITIALIZE`` starts a large-file upload, ``?action=COMPLETE`` stitches its parts;
+    both answer 201, as Adobe's ingestion guide shows, with the file described."""
+    path, ingestion = call.valid.path, call.control.ingestion
+    if call.valid.query["action"] == "INITIALIZE":
+        ingestion.initialize_large_file(call.who, path["id"], path["datasetId"], path["filePath"])
+        return json_response(_described(call, 0), 201)
+    size = ingestion.complete_large_file(call.who, path["id"], path["datasetId"], path["filePath"])
+    return json_response(_described(call, size), 201)
+
+
+def upload_large_file_part(call: Call) -> Response:
+    """One part of a large file, at the bytes its ``Content-Range`` names; the answer's ``Range``
+    holds every byte received so far."""
+    path, part = call.valid.path, call.valid.body
+    first, last, length = _content_range(call.valid.headers["content-range"], len(part))
+    received = call.control.ingestion.upload_large_file_part(
+        call.who, (path["id"], path["datasetId"], path["filePath"]), first, part, length,
+        call.control.settings.max_file_bytes,
+    )  # fmt: skip
+    return json_response(_described(call, len(part)), 200, {"Range": large_files.describe(received)})
+
+
+def large_file_status(call: Call) -> Response:
+    """``HEAD``: the bytes of the file received so far, in ``Range`` (none yet: no ``Range``)."""
+    path = call.valid.path
+    received = call.control.ingestion.file_status(call.who, path["id"], path["datasetId"], path["filePath"])
+    answer = Response(status=200)
+    del answer.headers["Content-Type"]
+    if received:
+        answer.headers["Range"] = large_files.describe(received)
+    return answer
+
+
+def _described(call: Call, size: int) -> dict[str, object]:
+    """How an upload answers: the file, where it went, and its size (of this part, for a part)."""
+    path = call.valid.path
+    return {"batchId": path["id"], "datasetId": path["datasetId"], "path": path["filePath"], "size": size}
+
+
+def _content_range(header: str, sent: int) -> tuple[int, int, int | None]:
+    """``bytes first-last[/length]`` (its shape is checked by the spec): the part's first and last
+    byte and the file's declared length; a 400 when the range is backwards or the body is not
+    exactly that long."""
+    spans, _, length = header.removeprefix("bytes ").partition("/")
+    first, last = (int(number) for number in spans.split("-"))
+    if last < first:
+        raise InvalidRequest(
+            f"Content-Range {header!r} ends before it starts.",
+            errors={"Content-Range": [f"The last byte ({last}) comes before the first ({first})."]},
+        )
+    if last - first + 1 != sent:
+        raise InvalidRequest(
+            f"Content-Range {header!r} names {last - first + 1} bytes, but the body holds {sent}.",
+            errors={"Content-Range": [f"{last - first + 1} bytes named, {sent} sent."]},
+        )
+    return first, last, int(length) if length and length != "*" else None

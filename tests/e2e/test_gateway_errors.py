@@ -72,7 +72,9 @@ def test_missing_credentials_answer_the_gateways_code(
     headers = {name: value for name, value in {**CREDENTIALS, **change}.items() if value is not None}
     before = control_of(app).store.counts()
     answer = requests.request(operation.method, live.url + concrete(operation), headers=headers, timeout=10)
-    assert (answer.status_code, answer.json()) == (status, {"error_code": code, "message": message})
+    assert answer.status_code == status
+    if operation.method != "HEAD":  # a HEAD answer has no body to carry the code
+        assert answer.json() == {"error_code": code, "message": message}
     assert control_of(app).store.counts() == before
     recorded = control_of(app).journal.entries()[-1]
     assert recorded.violation and recorded.errors  # the report names the header and how to fix it

@@ -39,6 +39,12 @@ PROBES: dict[str, tuple[str, str, dict[str, Any], int | str]] = {
     "uploadFile": (
         "PUT", "/batches/{batch}/datasets/{ds}/files/a.json", {"data": b"{}", "headers": OCTET}, 404,
     ),
+    "largeFileAction": ("POST", "/batches/{batch}/datasets/{ds}/files/big.json?action=INITIALIZE", {}, 404),
+    "uploadLargeFilePart": (
+        "PATCH", "/batches/{batch}/datasets/{ds}/files/big.json",
+        {"data": b"{}", "headers": {**OCTET, "Content-Range": "bytes 0-1"}}, 404,
+    ),
+    "getLargeFileStatus": ("HEAD", "/batches/{batch}/datasets/{ds}/files/a.json", {}, 404),
     "listDataSets": ("GET", "/dataSets", {}, "empty"),
     "createDataSet": ("POST", "/dataSets", {"json": {"name": "mine"}}, 201),
     "getDataSets": ("GET", "/dataSets/{ds}", {}, 404),

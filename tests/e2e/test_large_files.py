@@ -1,0 +1,101 @@
+"""A large file uploaded in parts, as Adobe's batch ingestion guide does it, through a live server:
+INITIALIZE, PATCH parts with Content-Range, HEAD for what arrived, COMPLETE, then the batch."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+
+from mockcatalog.server import LiveServer
+
+from ..conftest import make_credentials
+
+pytestmark = pytest.mark.e2e
+
+DATASET = "6ac98000f2a74de452e6b438"
+ROWS = b"".join(json.dumps({"id": n, "name": f"row {n}"}).encode() + b"\n" for n in range(200))
+
+
+def new_batch(server: LiveServer) -> tuple[str, str]:
+    """A loading batch, and the URL of its file ``big/part-1.json``."""
+    ingestion = f"{server.url}/data/foundation/import/batches"
+    body = {"datasetId": DATASET, "inputFormat": {"format": "json"}}
+    batch = requests.post(ingestion, json=body, headers=make_credentials(), timeout=10).json()["id"]
+    return batch, f"{ingestion}/{batch}/datasets/{DATASET}/files/big/part-1.json"
+
+
+def patch(url: str, first: int, last: int, total: int | None = None) -> requests.Response:
+    length = f"/{total}" if total is not None else ""
+    headers = {
+        **make_credentials(),
+        "Content-Type": "application/octet-stream",
+        "Content-Range": f"bytes {first}-{last}{length}",
+    }
+    return requests.patch(url, data=ROWS[first : last + 1], headers=headers, timeout=10)
+
+
+def post(url: str) -> requests.Response:
+    return requests.post(url, headers=make_credentials(), timeout=10)
+
+
+def test_a_large_file_in_parts_is_ingested_like_a_small_one(live_server: LiveServer) -> None:
+    batch, url = new_batch(live_server)
+    assert post(f"{url}?action=INITIALIZE").status_code == 201
+    status = requests.head(url, headers=make_credentials(), timeout=10)
+    assert status.status_code == 200 and "Range" not in status.headers  # nothing yet
+
+    third = len(ROWS) // 3
+    sent = patch(url, 2 * third, len(ROWS) - 1, len(ROWS))  # the last part first
+    assert sent.status_code == 200 and sent.headers["Range"] == f"bytes {2 * third}-{len(ROWS) - 1}"
+    assert patch(url, 0, third - 1).status_code == 200
+    status = requests.head(url, headers=make_credentials(), timeout=10)
+    assert status.headers["Range"] == f"bytes 0-{third - 1},{2 * third}-{len(ROWS) - 1}"
+
+    gaps = post(f"{url}?action=COMPLETE")
+    assert (
+        gaps.status_code == 400 and f"bytes {third}-{2 * third - 1} were never sent" in gaps.json()["detail"]
+    )
+    early = post(f"{live_server.url}/data/foundation/import/batches/{batch}?action=COMPLETE")
+    assert early.status_code == 400 and "big/part-1.json" in early.json()["detail"]
+
+    assert patch(url, third, 2 * third - 1).status_code == 200
+    done = post(f"{url}?action=COMPLETE")
+    assert done.status_code == 201 and done.json()["size"] == len(ROWS)
+    assert (
+        post(f"{live_server.url}/data/foundation/import/batches/{batch}?action=COMPLETE").status_code == 200
+    )
+
+    catalog = f"{live_server.url}/data/foundation/catalog/batches/{batch}"
+    read = requests.get(catalog, headers=make_credentials(), timeout=10).json()[batch]
+    assert (read["status"], read["recordCount"], read["size"]) == ("success", 200, len(ROWS))
+    contents = f"{live_server.url}/data/foundation/export/files/{batch}-1?path=big/part-1.json"
+    assert requests.get(contents, headers=make_credentials(), timeout=10).content == ROWS
+
+
+def test_bad_parts_are_refused_naming_the_bytes_and_change_nothing(live_server: LiveServer) -> None:
+    _batch, url = new_batch(live_server)
+    assert patch(url, 0, 9).status_code == 404  # never initialized
+    post(f"{url}?action=INITIALIZE")
+    assert patch(url, 0, 99, 150).status_code == 200
+    for first, last, total, says in [
+        (50, 120, None, "overlap bytes already received (bytes 0-99)"),
+        (100, 199, None, "go past the end of the file (150 bytes, 0-149)"),
+        (100, 149, 300, "declares a file of 300 bytes; this upload declared 150"),
+    ]:
+        refused = patch(url, first, last, total)
+        assert refused.status_code == 400 and says in refused.json()["detail"]
+        assert "Content-Range" in refused.json()["errors"]
+    short = requests.patch(
+        url,
+        data=b"12345",
+        headers={
+            **make_credentials(),
+            "Content-Type": "application/octet-stream",
+            "Content-Range": "bytes 100-149",
+        },
+        timeout=10,
+    )
+    assert short.status_code == 400 and "names 50 bytes, but the body holds 5" in short.json()["detail"]
+    assert requests.head(url, headers=make_credentials(), timeout=10).headers["Range"] == "bytes 0-99"
