@@ -23,8 +23,10 @@ Hierarchy (``*``: a contract violation, see below)::
     ├── UriTooLong *            414, URL over 2000 characters (seed 002)
     ├── UnsupportedMediaType *  415, a body in a media type the operation does not take
     ├── UnprocessableEntity     422, a JSON Patch that cannot be applied (RFC 5789)
-    └── NotServedByTheMock      501, a Platform operation the mock knows but does not serve
-                                (``scope.py``); strict mode reports it apart, as unsupported
+    └── MockLimitation          501, a request the real service answers and the mock cannot
+        │                       (previewing Parquet); strict mode reports it apart, as unsupported
+        └── NotServedByTheMock  501, a Platform operation the mock knows but does not serve
+                                (``scope.py``)
 
 Whether an error is a **contract violation** (a request the real service would reject, which
 strict mode fails the consumer's test for) is a property of its type, :attr:`violation`: a
@@ -157,11 +159,15 @@ class UnprocessableEntity(MockCatalogError):
     status = 422
 
 
-class NotServedByTheMock(MockCatalogError):
-    """A real Platform operation outside what the mock fakes: not the client's error (the real
-    service serves it), so not a violation. The body names the operation (``operation``)."""
+class MockLimitation(MockCatalogError):
+    """What the real service answers and the mock cannot: not the client's error, so not a
+    violation, but the test learns nothing of the real answer (strict mode: unsupported)."""
 
     status = 501
+
+
+class NotServedByTheMock(MockLimitation):
+    """A real Platform operation outside what the mock fakes. The body names it (``operation``)."""
 
     def __init__(self, operation: PlatformOperation) -> None:
         super().__init__(

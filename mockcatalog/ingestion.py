@@ -115,6 +115,17 @@ class BatchIngestion:
             data["runs"].put(batch_id, {**run, "files": {**run["files"], path: content}, "large": large})
             return len(content)
 
+    def uploaded_files(self, caller: Caller, batch_id: str, dataset_id: str) -> list[tuple[str, bytes]]:
+        """What the batch holds for a preview, in upload order: the files uploaded so far, or once
+        it was processed, the accepted rows of the dataset files it made (those still kept)."""
+        with self.store.reading(caller.tenant) as data:
+            _batch_into(data, batch_id, dataset_id)
+            run = data["runs"].get(batch_id)
+        if run is not None:
+            return list(run["files"].items())
+        made = (self.files.get(caller.tenant, file_id) for file_id, _ in self.batch_files(caller, batch_id))
+        return [(kept.name, kept.data) for kept in made if kept is not None]
+
     def file_status(self, caller: Caller, batch_id: str, dataset_id: str, path: str) -> large_files.Ranges:
         """The bytes of ``path`` received so far: a large file's parts, or a whole small file."""
         with self.store.reading(caller.tenant) as data:

@@ -19,7 +19,7 @@ import json
 import threading
 import urllib.parse
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -241,38 +241,44 @@ class Journal:
             self._mock_errors.clear()
 
 
-def violation_report(violations: list[RecordedRequest]) -> str:
+def _report(
+    heading: str, entries: Sequence[RecordedRequest], details: Callable[[RecordedRequest], list[str]]
+) -> str:
+    """``heading``, then each entry numbered, with its ``details`` indented under it."""
+    lines = [heading]
+    for number, entry in enumerate(entries, start=1):
+        lines.append(f"  {number}. {entry.describe()}")
+        lines.extend(details(entry))
+    return "\n".join(lines)
+
+
+def violation_report(violations: Sequence[RecordedRequest]) -> str:
     """A readable account of requests the real Catalog would have rejected."""
-    lines = [f"{len(violations)} request(s) the real Catalog service would reject (violations):"]
-    for number, entry in enumerate(violations, start=1):
-        lines.append(f"  {number}. {entry.describe()}")
-        lines.append(f"     {entry.violation}")
-        lines.extend(_field_lines(entry.errors))
-    return "\n".join(lines)
+    return _report(
+        f"{len(violations)} request(s) the real Catalog service would reject (violations):",
+        violations,
+        lambda entry: [f"     {entry.violation}", *_field_lines(entry.errors)],
+    )
 
 
-def suspect_report(suspects: list[RecordedRequest]) -> str:
+def suspect_report(suspects: Sequence[RecordedRequest]) -> str:
     """A readable account of requests that name query parameters Adobe does not document."""
-    lines = [
+    return _report(
         f"{len(suspects)} request(s) naming parameters Adobe does not document (suspects: the real "
-        "service answers them, most likely not as meant):"
-    ]
-    for number, entry in enumerate(suspects, start=1):
-        lines.append(f"  {number}. {entry.describe()}")
-        lines.extend(_field_lines(entry.suspects))
-    return "\n".join(lines)
+        "service answers them, most likely not as meant):",
+        suspects,
+        lambda entry: _field_lines(entry.suspects),
+    )
 
 
 def unsupported_report(unsupported: Sequence[RecordedRequest]) -> str:
     """A readable account of calls to operations the mock does not serve (the real service does)."""
-    lines = [
+    return _report(
         f"{len(unsupported)} call(s) to Platform operations not supported by the mock (the real service "
-        "serves them; the mock answered 501, so this test says nothing about them):"
-    ]
-    for number, entry in enumerate(unsupported, start=1):
-        lines.append(f"  {number}. {entry.describe()}")
-        lines.append(f"     {entry.unsupported}")
-    return "\n".join(lines)
+        "serves them; the mock answered 501, so this test says nothing about them):",
+        unsupported,
+        lambda entry: [f"     {entry.unsupported}"],
+    )
 
 
 def contract_report(
@@ -297,12 +303,10 @@ def _field_lines(messages_by_name: dict[str, Any]) -> list[str]:
     return lines
 
 
-def mock_error_report(failures: list[RecordedRequest]) -> str:
+def mock_error_report(failures: Sequence[RecordedRequest]) -> str:
     """A readable account of requests the mock failed on, each with the mock's traceback."""
-    lines = [
-        f"mockcatalog failed on {len(failures)} request(s); this is a bug in the mock, please report it:"
-    ]
-    for number, entry in enumerate(failures, start=1):
-        lines.append(f"  {number}. {entry.describe()}")
-        lines.extend(f"     {line}" for line in (entry.mock_error or "").rstrip().splitlines())
-    return "\n".join(lines)
+    return _report(
+        f"mockcatalog failed on {len(failures)} request(s); this is a bug in the mock, please report it:",
+        failures,
+        lambda entry: [f"     {line}" for line in (entry.mock_error or "").rstrip().splitlines()],
+    )

@@ -28,6 +28,7 @@ from mockcatalog.control import MockControl, control_of
 from mockcatalog.errors import (
     MethodNotAllowed,
     MockCatalogError,
+    MockLimitation,
     NoSuchOperation,
     NotServedByTheMock,
     PayloadTooLarge,
@@ -245,7 +246,7 @@ def record(
     """Journal one exchange: the request as sent, the status answered, and why it was a contract
     violation, a suspect, a call the mock does not serve or a failure of the mock, if it was."""
     violation = error if error is not None and error.violation else None
-    unsupported = error.detail if isinstance(error, NotServedByTheMock) else None
+    unsupported = error.detail if isinstance(error, MockLimitation) else None
     control.journal.record(
         RawExchange.of(
             req.environ,

@@ -113,7 +113,6 @@ _NOT_SERVED: dict[str, str] = {
     INGESTION: """
         POST /collection/{connectionId} postStreamingMessage
         POST /collection/batch/{connectionId} postBatchOfStreamingMessages
-        GET /batches/{batchId}/datasets/{datasetId}/preview getPreview
     """,
     DATA_ACCESS: """
         GET /batches/{batchId}/meta getBatchMeta

@@ -29,6 +29,7 @@ VIEWS: Mapping[str, Callable[[Call], Response]] = {
     "largeFileAction": batches.large_file_action,
     "uploadLargeFilePart": batches.upload_large_file_part,
     "getLargeFileStatus": batches.large_file_status,
+    "getBatchPreview": batches.batch_preview,
     "listDataSets": datasets.list_datasets,
     "createDataSet": datasets.create_dataset,
     "getDataSets": partial(get_by_ids, "dataSets"),

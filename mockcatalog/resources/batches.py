@@ -11,6 +11,7 @@ from mockcatalog import large_files
 from mockcatalog.errors import InvalidRequest
 from mockcatalog.gateway import Call
 from mockcatalog.json_provider import json_response
+from mockcatalog.preview import preview
 from mockcatalog.resources.common import checked_only, created, encoded_read, list_response, validate_only
 
 
@@ -86,6 +87,13 @@ def large_file_status(call: Call) -> Response:
     if received:
         answer.headers["Range"] = large_files.describe(received)
     return answer
+
+
+def batch_preview(call: Call) -> Response:
+    """The first rows uploaded to the batch, read as the query says (:mod:`mockcatalog.preview`)."""
+    path = call.valid.path
+    files = call.control.ingestion.uploaded_files(call.who, path["id"], path["datasetId"])
+    return json_response(preview(files, call.valid.query))
 
 
 def _described(call: Call, size: int) -> dict[str, object]:

@@ -147,3 +147,27 @@ def test_contents_past_the_bound_are_dropped_oldest_first_and_say_so() -> None:
         assert get(f"{export}/files/{newer}-1?path=a.json").status_code == 200
         catalog = f"{server.url}/data/foundation/catalog"
         assert get(f"{catalog}/dataSetFiles/{older}-1").status_code == 200  # the Catalog object stays
+
+
+def test_a_batch_previews_what_was_uploaded_before_and_after_processing(live_server: LiveServer) -> None:
+    headers = make_credentials()
+    ingestion = f"{live_server.url}/data/foundation/import/batches"
+    body = {"datasetId": DATASET, "inputFormat": {"format": "json"}, "partialIngestionPercentage": 50}
+    batch = requests.post(ingestion, json=body, headers=headers, timeout=10).json()["id"]
+    preview = f"{ingestion}/{batch}/datasets/{DATASET}/preview"
+    empty = get(f"{preview}?format=json").json()
+    assert empty["preview"] == {"columns": [], "rows": []}
+    octet = {**headers, "Content-Type": "application/octet-stream"}
+    requests.put(
+        f"{ingestion}/{batch}/datasets/{DATASET}/files/a.json", data=GOOD_AND_BAD, headers=octet, timeout=10
+    )
+    loading = get(f"{preview}?format=json&nrow=1").json()["preview"]
+    assert loading == {"columns": [{"cid": "0", "name": "id"}], "rows": [{"id": "1"}]}
+    requests.post(f"{ingestion}/{batch}?action=COMPLETE", headers=headers, timeout=10)
+    processed = get(f"{preview}?format=json").json()["preview"]
+    assert processed["rows"] == [{"id": "1"}, {"id": "2"}]  # the rows its dataset file kept
+    parquet = get(f"{preview}?format=parquet")
+    assert parquet.status_code == 501 and "Parquet" in parquet.json()["detail"]
+    assert (
+        get(f"{ingestion}/{batch}/datasets/6acad1806513270e269e0d37/preview?format=json").status_code == 404
+    )

@@ -45,6 +45,7 @@ PROBES: dict[str, tuple[str, str, dict[str, Any], int | str]] = {
         {"data": b"{}", "headers": {**OCTET, "Content-Range": "bytes 0-1"}}, 404,
     ),
     "getLargeFileStatus": ("HEAD", "/batches/{batch}/datasets/{ds}/files/a.json", {}, 404),
+    "getBatchPreview": ("GET", "/batches/{batch}/datasets/{ds}/preview?format=json", {}, 404),
     "listDataSets": ("GET", "/dataSets", {}, "empty"),
     "createDataSet": ("POST", "/dataSets", {"json": {"name": "mine"}}, 201),
     "getDataSets": ("GET", "/dataSets/{ds}", {}, 404),
