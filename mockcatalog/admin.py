@@ -98,7 +98,7 @@ def export_state(call: Call) -> Response:
 
 def import_state(call: Call) -> Response:
     fixtures = _fixtures(call, call.valid.body)
-    call.control.store.replace_all(fixtures)
+    call.control.replace_all(fixtures)
     return json_response({name: list(objects) for name, objects in fixtures.collections.items()})
 
 

@@ -17,6 +17,7 @@ from mockcatalog.clock import Clock
 from mockcatalog.contract_coverage import ContractCoverage
 from mockcatalog.faults import Fault, Faults
 from mockcatalog.file_vault import FileVault
+from mockcatalog.fixture_files import Fixtures
 from mockcatalog.ids import IdFactory
 from mockcatalog.ims import TokenIssuer
 from mockcatalog.ingestion import BatchIngestion
@@ -59,6 +60,12 @@ class MockControl:
     def set_processing(self, policy: ProcessingPolicy) -> None:
         """Completed batches finish by ``policy`` until the next reset."""
         self.policy.current = policy
+
+    def replace_all(self, fixtures: Fixtures) -> None:
+        """Forget every object and make ``fixtures`` the baseline (a state import); the contents of
+        processed files go too, since no object points at them any more."""
+        self.store.replace_all(fixtures)
+        self.files.clear()
 
     def reset(self) -> None:
         """Pristine fixtures (and no kept file contents), ids from the seed, the configured clock and

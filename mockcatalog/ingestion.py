@@ -31,7 +31,7 @@ from mockcatalog.model import (
     new_dataset_file,
     next_version,
 )
-from mockcatalog.processing import UNREADABLE_ROWS_CODE, Outcome, PolicySetting, next_status, process_files
+from mockcatalog.processing import UNREADABLE_ROWS_CODE, PolicySetting, next_status, process_files
 from mockcatalog.store import CatalogStore, TenantData
 from mockcatalog.tenancy import Caller
 
@@ -78,7 +78,7 @@ class BatchIngestion:
         """Keep ``content`` as the batch's file ``path``; True when the file is new, False if replaced."""
         with self.store.writing(caller.tenant) as data:
             run = _loading_run(data, batch_id, dataset_id)
-            data["runs"].put(batch_id, {**run, "files": {**run["files"], path: content}})
+            data["runs"].put(batch_id, _with_file(run, path, content, dataset_id))
             return path not in run["files"]
 
     def initialize_large_file(self, caller: Caller, batch_id: str, dataset_id: str, path: str) -> None:
@@ -112,7 +112,7 @@ class BatchIngestion:
             run = _loading_run(data, batch_id, dataset_id)
             content = large_files.stitched(_started(run, path), path)
             large = {name: upload for name, upload in run["large"].items() if name != path}
-            data["runs"].put(batch_id, {**run, "files": {**run["files"], path: content}, "large": large})
+            data["runs"].put(batch_id, {**_with_file(run, path, content, dataset_id), "large": large})
             return len(content)
 
     def uploaded_files(self, caller: Caller, batch_id: str, dataset_id: str) -> list[tuple[str, bytes]]:
@@ -219,16 +219,15 @@ class BatchIngestion:
                 "completed": finished,
             }
             self._finish(data, batch_id, next_version(batch, done, user=None, now_ms=finished))
-            self._keep_files(data, batch_id, done, outcome, succeeded)
+            self._keep_files(data, {**done, "id": batch_id}, run, succeeded)
             runs.delete(batch_id)  # once the batch is stored: a failure leaves the run to retry
 
-    def _keep_files(
-        self, data: TenantData, batch_id: str, batch: Json, outcome: Outcome, succeeded: bool
-    ) -> None:
+    def _keep_files(self, data: TenantData, batch: Json, run: Json, succeeded: bool) -> None:
         """What processing leaves for Data Access: a dataset file (Catalog object and contents) for
-        each file of a batch that succeeded, and the failed-rows file of any batch with bad rows."""
+        each file of a batch that succeeded, in the dataset it was uploaded to, and the failed-rows
+        file of any batch with bad rows."""
+        batch_id, outcome = batch["id"], run["outcome"]
         if succeeded:
-            dataset_id = next(dataset_ids_of(batch), "")
             org, sandbox = data.tenant
             for number, produced in enumerate(outcome.produced, start=1):
                 file_id = dataset_file_id(batch_id, number)
@@ -237,7 +236,7 @@ class BatchIngestion:
                     sandbox=sandbox,
                     now_ms=batch["completed"],
                     batch_id=batch_id,
-                    dataset_id=dataset_id,
+                    dataset_id=run["datasets"].get(produced.path, ""),
                     records=produced.records,
                     size=len(produced.accepted),
                 )
@@ -361,8 +360,19 @@ def _tolerated_percentage(batch: Json) -> float:
 
 def _new_run() -> Json:
     """A batch's uploads and processing state: ``files`` by path (small uploads and stitched large
-    ones), ``large`` uploads in progress, and once COMPLETEd, when and with what outcome."""
-    return {"files": {}, "large": {}, "completedAt": None, "polls": 0, "outcome": None}
+    ones) and the dataset each went to (``datasets``), ``large`` uploads in progress, and once
+    COMPLETEd, when and with what outcome."""
+    return {"files": {}, "datasets": {}, "large": {}, "completedAt": None, "polls": 0, "outcome": None}
+
+
+def _with_file(run: Json, path: str, content: bytes, dataset_id: str) -> Json:
+    """``run`` with the file ``path`` (a batch's files are named by path: the same path sent to
+    another of its datasets replaces it there)."""
+    return {
+        **run,
+        "files": {**run["files"], path: content},
+        "datasets": {**run["datasets"], path: dataset_id},
+    }
 
 
 def _batch_into(data: TenantData, batch_id: str, dataset_id: str) -> Json:

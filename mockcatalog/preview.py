@@ -24,6 +24,9 @@ Json = dict[str, Any]
 
 DEFAULT_ROWS = 100  # ``nrow`` 0 or absent: as many as Data Access's dataset preview shows
 MAX_ROWS = 1000
+#: A preview shows at most this many characters of a value (a 64 MiB row must not make a 64 MiB
+#: answer, a thousand times over); a longer one ends with "…".
+MAX_VALUE_CHARS = 1024
 
 
 def preview(files: Iterable[tuple[str, bytes]], params: Mapping[str, Any]) -> Json:
@@ -57,9 +60,13 @@ def preview(files: Iterable[tuple[str, bytes]], params: Mapping[str, Any]) -> Js
 
 
 def _check_charset(charset: str) -> None:
+    """A text encoding Python knows, which can decode with replacement (``rot13``, ``base64`` or
+    ``idna`` are codecs, not such encodings)."""
     try:
-        codecs.lookup(charset)
-    except (LookupError, ValueError) as exc:  # ValueError: a name holding a NUL
+        if not codecs.lookup(charset)._is_text_encoding:
+            raise LookupError(charset)
+        b"x".decode(charset, errors="replace")
+    except (LookupError, ValueError) as exc:  # ValueError: a name holding a NUL; UnicodeError too
         raise InvalidRequest(
             f"charset {charset!r} is not an encoding the mock knows.",
             errors={"charset": [f"Unknown encoding {charset!r}; e.g. UTF-8, US-ASCII, ISO-8859-1."]},
@@ -76,7 +83,7 @@ def _json_rows(texts: Iterable[str]) -> Iterator[dict[str, str]]:
                 continue
             if isinstance(record, dict):
                 yield {
-                    str(key): value if isinstance(value, str) else json.dumps(value)
+                    _cut(str(key)): _cut(value if isinstance(value, str) else json.dumps(value))
                     for key, value in record.items()
                 }
 
@@ -94,6 +101,10 @@ def _rows(texts: Iterable[tuple[str, str]], params: Mapping[str, Any]) -> Iterat
             header = next(reader, None) if params["header"] is not False else None
             for values in reader:
                 names = header or [f"_c{position}" for position in range(len(values))]
-                yield {name: value for name, value in zip(names, values, strict=False)}
+                yield {_cut(name): _cut(value) for name, value in zip(names, values, strict=False)}
         except (csv.Error, TypeError, ValueError):
             continue  # a file the dialect cannot read adds no rows, as its rows would be refused
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 1] + "…"

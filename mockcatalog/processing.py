@@ -120,8 +120,9 @@ PARQUET_BYTES_PER_ROW = 64  # a plausible estimate; the mock does not parse Parq
 
 
 #: What a batch's failed-rows file (Data Access ``GET /batches/{id}/failed?path=parse_errors``) keeps
-#: at most: rows past it are counted in ``failedRecordCount`` but not listed (a 64 MiB upload of
-#: one-byte bad rows must not become gigabytes of diagnostics).
+#: at most: rows past it are counted in ``failedRecordCount`` but not listed, and the row that
+#: reaches it is cut (a 64 MiB upload of one-byte bad rows, or of one bad row of control characters
+#: that JSON writes six bytes each, must not become gigabytes of diagnostics).
 MAX_FAILED_ROWS_BYTES = 8 * 1024 * 1024
 #: The media type of what a dataset file serves back (Data Access file contents: JSON records one a
 #: line whatever the upload's layout, CSV and Parquet as uploaded). Adobe's Data Access spec
@@ -163,13 +164,20 @@ class Outcome:
         self.failed += 1
         if len(self.failed_rows) < MAX_REPORTED_ROWS:
             self.failed_rows.append(self.records + self.failed)
-        if len(self.rejected) < MAX_FAILED_ROWS_BYTES:
-            entry = {
-                "_corrupt_record": row_text,
-                "_errors": [{"code": UNREADABLE_ROWS_CODE, "message": UNREADABLE_ROWS_DESCRIPTION}],
-                "_filename": path,
-            }
-            self.rejected += json.dumps(entry, ensure_ascii=False).encode() + b"\n"
+        room = MAX_FAILED_ROWS_BYTES - len(self.rejected)
+        if room <= 0:
+            return
+        entry = {
+            "_corrupt_record": row_text[:room],  # a character is at least a byte: never past the room
+            "_errors": [{"code": UNREADABLE_ROWS_CODE, "message": UNREADABLE_ROWS_DESCRIPTION}],
+            "_filename": path,
+        }
+        line = json.dumps(entry, ensure_ascii=False).encode() + b"\n"
+        while len(line) > room and entry["_corrupt_record"]:  # escapes (\u0001) made it longer
+            entry["_corrupt_record"] = entry["_corrupt_record"][: len(entry["_corrupt_record"]) // 2]
+            line = json.dumps(entry, ensure_ascii=False).encode() + b"\n"
+        if len(line) <= room:
+            self.rejected += line
 
     def succeeds(self, partial_percentage: float) -> bool:
         if self.records + self.failed == 0 or any(error["code"] in ("106", "107") for error in self.errors):

@@ -481,8 +481,11 @@ class CatalogStore:
                 return False
             _current(data[collection], collection, object_id, if_match)
             data[collection].delete(object_id)
-            if collection == "batches":
+            if collection == "batches":  # what the batch uploaded and the dataset files it made go too
                 data["runs"].delete(object_id)
+                made = [fid for fid, made in data["dataSetFiles"].items() if made.get("batchId") == object_id]
+                for file_id in made:
+                    data["dataSetFiles"].delete(file_id)
             return True
 
     def _free_if_empty(self, tenant: Tenant, data: TenantData) -> None:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import Response
+from werkzeug.datastructures import Range
 from werkzeug.http import parse_range_header
 
 from mockcatalog.errors import MockCatalogError, NotFound
@@ -60,7 +61,7 @@ def list_failed_batch_files(call: Call) -> Response:
                 + (f"; it has {kept.name!r}." if kept else ": none of its rows was refused."),
                 errors={"path": [f"Not a file of this batch: {path!r}."]},
             )
-        return _contents(kept)
+        return Response(kept.data, 200, mimetype=kept.media_type)  # JSON: no ranges of it
     entries = [] if kept is None else [_entry(call, kept, f"/batches/{batch_id}/failed")]
     return json_response(_page(call, entries))
 
@@ -87,6 +88,9 @@ def _contents(kept: KeptFile, range_header: str | None = None) -> Response:
     requested = parse_range_header(range_header) if range_header else None
     if requested is None or requested.units != "bytes" or len(requested.ranges) != 1:
         return Response(kept.data, 200, {"Accept-Ranges": "bytes"}, mimetype=kept.media_type)
+    (first, stop), *_ = requested.ranges
+    if first < 0 and stop is None and total:  # a suffix longer than the file: all of it (RFC 9110 14.1.3)
+        requested = Range("bytes", [(max(first, -total), None)])
     bounds = requested.range_for_length(total)
     if bounds is None:
         error = RangeNotSatisfiable(

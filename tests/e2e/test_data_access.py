@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from mockcatalog import create_app
+from mockcatalog.control import control_of
 from mockcatalog.server import LiveServer
 
 from ..conftest import make_credentials
@@ -134,6 +135,9 @@ def test_a_range_past_the_end_is_a_416_and_several_ranges_the_whole_file(live_se
     assert past.status_code == 416 and past.headers["Content-Range"] == f"bytes */{len(MORE)}"
     assert "Range" in past.json()["errors"]
     assert get(url, Range="bytes=-3").content == MORE[-3:]
+    longer = get(url, Range="bytes=-100")  # a suffix longer than the file is all of it (RFC 9110)
+    assert longer.status_code == 206 and longer.content == MORE
+    assert longer.headers["Content-Range"] == f"bytes 0-{len(MORE) - 1}/{len(MORE)}"
     assert get(url, Range="bytes=0-1,3-4").status_code == 200
 
 
@@ -171,3 +175,44 @@ def test_a_batch_previews_what_was_uploaded_before_and_after_processing(live_ser
     assert (
         get(f"{ingestion}/{batch}/datasets/6acad1806513270e269e0d37/preview?format=json").status_code == 404
     )
+
+
+def test_each_file_lands_in_the_dataset_it_was_uploaded_to(live_server: LiveServer) -> None:
+    other = "6acad1806513270e269e0d37"
+    catalog = f"{live_server.url}/data/foundation/catalog"
+    related = [{"type": "dataSet", "id": DATASET}, {"type": "dataSet", "id": other}]
+    body = {"status": "loading", "inputFormat": {"format": "json"}, "relatedObjects": related}
+    made = requests.post(f"{catalog}/batches", json=body, headers=make_credentials(), timeout=10)
+    batch = made.json()[0].rsplit("/", 1)[-1]
+    ingestion = f"{live_server.url}/data/foundation/import/batches/{batch}"
+    octet = {**make_credentials(), "Content-Type": "application/octet-stream"}
+    for dataset, name in [(DATASET, "a.json"), (other, "b.json")]:
+        sent = requests.put(
+            f"{ingestion}/datasets/{dataset}/files/{name}", data=MORE, headers=octet, timeout=10
+        )
+        assert sent.status_code == 201
+    assert (
+        requests.post(f"{ingestion}?action=COMPLETE", headers=make_credentials(), timeout=10).status_code
+        == 200
+    )
+    files = get(f"{catalog}/dataSetFiles?batchId={batch}").json()
+    assert {f["dataSetId"] for f in files.values()} == {DATASET, other}
+    assert list(get(f"{catalog}/dataSetFiles?dataSetId={other}").json()) == [f"{batch}-2"]
+
+
+def test_deleting_a_batch_deletes_the_dataset_files_it_made(live_server: LiveServer) -> None:
+    batch = ingest(live_server, {"a.json": MORE})
+    catalog = f"{live_server.url}/data/foundation/catalog"
+    assert get(f"{catalog}/dataSetFiles/{batch}-1").status_code == 200
+    requests.delete(f"{catalog}/batches/{batch}", headers=make_credentials(), timeout=10)
+    assert get(f"{catalog}/dataSetFiles/{batch}-1").status_code == 404
+    assert get(f"{live_server.url}/data/foundation/export/files/{batch}-1").status_code == 404
+
+
+def test_a_state_import_forgets_the_contents_of_processed_files(live_server: LiveServer) -> None:
+    batch = ingest(live_server, {"a.json": MORE})
+    control = control_of(live_server.app)
+    assert control.files.kept_bytes > 0
+    control.replace_all(control.store.export())
+    assert control.files.kept_bytes == 0
+    assert get(f"{live_server.url}/data/foundation/export/batches/{batch}/files").json()["data"] == []

@@ -42,6 +42,13 @@ def test_every_operation_out_of_scope_answers_501_naming_it(live_server: LiveSer
     assert "not supported by the mock" in evidence["report"] and "would reject" not in evidence["report"]
 
 
+def test_a_head_of_an_operation_not_served_is_a_501_too(live_server: LiveServer) -> None:
+    answer = requests.head(
+        f"{live_server.url}/data/foundation/catalog/accounts/x", headers=make_credentials(), timeout=10
+    )
+    assert answer.status_code == 501
+
+
 def test_an_unknown_path_or_method_is_still_a_violation(live_server: LiveServer) -> None:
     for method, path in [
         ("PUT", "/data/foundation/catalog/accounts"),

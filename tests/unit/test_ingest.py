@@ -109,5 +109,13 @@ def test_refused_rows_are_counted_past_what_is_kept_of_them(monkeypatch: pytest.
     assert outcome.failed == 500 and outcome.fields(False)["failedRecordCount"] == 500
     assert outcome.failed_rows == list(range(1, processing.MAX_REPORTED_ROWS + 1))
     kept = outcome.rejected.splitlines()
-    assert 1000 <= len(outcome.rejected) < 1000 + len(kept[0]) + 1  # stops once past the bound
+    assert 1000 - len(kept[0]) - 1 < len(outcome.rejected) <= 1000  # as many whole rows as fit
     assert all(json.loads(line)["_corrupt_record"] == "x" for line in kept)
+
+
+def test_a_refused_row_is_cut_to_fit_even_when_json_escapes_make_it_longer() -> None:
+    control_characters = "\x01" * (processing.MAX_FAILED_ROWS_BYTES // 2)  # six bytes each in JSON
+    outcome = process_files({"a.json": control_characters.encode() + b"\n"}, {"format": "json"})
+    assert outcome.failed == 1 and 0 < len(outcome.rejected) <= processing.MAX_FAILED_ROWS_BYTES
+    (row,) = [json.loads(line) for line in outcome.rejected.splitlines()]
+    assert set(row["_corrupt_record"]) == {"\x01"} and row["_filename"] == "a.json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mockcatalog.errors import BadRequest, PayloadTooLarge
-from mockcatalog.large_files import describe, new_upload, received, stitched, with_part
+from mockcatalog.large_files import MAX_PARTS, describe, new_upload, received, stitched, with_part
 
 FILE = b"0123456789abcdefghij"  # 20 bytes
 MAX = 1000
@@ -52,3 +52,15 @@ def test_a_part_is_never_changed_in_place() -> None:
     first = new_upload()
     second = with_part(first, 0, FILE, None, MAX)
     assert first == new_upload() and second["parts"] == {0: FILE}
+
+
+def test_a_file_comes_in_a_bounded_number_of_parts_and_a_declared_length_within_the_bound() -> None:
+    upload = new_upload()
+    for first in range(MAX_PARTS):
+        upload = with_part(upload, first * 2, b"x", None, MAX_PARTS * 4)  # one byte, one gap
+    with pytest.raises(BadRequest, match=f"at most {MAX_PARTS} parts"):
+        with_part(upload, MAX_PARTS * 2, b"x", None, MAX_PARTS * 4)
+    with pytest.raises(PayloadTooLarge, match="declares a file of 2000 bytes"):
+        with_part(new_upload(), 0, b"x", 2000, MAX)
+    with pytest.raises(BadRequest, match="declares a file of 0 bytes"):
+        with_part(new_upload(), 0, b"x", 0, MAX)

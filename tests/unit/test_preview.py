@@ -7,7 +7,7 @@ import json
 import pytest
 
 from mockcatalog.errors import InvalidRequest, MockLimitation
-from mockcatalog.preview import DEFAULT_ROWS, preview
+from mockcatalog.preview import DEFAULT_ROWS, MAX_VALUE_CHARS, preview
 
 CSV = {"format": "csv", "delimiter": ",", "quote": '"', "escape": "\\", "header": True}
 
@@ -54,7 +54,13 @@ def test_parquet_is_a_limitation_of_the_mock_not_a_client_error() -> None:
     assert limited.value.status == 501 and not limited.value.violation
 
 
-@pytest.mark.parametrize("charset", ["a\x00b", "Mw\x00", ""])
+@pytest.mark.parametrize("charset", ["a\x00b", "Mw\x00", "", "rot13", "base64", "zlib", "idna", "undefined"])
 def test_any_charset_name_is_a_clear_400_never_a_failure(charset: str) -> None:
     with pytest.raises(InvalidRequest):
         preview([("a.csv", b"x\n1\n")], {**CSV, "charset": charset or "no-such-codec"})
+
+
+def test_a_long_value_is_cut_so_a_preview_stays_small() -> None:
+    long_row = json.dumps({"big": "x" * 100_000}).encode()
+    (row,) = preview([("a.json", long_row)], {"format": "json"})["preview"]["rows"]
+    assert len(row["big"]) == MAX_VALUE_CHARS and row["big"].endswith("…")
