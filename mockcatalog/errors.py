@@ -22,6 +22,7 @@ Hierarchy (``*``: a contract violation, see below)::
     ├── PayloadTooLarge *       413, a body over the route's limit
     ├── UriTooLong *            414, URL over 2000 characters (seed 002)
     ├── UnsupportedMediaType *  415, a body in a media type the operation does not take
+    ├── RangeNotSatisfiable     416, a Data Access ``Range`` past the end of the file
     ├── UnprocessableEntity     422, a JSON Patch that cannot be applied (RFC 5789)
     └── MockLimitation          501, a request the real service answers and the mock cannot
         │                       (previewing Parquet); strict mode reports it apart, as unsupported
@@ -153,6 +154,12 @@ class UriTooLong(MockCatalogError):
 class UnsupportedMediaType(MockCatalogError):
     status = 415
     violation = True
+
+
+class RangeNotSatisfiable(MockCatalogError):
+    """A ``Range`` that starts past the end of the file (RFC 9110: 416, with the length)."""
+
+    status = 416
 
 
 class UnprocessableEntity(MockCatalogError):

@@ -16,19 +16,13 @@ from flask import Response
 from werkzeug.datastructures import Range
 from werkzeug.http import parse_range_header
 
-from mockcatalog.errors import MockCatalogError, NotFound
+from mockcatalog.errors import NotFound, RangeNotSatisfiable
 from mockcatalog.file_vault import KeptFile
 from mockcatalog.gateway import Call
 from mockcatalog.json_provider import json_response
 from mockcatalog.spec import GATEWAY_PREFIXES
 
 Json = dict[str, Any]
-
-
-class RangeNotSatisfiable(MockCatalogError):
-    """A ``Range`` that starts past the end of the file (RFC 9110: 416, with the length)."""
-
-    status = 416
 
 
 def list_batch_files(call: Call) -> Response:
