@@ -42,7 +42,7 @@ class MockControl:
         )
         self.store = CatalogStore(clock=self.clock, ids=self.ids, validate=validate)
         self.files = FileVault(settings.max_kept_file_bytes)
-        self.ingestion = BatchIngestion(self.store, self.policy, self.files)
+        self.ingestion = BatchIngestion(self.store, self.policy, self.files, settings.max_upload_bytes)
         self.store.settle = self.ingestion.settle
         self.journal = Journal(settings.journal_size)
         self.faults = Faults()

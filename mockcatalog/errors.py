@@ -26,6 +26,7 @@ Hierarchy (``*``: a contract violation, see below)::
     ├── UnprocessableEntity     422, a JSON Patch that cannot be applied (RFC 5789)
     └── MockLimitation          501, a request the real service answers and the mock cannot
         │                       (previewing Parquet); strict mode reports it apart, as unsupported
+        ├── UploadsFull         413, uploads held by unprocessed batches past ``--max-upload-bytes``
         └── NotServedByTheMock  501, a Platform operation the mock knows but does not serve
                                 (``scope.py``)
 
@@ -171,6 +172,13 @@ class MockLimitation(MockCatalogError):
     violation, but the test learns nothing of the real answer (strict mode: unsupported)."""
 
     status = 501
+
+
+class UploadsFull(MockLimitation):
+    """An upload past what the mock holds for batches not yet processed (``--max-upload-bytes``):
+    a 413, as for a body too large, but a limit of the mock, not of the real service."""
+
+    status = 413
 
 
 class NotServedByTheMock(MockLimitation):

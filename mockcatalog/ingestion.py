@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mockcatalog import large_files
-from mockcatalog.errors import BadRequest, MockCatalogError, NotFound
+from mockcatalog.errors import BadRequest, MockCatalogError, NotFound, UploadsFull
 from mockcatalog.file_vault import FileVault, KeptFile
 from mockcatalog.model import (
     ENDS_A_RUN,
@@ -39,10 +39,13 @@ Json = dict[str, Any]
 
 
 class BatchIngestion:
-    def __init__(self, store: CatalogStore, policy: PolicySetting, files: FileVault) -> None:
+    def __init__(
+        self, store: CatalogStore, policy: PolicySetting, files: FileVault, max_upload_bytes: int
+    ) -> None:
         self.store = store
         self.policy = policy
         self.files = files
+        self.max_upload_bytes = max_upload_bytes
 
     # --- creating -----------------------------------------------------------------------------
 
@@ -76,10 +79,24 @@ class BatchIngestion:
 
     def upload_file(self, caller: Caller, batch_id: str, dataset_id: str, path: str, content: bytes) -> bool:
         """Keep ``content`` as the batch's file ``path``; True when the file is new, False if replaced."""
+        self._make_room(len(content))
         with self.store.writing(caller.tenant) as data:
             run = _loading_run(data, batch_id, dataset_id)
             data["runs"].put(batch_id, _with_file(run, path, content, dataset_id))
             return path not in run["files"]
+
+    def _make_room(self, size: int) -> None:
+        """A 413 when ``size`` more bytes would take what batches not yet processed hold, in all
+        tenants, past ``--max-upload-bytes``. Counted before the tenant's lock is taken (never two
+        tenants' locks at once), so concurrent uploads may pass it by at most one file each."""
+        held = self.store.held_by_runs(_held)
+        if held + size > self.max_upload_bytes:
+            raise UploadsFull(
+                f"Batches not yet processed hold {held} bytes of uploads; {size} more would pass the "
+                f"mock's bound of {self.max_upload_bytes} (--max-upload-bytes). Complete, abort or "
+                "delete batches to free it.",
+                errors={"body": [f"At most {self.max_upload_bytes} bytes held by unprocessed batches."]},
+            )
 
     def initialize_large_file(self, caller: Caller, batch_id: str, dataset_id: str, path: str) -> None:
         """Start a large-file upload of ``path`` (again from nothing, if it was started before)."""
@@ -98,6 +115,7 @@ class BatchIngestion:
     ) -> large_files.Ranges:
         """Keep one part of a large file (``target``: batch, dataset, path), checked against the
         parts already received (see :mod:`mockcatalog.large_files`); every byte range received."""
+        self._make_room(len(content))
         batch_id, dataset_id, path = target
         with self.store.writing(caller.tenant) as data:
             run = _loading_run(data, batch_id, dataset_id)
@@ -363,6 +381,12 @@ def _new_run() -> Json:
     ones) and the dataset each went to (``datasets``), ``large`` uploads in progress, and once
     COMPLETEd, when and with what outcome."""
     return {"files": {}, "datasets": {}, "large": {}, "completedAt": None, "polls": 0, "outcome": None}
+
+
+def _held(run: Json) -> int:
+    """The bytes a run holds: its files and the parts of its large files in progress."""
+    parts = (part for upload in run["large"].values() for part in upload["parts"].values())
+    return sum(map(len, run["files"].values())) + sum(map(len, parts))
 
 
 def _with_file(run: Json, path: str, content: bytes, dataset_id: str) -> Json:

@@ -150,6 +150,13 @@ class Settings(_Table):
         flag="--max-file-bytes",
         minimum=0,
     )
+    max_upload_bytes: int = setting(
+        1024 * 1024 * 1024,
+        "bytes uploaded to batches not yet processed, in all tenants, past which an upload answers 413",
+        "bytes",
+        flag="--max-upload-bytes",
+        minimum=0,
+    )
     max_kept_file_bytes: int = setting(
         256 * 1024 * 1024,
         "contents of processed files kept for Data Access, in all tenants (oldest dropped first)",

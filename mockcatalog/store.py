@@ -186,6 +186,15 @@ class CatalogStore:
             object_id = make(now_ms)
         return object_id
 
+    def held_by_runs(self, size: Callable[[Json], int]) -> int:
+        """What ``size`` says every tenant's runs hold, in all (each tenant's lock taken in turn,
+        never two at once)."""
+        total = 0
+        for data in list(self._tenants.values()):
+            with data.lock:
+                total += sum(size(run) for _, run in data["runs"].items())
+        return total
+
     def counts(self) -> dict[str, int]:
         """How many objects of each collection all tenants hold."""
         totals = dict.fromkeys(COLLECTIONS, 0)

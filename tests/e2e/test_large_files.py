@@ -8,9 +8,11 @@ import json
 import pytest
 import requests
 
+from mockcatalog import create_app
+from mockcatalog.control import control_of
 from mockcatalog.server import LiveServer
 
-from ..conftest import make_credentials
+from ..conftest import GLOBEX, make_credentials
 
 pytestmark = pytest.mark.e2e
 
@@ -99,3 +101,33 @@ def test_bad_parts_are_refused_naming_the_bytes_and_change_nothing(live_server: 
     )
     assert short.status_code == 400 and "names 50 bytes, but the body holds 5" in short.json()["detail"]
     assert requests.head(url, headers=make_credentials(), timeout=10).headers["Range"] == "bytes 0-99"
+
+
+def test_uploads_held_by_unprocessed_batches_are_bounded_in_all_tenants() -> None:
+    """Past --max-upload-bytes, an upload is a 413 that strict mode reports as a limit of the mock
+    (unsupported), not as a request the real service rejects; processing a batch frees its bytes."""
+    app = create_app({"seed": 1, "max_upload_bytes": 100})
+    with LiveServer(app) as server:
+        mine, url = new_batch(server)
+        octet = {"Content-Type": "application/octet-stream"}
+        assert (
+            requests.put(url, data=ROWS[:60], headers={**make_credentials(), **octet}, timeout=10).status_code
+            == 201
+        )
+
+        globex = make_credentials(GLOBEX)  # another tenant shares the bound
+        dataset = next(iter(requests.get(f"{server.url}/dataSets", headers=globex, timeout=10).json()))
+        ingestion = f"{server.url}/data/foundation/import/batches"
+        body = {"datasetId": dataset, "inputFormat": {"format": "json"}}
+        theirs = requests.post(ingestion, json=body, headers=globex, timeout=10).json()["id"]
+        upload = f"{ingestion}/{theirs}/datasets/{dataset}/files/a.json"
+        full = requests.put(upload, data=ROWS[:60], headers={**globex, **octet}, timeout=10)
+        assert full.status_code == 413 and "--max-upload-bytes" in full.json()["detail"]
+        journal = control_of(app).journal
+        assert journal.unsupported() and not journal.violations()
+
+        assert post(f"{ingestion}/{mine}?action=COMPLETE").status_code == 200
+        requests.get(f"{server.url}/batches/{mine}", headers=make_credentials(), timeout=10)  # processed
+        assert (
+            requests.put(upload, data=ROWS[:60], headers={**globex, **octet}, timeout=10).status_code == 201
+        )
