@@ -26,7 +26,7 @@ def validate_only(call: Call) -> bool:
 
 def checked_only() -> Response:
     """What a write checked under ``Pragma: validate-only`` answers: 200 and no references, since
-    nothing was written (Adobe documents no answer; see docs/fidelity.md)."""
+    nothing was written (Adobe documents no answer; see the README's fidelity choices)."""
     return json_response([])
 
 

@@ -92,7 +92,7 @@ ADOBE_SPEC_SLIPS: tuple[tuple[str, dict[str, Any], str], ...] = (
         {"type": ["string", "boolean"]},
         "Adobe's ingestion spec (IngestBatch inputFormat.header) and its batch ingestion guide send a "
         'boolean; the Catalog specs type it a string and their examples show "true". A batch keeps the '
-        "value its producer sent, so either is what the real Catalog answers (docs/fidelity.md).",
+        "value its producer sent, so either is what the real Catalog answers (README, fidelity choices).",
     ),
 )
 
@@ -163,8 +163,8 @@ BATCHES = _fixture_ids("/batches")
 
 def _string_fields() -> list[str]:
     """The batch fields whose every fixture value is a string. Adobe types the uniques' items as
-    strings; the mock answers each value as stored (a number as a number, docs/fidelity.md), so only
-    these fields are held to Adobe's schema: the others' answers differ from it by that choice."""
+    strings; the mock answers each value as stored (a number as a number; README, fidelity choices), so
+    only these fields are held to Adobe's schema: the others' answers differ from it by that choice."""
     batches = APP.test_client().get("/batches?limit=100", headers=HEADERS).get_json().values()
     names = {name for batch in batches for name in batch}
     return sorted(name for name in names if all(isinstance(batch.get(name, ""), str) for batch in batches))

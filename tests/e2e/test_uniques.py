@@ -1,5 +1,5 @@
 """Catalog's ``GET /batches/uniques/{field}`` through a live server: the distinct values of a batch
-field over the batches ``GET /batches`` would select, paged by value (docs/fidelity.md)."""
+field over the batches ``GET /batches`` would select, paged by value (the README's fidelity choices)."""
 
 from __future__ import annotations
 
