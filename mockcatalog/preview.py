@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -93,7 +94,7 @@ def _rows(texts: Iterable[tuple[str, str]], params: Mapping[str, Any]) -> Iterat
     for _path, text in texts:
         try:
             reader = csv.reader(
-                text.splitlines(),
+                io.StringIO(text, newline=""),  # a quoted value may hold a line break
                 delimiter=str(params["delimiter"]),  # one character each: openapi.yaml checks it
                 quotechar=str(params["quote"]),
                 escapechar=str(params["escape"]),

@@ -215,8 +215,6 @@ def _why_unrouted(req: Request, status: int) -> MockCatalogError:
     except UriTooLong as too_long:
         return too_long
     platform_operation = scope.not_served(req.method, req.path)
-    if platform_operation is None and req.method == "HEAD":  # HEAD asks what GET would answer
-        platform_operation = scope.not_served("GET", req.path)
     if platform_operation is not None:
         return NotServedByTheMock(platform_operation)
     if status == 405:

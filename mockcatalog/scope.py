@@ -138,7 +138,13 @@ _PATTERNS = tuple((operation, _pattern(operation.path)) for operation in NOT_SER
 
 
 def not_served(method: str, path: str) -> PlatformOperation | None:
-    """The Platform operation a request names, if the mock knows it and does not serve it."""
+    """The Platform operation a request names, if the mock knows it and does not serve it (a HEAD
+    names the GET of its path when the table has no HEAD there: it asks what GET would answer)."""
+    found = _match(method, path)
+    return found if found is not None or method != "HEAD" else _match("GET", path)
+
+
+def _match(method: str, path: str) -> PlatformOperation | None:
     return next(
         (
             operation

@@ -65,8 +65,10 @@ def get_file(call: Call) -> Response:
     file_id = call.valid.path["dataSetFileId"]
     kept = call.control.ingestion.dataset_file(call.who, file_id)
     path = call.valid.query.get("path")
-    if path is None:
-        return json_response(_page(call, [_entry(call, kept, f"/files/{file_id}")], paged=False))
+    if path is None:  # ``start`` names the first file to list: a name, not an offset
+        first = call.valid.query.get("start")
+        listed = [] if first is not None and kept.name < first else [_entry(call, kept, f"/files/{file_id}")]
+        return json_response(_listed(call, listed))
     if path != kept.name:
         raise NotFound(
             f"Dataset file {file_id} holds {kept.name!r}, not {path!r}.",
@@ -109,16 +111,18 @@ def _entry(call: Call, kept: KeptFile, at: str) -> Json:
     }
 
 
-def _page(call: Call, entries: Sequence[Json], *, paged: bool = True) -> Json:
-    """``entries`` paged by ``start`` and ``limit``, with Data Access's ``_page`` and (for a paged
-    list) ``_links``: ``page`` templated on this page, ``next`` when another page follows."""
+def _listed(call: Call, entries: Sequence[Json]) -> Json:
+    """``entries`` as Data Access lists them, at most ``limit``, with ``_page``."""
+    limit = call.valid.query.get("limit", 100)
+    return {"data": list(entries[:limit]), "_page": {"limit": limit, "count": len(entries)}}
+
+
+def _page(call: Call, entries: Sequence[Json]) -> Json:
+    """``entries`` from offset ``start``, listed with ``_links``: ``page`` templated on this page,
+    ``next`` when another page follows."""
     start, limit = call.valid.query.get("start", 0), call.valid.query.get("limit", 100)
-    body: Json = {
-        "data": list(entries[start : start + limit]),
-        "_page": {"limit": limit, "count": len(entries)},
-    }
-    if not paged:
-        return body
+    body = _listed(call, entries[start:])
+    body["_page"]["count"] = len(entries)
     here = f"{call.origin}{call.path}"
     links: Json = {"page": {"href": f"{here}?start={start}&limit={limit}", "templated": True}}
     if start + limit < len(entries):

@@ -216,3 +216,11 @@ def test_a_state_import_forgets_the_contents_of_processed_files(live_server: Liv
     control.replace_all(control.store.export())
     assert control.files.kept_bytes == 0
     assert get(f"{live_server.url}/data/foundation/export/batches/{batch}/files").json()["data"] == []
+
+
+def test_a_file_entry_takes_adobes_start_by_name_and_limit(live_server: LiveServer) -> None:
+    batch = ingest(live_server, {"b.json": MORE})
+    url = f"{live_server.url}/data/foundation/export/files/{batch}-1"
+    assert [e["name"] for e in get(f"{url}?start=a.json&limit=5").json()["data"]] == ["b.json"]
+    assert get(f"{url}?start=c.json").json()["data"] == []  # names from c on: none
+    assert not control_of(live_server.app).journal.suspects()  # documented names, not suspects

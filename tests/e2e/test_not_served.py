@@ -58,3 +58,11 @@ def test_an_unknown_path_or_method_is_still_a_violation(live_server: LiveServer)
         assert answer.status_code == 404
     evidence = requests.get(f"{live_server.url}/__admin/violations", timeout=10).json()
     assert len(evidence["violations"]) == 2 and evidence["unsupported"] == []
+
+
+def test_the_head_of_a_path_is_the_get_of_it_in_the_table() -> None:
+    from mockcatalog import scope
+
+    accounts = scope.not_served("HEAD", "/data/foundation/catalog/accounts/x")
+    assert accounts is not None and accounts.method == "GET"
+    assert scope.not_served("HEAD", "/data/foundation/catalog/nothing/here") is None

@@ -64,3 +64,11 @@ def test_a_long_value_is_cut_so_a_preview_stays_small() -> None:
     long_row = json.dumps({"big": "x" * 100_000}).encode()
     (row,) = preview([("a.json", long_row)], {"format": "json"})["preview"]["rows"]
     assert len(row["big"]) == MAX_VALUE_CHARS and row["big"].endswith("…")
+
+
+def test_a_quoted_csv_value_may_hold_a_line_break() -> None:
+    files = [("a.csv", b'id,note\r\n1,"two\nlines"\r\n2,plain\n')]
+    assert preview(files, CSV)["preview"]["rows"] == [
+        {"id": "1", "note": "two\nlines"},
+        {"id": "2", "note": "plain"},
+    ]
