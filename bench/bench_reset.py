@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 from mockcatalog import create_app
-from mockcatalog.control import control_of
-from mockcatalog.factories import generate_fixtures, write_fixtures
-from mockcatalog.fixture_files import read_fixtures
-from mockcatalog.query import ListQuery
-from mockcatalog.tenancy import Caller
+from mockcatalog.catalog.factories import generate_fixtures, write_fixtures
+from mockcatalog.catalog.fixture_files import read_fixtures
+from mockcatalog.catalog.query import ListQuery
+from mockcatalog.catalog.tenancy import Caller
+from mockcatalog.http.extension import control_of
 
 ORG = "ACE0A1B2C3D4E5F60718293A@AdobeOrg"
 

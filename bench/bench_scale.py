@@ -22,7 +22,7 @@ from pathlib import Path
 import requests
 
 from mockcatalog import create_app
-from mockcatalog.factories import GENERATED_NOW_MS, generate_fixtures, write_fixtures
+from mockcatalog.catalog.factories import GENERATED_NOW_MS, generate_fixtures, write_fixtures
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from serving import HEADERS, SERVE, launched  # noqa: E402

@@ -12,24 +12,24 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mockcatalog.app import create_app as create_app
-    from mockcatalog.errors import BadRequest as BadRequest
-    from mockcatalog.errors import Forbidden as Forbidden
-    from mockcatalog.errors import MockCatalogError as MockCatalogError
-    from mockcatalog.errors import NotFound as NotFound
-    from mockcatalog.errors import Unauthorized as Unauthorized
-    from mockcatalog.settings import Settings as Settings
-    from mockcatalog.store import CatalogStore as CatalogStore
+    from mockcatalog.catalog.store import CatalogStore as CatalogStore
+    from mockcatalog.core.errors import BadRequest as BadRequest
+    from mockcatalog.core.errors import Forbidden as Forbidden
+    from mockcatalog.core.errors import MockCatalogError as MockCatalogError
+    from mockcatalog.core.errors import NotFound as NotFound
+    from mockcatalog.core.errors import Unauthorized as Unauthorized
+    from mockcatalog.core.settings import Settings as Settings
     from mockcatalog.testing import MockCatalog as MockCatalog
 
 _PUBLIC = {
     "create_app": "mockcatalog.app",
-    "BadRequest": "mockcatalog.errors",
-    "Forbidden": "mockcatalog.errors",
-    "MockCatalogError": "mockcatalog.errors",
-    "NotFound": "mockcatalog.errors",
-    "Unauthorized": "mockcatalog.errors",
-    "CatalogStore": "mockcatalog.store",
-    "Settings": "mockcatalog.settings",
+    "BadRequest": "mockcatalog.core.errors",
+    "Forbidden": "mockcatalog.core.errors",
+    "MockCatalogError": "mockcatalog.core.errors",
+    "NotFound": "mockcatalog.core.errors",
+    "Unauthorized": "mockcatalog.core.errors",
+    "CatalogStore": "mockcatalog.catalog.store",
+    "Settings": "mockcatalog.core.settings",
     "MockCatalog": "mockcatalog.testing",
 }
 

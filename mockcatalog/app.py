@@ -3,7 +3,7 @@
 It reads the settings, loads the spec and the fixtures into a new control plane, and installs a
 route per operation of ``openapi.yaml`` (at its own path and again under its real gateway base
 path) and of ``admin-openapi.yaml`` (under ``/__admin``). What a request goes through is in
-:mod:`mockcatalog.routing` and :mod:`mockcatalog.gateway`; docs/architecture.md has the map.
+:mod:`mockcatalog.http.routing` and :mod:`mockcatalog.http.gateway`; docs/architecture.md has the map.
 """
 
 from __future__ import annotations
@@ -14,19 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from marshmallow import ValidationError
 
-from mockcatalog import admin, dashboard, routing
-from mockcatalog.control import EXTENSION, MockControl
-from mockcatalog.errors import InvalidRequest
-from mockcatalog.fixture_files import Fixtures, default_fixture_dir, read_fixtures, rebase_timestamps
-from mockcatalog.json_provider import FastJSONProvider
-from mockcatalog.resources import LIST_OPERATIONS, VIEWS
-from mockcatalog.schemas import fixture_schemas
-from mockcatalog.settings import Settings
-from mockcatalog.spec import load_spec
-from mockcatalog.store import Validate
-from mockcatalog.validation import build_validators, flatten
+from mockcatalog.catalog.fixture_files import Fixtures, default_fixture_dir, read_fixtures, rebase_timestamps
+from mockcatalog.contract.objects import object_validator
+from mockcatalog.contract.schemas import fixture_schemas
+from mockcatalog.contract.spec import load_spec
+from mockcatalog.contract.validation import build_validators
+from mockcatalog.control.plane import MockControl
+from mockcatalog.core.settings import Settings
+from mockcatalog.http import admin, dashboard, routing
+from mockcatalog.http.extension import install_control
+from mockcatalog.http.resources import LIST_OPERATIONS, VIEWS
+from mockcatalog.http.responses import FastJSONProvider
 
 
 class _MockCatalogFlask(Flask):
@@ -38,7 +37,7 @@ def admin_spec_path() -> Path:
 
 
 def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
-    """Build the mock. ``settings``: a :class:`~mockcatalog.settings.Settings`, or a mapping of
+    """Build the mock. ``settings``: a :class:`~mockcatalog.core.settings.Settings`, or a mapping of
     setting names (``{"seed": 7, "fixtures": "tests/data"}``); unknown names are a ValueError."""
     if not isinstance(settings, Settings):
         settings = Settings.from_mapping(settings or {})
@@ -50,8 +49,8 @@ def _assembled(settings: Settings) -> Flask:
     app.url_map.merge_slashes = False  # `a//b` is an unknown path (404), not a redirect echoing Host
     spec = load_spec(settings.spec)
     control = MockControl(settings, spec, object_validator(settings.spec))
-    control.store.load(_fixtures(settings, control.clock.now_ms()))
-    app.extensions[EXTENSION] = control
+    control.tenants.load(_fixtures(settings, control.clock.now_ms()))
+    install_control(app, control)
     admin_path = str(admin_spec_path())
     admin_views = {**admin.VIEWS, **dashboard.VIEWS}
     routes = [
@@ -75,18 +74,3 @@ def _fixtures(settings: Settings, now_ms: int) -> Fixtures:
     )
     rebase = settings.rebase_time if settings.rebase_time is not None else settings.fixtures is None
     return rebase_timestamps(fixtures, now_ms) if rebase else fixtures
-
-
-def object_validator(spec_path: str | None) -> Validate:
-    """Checks what a write would store against openapi.yaml's shapes (a 400 naming the fields)."""
-    schemas = fixture_schemas(spec_path)
-
-    def validate(collection: str, obj: dict[str, Any]) -> None:
-        try:
-            schemas[collection].load(obj)
-        except ValidationError as exc:
-            raise InvalidRequest(
-                f"The {collection} object would not match openapi.yaml.", errors=flatten(exc.messages)
-            ) from exc
-
-    return validate

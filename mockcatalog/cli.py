@@ -14,13 +14,13 @@ from typing import Any
 import click
 
 from mockcatalog.app import create_app
-from mockcatalog.contract import schemathesis_command, unreachable
-from mockcatalog.control import control_of
-from mockcatalog.factories import DEFAULT_ORG, generate_fixtures, write_fixtures
-from mockcatalog.fixture_files import FixtureError
+from mockcatalog.catalog.factories import DEFAULT_ORG, generate_fixtures, write_fixtures
+from mockcatalog.catalog.fixture_files import FixtureError
+from mockcatalog.contract.command import schemathesis_command, unreachable
+from mockcatalog.control.state_file import StateFileError, StateKeeper, restore_state
+from mockcatalog.core.settings import ServeOptions, Setting, Settings
+from mockcatalog.http.extension import control_of
 from mockcatalog.server import CannotListen, serve_forever
-from mockcatalog.settings import ServeOptions, Setting, Settings
-from mockcatalog.state_file import StateFileError, StateKeeper, load_state
 
 
 def _from_table(row: Setting) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -99,7 +99,7 @@ def serve(**values: Any) -> None:
         app = create_app(Settings.from_mapping(values))
     except FixtureError as exc:
         raise click.BadParameter(str(exc), param_hint="--fixtures") from exc
-    counts = control_of(app).store.counts()
+    counts = control_of(app).tenants.counts()
     click.echo(
         f"mockcatalog: loaded {counts['dataSets']:,} datasets and {counts['batches']:,} batches "
         f"in {time.perf_counter() - started:.1f} s",
@@ -108,14 +108,13 @@ def serve(**values: Any) -> None:
     keeper = None
     if options.state is not None:
         state_path = Path(options.state)
-        store = control_of(app).store
-        if state_path.exists():
-            try:
-                store.replace_all(load_state(state_path))
-            except StateFileError as exc:
-                raise click.BadParameter(f"{exc} (it was left as it is)", param_hint="--state") from exc
+        control = control_of(app)
+        try:
+            restore_state(control, state_path)
+        except StateFileError as exc:
+            raise click.BadParameter(f"{exc} (it was left as it is)", param_hint="--state") from exc
         keeper = StateKeeper(
-            store,
+            control,
             state_path,
             options.state_interval_ms / 1000,
             on_error=lambda message: click.echo(message, err=True),

@@ -12,7 +12,7 @@ does not grow with them), the journal is emptied and faults are cleared. After e
   service answers), with one report that says which is which. ``strict`` relaxes violations and
   unsupported calls, ``strict_suspects`` suspects.
 
-Options come from the settings table (:mod:`mockcatalog.settings`): each is an ini option
+Options come from the settings table (:mod:`mockcatalog.core.settings`): each is an ini option
 ``mockcatalog_<name>`` and a flag ``--mockcatalog-<name>``. Flask and the rest are imported only
 when the fixture is first used, so installing mockcatalog costs nothing to test sessions that do
 not use it (the settings module imports nothing heavy).
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mockcatalog.settings import PluginOptions, Setting, Settings
+from mockcatalog.core.settings import PluginOptions, Setting, Settings
 
 if TYPE_CHECKING:
     from mockcatalog.testing import MockCatalog
@@ -90,7 +90,7 @@ def mockcatalog_settings(config: pytest.Config) -> Settings:
 def mockcatalog_session(pytestconfig: pytest.Config) -> Iterator[MockCatalog]:
     """The session's mock server, with the settings above; tests use ``mock_catalog``. Override this
     fixture in a conftest.py to start the mock your own way (``MockCatalog.start(settings)``)."""
-    from mockcatalog.factories import generate_fixtures
+    from mockcatalog.catalog.factories import generate_fixtures
     from mockcatalog.testing import MockCatalog
 
     settings = mockcatalog_settings(pytestconfig)
@@ -102,7 +102,7 @@ def mockcatalog_session(pytestconfig: pytest.Config) -> Iterator[MockCatalog]:
         made = generate_fixtures(
             settings.seed or 0, datasets=3 * len(extra_orgs), batches=20 * len(extra_orgs), orgs=extra_orgs
         )
-        mock.control.store.load(made, baseline=True)
+        mock.control.tenants.load(made, baseline=True)
     pytestconfig.stash[_SESSION_MOCKS].append(mock)
     yield mock
     mock.stop()
@@ -162,7 +162,7 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    from mockcatalog.contract_coverage import merge_reports, render_coverage
+    from mockcatalog.contract.coverage import merge_reports, render_coverage
 
     if hasattr(config, "workerinput"):
         return  # an xdist worker: its controller reports for the whole session

@@ -8,6 +8,7 @@ works without pytest too (``MockCatalog.start()``), for other test runners.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +18,21 @@ from marshmallow import Schema
 from werkzeug.test import TestResponse
 
 from mockcatalog.app import create_app
-from mockcatalog.control import MockControl, control_of
-from mockcatalog.factories import DEFAULT_ORG, dataset_object, generate_fixtures
-from mockcatalog.faults import Fault
-from mockcatalog.fixture_files import FixtureError, Fixtures, check_objects, read_fixtures
-from mockcatalog.model import made_by, new_batch
-from mockcatalog.processing import ProcessingPolicy
-from mockcatalog.recording import RecordedRequest, contract_report, mock_error_report, violation_report
-from mockcatalog.schemas import fixture_schemas
+from mockcatalog.catalog.factories import DEFAULT_ORG, dataset_object, generate_fixtures
+from mockcatalog.catalog.fixture_files import read_fixtures
+from mockcatalog.catalog.model import BATCHES, DATASETS, made_by, new_batch
+from mockcatalog.catalog.tenancy import DEFAULT_SANDBOX, Caller
+from mockcatalog.contract.schemas import fixture_schemas
+from mockcatalog.contract.spec import GATEWAY_PREFIXES
+from mockcatalog.control.faults import Fault
+from mockcatalog.control.journal import RecordedRequest, contract_report, mock_error_report, violation_report
+from mockcatalog.control.plane import MockControl
+from mockcatalog.control.verify import Criteria, assert_called, matching
+from mockcatalog.core.errors import InvalidRequest
+from mockcatalog.core.settings import Settings
+from mockcatalog.http.extension import control_of
+from mockcatalog.ingestion.processing import ProcessingPolicy
 from mockcatalog.server import LiveServer
-from mockcatalog.settings import Settings
-from mockcatalog.spec import GATEWAY_PREFIXES
-from mockcatalog.tenancy import DEFAULT_SANDBOX, Caller
-from mockcatalog.verify import Criteria, assert_called, matching
 
 DEFAULT_API_KEY = "mockcatalog-test-client"
 DEFAULT_TOKEN = "mockcatalog-test-token"
@@ -154,45 +157,45 @@ class MockCatalog:
     # --- seeding --------------------------------------------------------------------------------
 
     def add_dataset(self, name: str = "Test dataset", **fields: Any) -> str:
-        """Add a dataset to this tenant; ``fields`` override the defaults. Returns its id."""
-        now = self.control.clock.now_ms()
-        object_id = str(fields.pop("id", None) or self.control.ids.object_id(now))
-        obj = dataset_object(name=name, now_ms=now, object_id=object_id, **made_by(self._caller()), **fields)
-        self._add("dataSets", {object_id: obj})
-        return object_id
+        """Add a dataset to this tenant; ``fields`` override the defaults. Returns its id (a new one
+        unless ``id`` names one; a ValueError when this tenant already holds that id)."""
+        now, named = self.control.clock.now_ms(), fields.pop("id", None)
+        return self._add(
+            DATASETS,
+            lambda object_id: dataset_object(
+                name=name, now_ms=now, object_id=object_id, **made_by(self._caller()), **fields
+            ),
+            named,
+        )
 
     def add_batch(self, dataset_id: str, status: str = "success", **fields: Any) -> str:
-        """Add a batch of ``dataset_id`` in ``status``; ``fields`` override the defaults. Returns its id."""
-        now = self.control.clock.now_ms()
-        object_id = str(fields.pop("id", None) or self.control.ids.batch_id(now))
+        """Add a batch of ``dataset_id`` in ``status``; ``fields`` override the defaults. Returns its
+        id (as :meth:`add_dataset` does)."""
+        now, named = self.control.clock.now_ms(), fields.pop("id", None)
         related = [{"type": "dataSet", "id": dataset_id}]
-        obj = new_batch(
-            **made_by(self._caller()),
-            related=related,
-            status=status,
-            now_ms=now,
-            object_id=object_id,
-            **fields,
+        return self._add(
+            BATCHES,
+            lambda object_id: new_batch(
+                **made_by(self._caller()),
+                related=related,
+                status=status,
+                now_ms=now,
+                object_id=object_id,
+                **fields,
+            ),
+            named,
         )
-        self._add("batches", {object_id: obj})
-        return object_id
 
     def dataset_files(self, batch_id: str) -> dict[str, bytes]:
         """The contents of each dataset file the batch produced (the rows it accepted), by the name of
         the file uploaded: what Data Access serves back. Empty for a batch that did not succeed."""
-        ingestion, caller = self.control.ingestion, self._caller()
-        return {
-            kept.name: kept.data
-            for kept in (
-                ingestion.dataset_file(caller, file_id)
-                for file_id, _ in ingestion.batch_files(caller, batch_id)
-            )
-        }
+        kept = self.control.data_access.accepted_rows(self._caller().tenant, batch_id)
+        return {file.name: file.data for file in kept}
 
     def failed_rows(self, batch_id: str) -> list[dict[str, Any]]:
         """The rows processing refused in the batch, each ``{"_corrupt_record", "_errors",
         "_filename"}`` as Data Access's ``failed?path=parse_errors`` serves them; [] when none was."""
-        kept = self.control.ingestion.failed_rows(self._caller(), batch_id)
+        kept = self.control.data_access.failed_rows(self._caller().tenant, batch_id)
         return [] if kept is None else [json.loads(line) for line in kept.data.splitlines()]
 
     def _caller(self) -> Caller:
@@ -200,21 +203,23 @@ class MockCatalog:
 
     def load_fixtures(self, directory: str | Path) -> dict[str, list[str]]:
         """Add a fixture directory's objects (for this test only). Returns the ids per collection."""
-        return self.control.store.load(read_fixtures(directory, self._schemas()), baseline=False)
+        return self.control.tenants.load(read_fixtures(directory, self._schemas()), baseline=False)
 
     def generate(self, *, datasets: int = 3, batches: int = 20, seed: int = 0) -> dict[str, list[str]]:
         """Add faker-made datasets and batches to this tenant (the same seed, the same data)."""
         made = generate_fixtures(
             seed, datasets=datasets, batches=batches, orgs=[self.org], sandbox=self.sandbox
         )
-        return self.control.store.load(made, baseline=False)
+        return self.control.tenants.load(made, baseline=False)
 
-    def _add(self, collection: str, objects: dict[str, Any]) -> None:
+    def _add(self, collection: str, build: Callable[[str], dict[str, Any]], named: Any) -> str:
+        """Store what ``build`` makes through the store's own checks (its shape, and an id no
+        object has, or ``named`` if it is free)."""
         try:
-            check_objects(objects, self._schemas()[collection], where=collection)
-        except FixtureError as exc:
-            raise ValueError(str(exc)) from exc
-        self.control.store.load(Fixtures(collections={collection: objects}), baseline=False)
+            object_id = None if named is None else str(named)
+            return self.control.store.add(self._caller().tenant, collection, build, object_id)
+        except InvalidRequest as exc:
+            raise ValueError(f"{exc.detail} {exc.errors}") from exc
 
     def _schemas(self) -> dict[str, Schema]:
         return fixture_schemas(self.control.settings.spec)
@@ -228,7 +233,7 @@ class MockCatalog:
 
     def calls(self, operation: str, **criteria: Any) -> list[RecordedRequest]:
         """Requests of ``operation`` matching ``json=``, ``query=``, ``headers=`` and ``status=`` (see
-        :class:`~mockcatalog.verify.Criteria`). ``operation``: ``"POST /batches"`` (any base path),
+        :class:`~mockcatalog.control.verify.Criteria`). ``operation``: ``"POST /batches"`` (any base path),
         ``"createBatch"``, ``"*"``, or a concrete ``"GET /batches/01H..."``; any other name raises a
         ValueError naming the closest operation."""
         return matching(self.requests, self._criteria(operation, criteria))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -9,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from mockcatalog import create_app
+from mockcatalog.contract.scope import PlatformOperation
 from mockcatalog.server import LiveServer
 
 pytest_plugins = ["pytester"]
@@ -26,6 +28,11 @@ def make_credentials(
     if sandbox is not None:
         headers["x-sandbox-name"] = sandbox
     return headers
+
+
+def concrete(operation: PlatformOperation) -> str:
+    """A path a consumer would call for a Platform ``operation``: each parameter given a value."""
+    return re.sub(r"\{\w+\}", "abc123", operation.path)
 
 
 @pytest.fixture

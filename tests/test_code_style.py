@@ -1,4 +1,5 @@
-"""The house rules as tests: ruff clean, and the package type-checks under mypy --strict."""
+"""The house rules as tests: ruff clean, the package type-checks under mypy --strict, the layers
+of docs/architecture.md hold (import-linter), and no module grows past 500 lines."""
 
 from __future__ import annotations
 
@@ -28,6 +29,46 @@ def test_ruff_format_is_applied() -> None:
 def test_the_package_type_checks_strictly() -> None:
     result = run("mypy", "--config-file", "setup.cfg")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_layer_rules_hold() -> None:
+    """import-linter's contracts in setup.cfg: the layers, top to bottom (no upward import, and every
+    top-level module placed in one), no import circle in any package, Flask only at the top."""
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("lint-imports")), "--config", "setup.cfg", "--no-cache"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "Contracts: 3 kept, 0 broken." in result.stdout
+
+
+def test_no_module_is_over_500_lines() -> None:
+    """One concern per module: past 500 lines, a module has more than one; split it along its seams."""
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in (ROOT / "mockcatalog").rglob("*.py")
+        if (lines := len(path.read_text().splitlines())) > 500
+    }
+    assert long == {}
+
+
+def test_the_architecture_page_names_every_module_in_its_layer() -> None:
+    """docs/architecture.md's table of layers stays true: each module of a layer's folder is named
+    in that layer's row (a module moved or added without it fails here)."""
+    rows = {
+        line.split("|")[1].strip().strip("`/"): line
+        for line in (ROOT / "docs" / "architecture.md").read_text().splitlines()
+        if line.startswith("| `") and "/` |" in line
+    }
+    layers = [path for path in (ROOT / "mockcatalog").iterdir() if (path / "__init__.py").exists()]
+    assert sorted(rows) == sorted(layer.name for layer in layers)
+    unnamed = [
+        str(module.relative_to(ROOT / "mockcatalog"))
+        for layer in layers
+        for module in layer.glob("*.py")
+        if module.name != "__init__.py" and f"`{module.name}`" not in rows[layer.name]
+    ]
+    assert unnamed == []
 
 
 def test_the_package_serves_the_top_level_spec_and_fixtures() -> None:

@@ -18,11 +18,13 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from mockcatalog import create_app
-from mockcatalog.contract import BATCH_FIELDS, contract_config_path
-from mockcatalog.control import control_of
-from mockcatalog.spec import default_spec_path, load_spec
+from mockcatalog.contract.command import BATCH_FIELDS, contract_config_path
+from mockcatalog.contract.spec import default_spec_path, load_spec
+from mockcatalog.http.extension import control_of
 
-ORG = "ACE0A1B2C3D4E5F60718293A@AdobeOrg"
+from ..conftest import ACME
+
+ORG = ACME  # the packaged fixtures' organization
 APP = create_app({"seed": 1})
 CONFIG = SchemathesisConfig.from_path(contract_config_path())  # every relaxation says why there
 schema = schemathesis.openapi.from_path(default_spec_path(), config=CONFIG)

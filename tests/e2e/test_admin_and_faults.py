@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import requests
 
+from mockcatalog.contract.spec import load_spec
 from mockcatalog.server import LiveServer
-from mockcatalog.spec import load_spec
 
 from ..conftest import ACME, Credentials
 
@@ -154,7 +154,7 @@ def test_the_servers_own_origin_and_named_hosts_may_call_it(live_server: LiveSer
 
 
 def test_an_export_larger_than_a_catalog_body_imports_again(live_server: LiveServer) -> None:
-    from mockcatalog.factories import generate_fixtures
+    from mockcatalog.catalog.factories import generate_fixtures
 
     made = generate_fixtures(2, datasets=20, batches=3000, orgs=[ACME])
     assert admin(live_server, "POST", "/fixtures", json={**made.collections, "baseline": True}).ok

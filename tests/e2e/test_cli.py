@@ -95,7 +95,7 @@ def test_the_console_script_is_installed() -> None:
 
 
 def test_every_serve_flag_comes_from_the_settings_table_and_reaches_the_app(serve: Serve) -> None:
-    from mockcatalog.settings import ServeOptions, Settings
+    from mockcatalog.core.settings import ServeOptions, Settings
 
     help_text = CliRunner().invoke(main, ["serve", "--help"], terminal_width=200).output
     for row in (*Settings.rows(), *ServeOptions.rows()):

@@ -12,16 +12,16 @@ import pytest
 from flask import Flask, jsonify
 
 from mockcatalog import create_app
-from mockcatalog.contract import (
+from mockcatalog.contract.command import (
     ContractData,
     contract_config,
     contract_config_path,
     gateway_document,
     prepare_contract_data,
 )
-from mockcatalog.control import control_of
+from mockcatalog.contract.spec import load_spec
+from mockcatalog.http.extension import control_of
 from mockcatalog.server import LiveServer
-from mockcatalog.spec import load_spec
 
 pytestmark = pytest.mark.e2e
 
@@ -93,12 +93,12 @@ def test_an_unreachable_url_fails_at_once_saying_so() -> None:
 
 
 def test_a_run_aims_writes_only_at_scratch_objects_it_created(live_server: LiveServer) -> None:
-    store = control_of(live_server.app).store
-    before = store.counts()
+    tenants = control_of(live_server.app).tenants
+    before = tenants.counts()
     data = prepare_contract_data(live_server.url, gateway_paths=True, environ={})
     assert data.batch_dataset_id is not None and len(data.dataset_ids) == 3 and len(data.batch_ids) == 5
     assert data.batch_dataset_id not in data.dataset_ids  # batches always have their dataset
-    created = {key: store.counts()[key] - before[key] for key in before}
+    created = {key: tenants.counts()[key] - before[key] for key in before}
     assert created == {"dataSets": 4, "batches": 6}  # the loading ones, and one processed
     (processed,) = data.processed_batch_ids
     assert data.dataset_file_ids == [f"{processed}-1"] and processed not in data.batch_ids

@@ -5,7 +5,6 @@ Skipped where Chromium or its driver is not installed; `.ci/run` installs both.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,15 +12,15 @@ from typing import Any
 import pytest
 import requests
 
+from mockcatalog.contract.spec import load_spec
 from mockcatalog.server import LiveServer
-from mockcatalog.spec import load_spec
 
+from ..browser import CHROMIUM, DRIVER, headless_chromium, text_of, wait_for
 from ..conftest import make_credentials
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-webdriver = pytest.importorskip("selenium.webdriver")
+pytest.importorskip("selenium.webdriver")
 if CHROMIUM is None or DRIVER is None:
     pytest.skip(
         "headless Chromium is not installed (apt-get install chromium chromium-driver)",
@@ -29,43 +28,11 @@ if CHROMIUM is None or DRIVER is None:
     )
 
 
-def headless_chromium() -> Any:
-    """Debian's Chromium, driven through Debian's driver (selenium downloads nothing)."""
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900"):
-        options.add_argument(argument)
-    return webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-
-
-def open_dashboard(url: str) -> str:
-    """The tenants table of the dashboard at ``url``, as a person reads it once it has loaded."""
-    browser = headless_chromium()
-    try:
-        browser.get(url + "/")
-        wait_for(browser, lambda b: "@AdobeOrg" in text_of(b, "#tenants"))
-        return text_of(browser, "#tenants")
-    finally:
-        browser.quit()
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     driver = headless_chromium()
     yield driver
     driver.quit()
-
-
-def text_of(browser: Any, selector: str) -> str:
-    return str(browser.find_element("css selector", selector).text)
-
-
-def wait_for(browser: Any, condition: Any, seconds: float = 20) -> None:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    WebDriverWait(browser, seconds).until(condition)
 
 
 def test_the_dashboard_shows_tenants_requests_and_why_a_request_is_a_violation(
@@ -89,7 +56,7 @@ def test_the_dashboard_shows_tenants_requests_and_why_a_request_is_a_violation(
     assert "GET /batches?limit=500" in violation and "400" in violation
     assert "the real service would reject it" in violation
     (unsupported,) = [row.text for row in browser.find_elements("css selector", "#requests tr.suspect")]
-    assert "/connectors" in unsupported and "not supported by the mock" in unsupported
+    assert "/connectors" in unsupported and "not served by the mock" in unsupported
     assert "not served by the mock" in unsupported and "get_connectors" in unsupported
     assert "answers 503" in text_of(browser, "#faults") and "0 of 2" in text_of(browser, "#faults")
     assert f"of {len(load_spec().operations)} operations" in text_of(browser, "#coverage")

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from mockcatalog import create_app
-from mockcatalog.control import control_of
+from mockcatalog.http.extension import control_of
 from mockcatalog.server import LiveServer
 
 from ..conftest import make_credentials
@@ -213,7 +213,7 @@ def test_a_state_import_forgets_the_contents_of_processed_files(live_server: Liv
     batch = ingest(live_server, {"a.json": MORE})
     control = control_of(live_server.app)
     assert control.files.kept_bytes > 0
-    control.replace_all(control.store.export())
+    control.replace_all(control.tenants.export())
     assert control.files.kept_bytes == 0
     assert get(f"{live_server.url}/data/foundation/export/batches/{batch}/files").json()["data"] == []
 

@@ -16,13 +16,15 @@ import requests
 from flask import Flask
 
 from mockcatalog import create_app
-from mockcatalog.control import control_of
+from mockcatalog.contract.spec import GATEWAY_PREFIXES, Operation, load_spec
+from mockcatalog.http.extension import control_of
 from mockcatalog.server import LiveServer
-from mockcatalog.spec import GATEWAY_PREFIXES, Operation, load_spec
+
+from ..conftest import ACME
 
 pytestmark = pytest.mark.e2e
 
-ORG = "ACE0A1B2C3D4E5F60718293A@AdobeOrg"
+ORG = ACME  # the packaged fixtures' organization
 DATASET = "6ac98000f2a74de452e6b438"
 BATCH = "01M702VXG016CKDXKNSJ0YEKQN"
 CREDENTIALS = {"Authorization": "Bearer t", "x-api-key": "k", "x-gw-ims-org-id": ORG}
@@ -70,12 +72,12 @@ def test_missing_credentials_answer_the_gateways_code(
     live, app = server
     change, status, code, message = REFUSALS[refusal]
     headers = {name: value for name, value in {**CREDENTIALS, **change}.items() if value is not None}
-    before = control_of(app).store.counts()
+    before = control_of(app).tenants.counts()
     answer = requests.request(operation.method, live.url + concrete(operation), headers=headers, timeout=10)
     assert answer.status_code == status
     if operation.method != "HEAD":  # a HEAD answer has no body to carry the code
         assert answer.json() == {"error_code": code, "message": message}
-    assert control_of(app).store.counts() == before
+    assert control_of(app).tenants.counts() == before
     recorded = control_of(app).journal.entries()[-1]
     assert recorded.violation and recorded.errors  # the report names the header and how to fix it
 

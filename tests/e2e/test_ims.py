@@ -9,8 +9,8 @@ import requests
 from flask import Flask
 
 from mockcatalog import create_app
-from mockcatalog.control import control_of
-from mockcatalog.ims import EXPIRES_IN_SECONDS
+from mockcatalog.control.tokens import EXPIRES_IN_SECONDS
+from mockcatalog.http.extension import control_of
 from mockcatalog.server import LiveServer
 
 from ..conftest import ACME

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import requests
 
+from mockcatalog.contract.spec import load_spec
 from mockcatalog.server import LiveServer
-from mockcatalog.spec import load_spec
 
 from ..conftest import ACME, GLOBEX, Credentials
 

@@ -9,7 +9,8 @@ import pytest
 import requests
 
 from mockcatalog import create_app
-from mockcatalog.control import control_of
+from mockcatalog.control.journal import contract_report
+from mockcatalog.http.extension import control_of
 from mockcatalog.server import LiveServer
 
 from ..conftest import GLOBEX, make_credentials
@@ -123,8 +124,14 @@ def test_uploads_held_by_unprocessed_batches_are_bounded_in_all_tenants() -> Non
         upload = f"{ingestion}/{theirs}/datasets/{dataset}/files/a.json"
         full = requests.put(upload, data=ROWS[:60], headers={**globex, **octet}, timeout=10)
         assert full.status_code == 413 and "--max-upload-bytes" in full.json()["detail"]
+        assert full.json()["limit"] == {"name": "--max-upload-bytes", "value": 100}
         journal = control_of(app).journal
-        assert journal.unsupported() and not journal.violations()
+        (limited,) = journal.unsupported()
+        assert limited.cannot == "limit" and not journal.violations()
+        report = contract_report([], [], journal.unsupported())
+        assert report.startswith("1 call(s) past a limit of the mock") and "does not serve" not in report
+        overview = requests.get(f"{server.url}/__admin/overview", timeout=10).json()
+        assert [r["cannot"] for r in overview["requests"] if r["status"] == 413] == ["limit"]
 
         assert post(f"{ingestion}/{mine}?action=COMPLETE").status_code == 200
         requests.get(f"{server.url}/batches/{mine}", headers=make_credentials(), timeout=10)  # processed

@@ -12,7 +12,7 @@ import requests
 from flask import Flask
 
 from mockcatalog import create_app
-from mockcatalog.control import control_of
+from mockcatalog.http.extension import control_of
 from mockcatalog.server import LiveServer
 
 from ..conftest import Credentials

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import requests
 
+from mockcatalog.catalog.summary import WINDOW_MS
 from mockcatalog.server import LiveServer
-from mockcatalog.summary import WINDOW_MS
 
 from ..conftest import ACME, GLOBEX, Credentials
 

@@ -71,6 +71,6 @@ def test_the_server_starts_and_its_dashboard_opens(installed: Path) -> None:
             page.status_code == 200 and "<title>mockcatalog</title>" in page.text
         )  # packaged, not only in the checkout
         if shutil.which("chromium") and shutil.which("chromedriver"):
-            from .test_dashboard import open_dashboard
+            from ..browser import open_dashboard
 
             assert "ACE0A1B2C3D4E5F60718293A@AdobeOrg" in open_dashboard(url)

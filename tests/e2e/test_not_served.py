@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 import requests
 
-from mockcatalog.scope import NOT_SERVED
+from mockcatalog.contract.scope import NOT_SERVED
 from mockcatalog.server import LiveServer
 
-from ..conftest import make_credentials
-from ..unit.test_scope import concrete
+from ..conftest import concrete, make_credentials
 
 pytestmark = pytest.mark.e2e
 
@@ -39,7 +38,7 @@ def test_every_operation_out_of_scope_answers_501_naming_it(live_server: LiveSer
     assert [(entry["method"], entry["status"]) for entry in unsupported] == [
         (operation.method, 501) for operation in NOT_SERVED
     ]
-    assert "not supported by the mock" in evidence["report"] and "would reject" not in evidence["report"]
+    assert "the mock does not serve" in evidence["report"] and "would reject" not in evidence["report"]
 
 
 def test_a_head_of_an_operation_not_served_is_a_501_too(live_server: LiveServer) -> None:
@@ -61,7 +60,7 @@ def test_an_unknown_path_or_method_is_still_a_violation(live_server: LiveServer)
 
 
 def test_the_head_of_a_path_is_the_get_of_it_in_the_table() -> None:
-    from mockcatalog import scope
+    from mockcatalog.contract import scope
 
     accounts = scope.not_served("HEAD", "/data/foundation/catalog/accounts/x")
     assert accounts is not None and accounts.method == "GET"

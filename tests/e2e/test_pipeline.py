@@ -11,7 +11,7 @@ import pytest
 import requests
 from flask import Flask
 
-from mockcatalog.control import control_of
+from mockcatalog.http.extension import control_of
 from mockcatalog.server import LiveServer
 
 from ..conftest import ACME, GLOBEX, make_credentials
@@ -116,8 +116,8 @@ def test_whether_an_error_is_a_contract_violation_depends_on_its_kind_not_on_whe
 def test_reading_an_upload_holds_no_lock(live_server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
     """While COMPLETE reads the files, a read of the same tenant and one of another tenant both
     finish: tried from inside the reading itself, so no timing decides it."""
-    from mockcatalog import ingestion
-    from mockcatalog.query import ListQuery
+    from mockcatalog.catalog.query import ListQuery
+    from mockcatalog.ingestion import batch_ingestion as ingestion
 
     url, store = live_server.url, control_of(live_server.app).store
     reads_finished: list[bool] = []

@@ -10,8 +10,8 @@ import requests
 from flask import Flask
 
 from mockcatalog import create_app
-from mockcatalog.control import control_of
-from mockcatalog.processing import UNREADABLE_ROWS_DESCRIPTION
+from mockcatalog.catalog.model import UNREADABLE_ROWS_DESCRIPTION
+from mockcatalog.http.extension import control_of
 from mockcatalog.server import LiveServer
 
 from ..conftest import make_credentials
@@ -160,9 +160,9 @@ def test_what_a_long_lived_server_keeps_follows_its_data(live_server: LiveServer
     stranger = make_credentials("STRANGER000000000000000ZZ@AdobeOrg")
     created = requests.post(f"{url}/dataSets", json={"name": "x"}, headers=stranger, timeout=20)
     dataset_id = created.json()[0].rsplit("/", 1)[1]
-    assert ("STRANGER000000000000000ZZ@AdobeOrg", "prod") in control.store.tenants()
+    assert ("STRANGER000000000000000ZZ@AdobeOrg", "prod") in control.tenants.known()
     assert requests.delete(f"{url}/dataSets/{dataset_id}", headers=stranger, timeout=20).ok
-    assert ("STRANGER000000000000000ZZ@AdobeOrg", "prod") not in control.store.tenants()  # emptied: freed
+    assert ("STRANGER000000000000000ZZ@AdobeOrg", "prod") not in control.tenants.known()  # emptied: freed
     huge_token = {"Authorization": "Bearer " + "t" * 200_000}
     call("GET", f"{url}/batches", headers=huge_token)
     entry = control.journal.entries()[-1]
@@ -172,7 +172,7 @@ def test_what_a_long_lived_server_keeps_follows_its_data(live_server: LiveServer
 
 
 def test_active_faults_are_bounded(live_server: LiveServer) -> None:
-    from mockcatalog.faults import MAX_ACTIVE_FAULTS
+    from mockcatalog.control.faults import MAX_ACTIVE_FAULTS
 
     add = f"{live_server.url}/__admin/faults"
     for _ in range(MAX_ACTIVE_FAULTS):
@@ -227,8 +227,8 @@ def test_an_object_is_filed_under_its_own_id(live_server: LiveServer) -> None:
 
 
 def test_failed_writes_from_unknown_organizations_leave_no_tenant_behind(live_server: LiveServer) -> None:
-    url, store = live_server.url, control_of(live_server.app).store
-    before = set(store.tenants())
+    url, tenants = live_server.url, control_of(live_server.app).tenants
+    before = set(tenants.known())
     for number in range(30):
         stranger = make_credentials(f"NEW{number:021d}@AdobeOrg")
         requests.delete(f"{url}/dataSets/{WEB_EVENTS}", headers=stranger, timeout=20)  # 200 []
@@ -238,7 +238,7 @@ def test_failed_writes_from_unknown_organizations_leave_no_tenant_behind(live_se
             headers=stranger,
             timeout=20,
         )
-    assert set(store.tenants()) == before
+    assert set(tenants.known()) == before
 
 
 def test_a_baseline_load_keeps_the_tests_own_writes_undone_by_the_reset(live_server: LiveServer) -> None:
@@ -252,10 +252,10 @@ def test_a_baseline_load_keeps_the_tests_own_writes_undone_by_the_reset(live_ser
 
 
 def test_made_up_dataset_ids_keep_nothing_and_the_export_settles_processing(live_server: LiveServer) -> None:
-    url, store = live_server.url, control_of(live_server.app).store
+    url, tenants = live_server.url, control_of(live_server.app).tenants
     for number in range(300):
         call("GET", f"{url}/batches", params={"dataSet": f"madeUp{number}", "orderBy": "desc:created"})
-    with store.reading((H["x-gw-ims-org-id"], "prod")) as data:
+    with tenants.reading((H["x-gw-ims-org-id"], "prod")) as data:
         assert len(data["batches"]._derived) == 0  # nothing kept for datasets that do not exist
     assert admin(url, "PUT", "/processing", json={"delayMs": 1000}).ok
     made = new_batch(url)

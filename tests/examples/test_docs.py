@@ -8,6 +8,7 @@ are samples of output (benchmarks, reports) and diagrams, not code.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -20,9 +21,10 @@ import pytest
 import yaml
 
 from mockcatalog import create_app
-from mockcatalog.control import control_of
+from mockcatalog.http.extension import control_of
 from mockcatalog.server import LiveServer
 
+from ..conftest import ACME
 from ..doc_blocks import DOCUMENTED_URL, ROOT, Block, doc_block, doc_blocks, pointed_at, serving
 
 pytestmark = pytest.mark.e2e
@@ -49,7 +51,7 @@ CURL_BLOCKS = [
     if block.language == "sh" and block.name not in {*RUN_ELSEWHERE, *NOT_RUN, "fake-data", "contract-run"}
 ]
 TEST_MODULES = [block for block in doc_blocks() if block.language == "python" and "def test_" in block.text]
-ORG = "ACE0A1B2C3D4E5F60718293A@AdobeOrg"
+ORG = ACME  # the packaged fixtures' organization
 
 
 def environment() -> dict[str, str]:
@@ -100,30 +102,30 @@ def test_a_shell_block_runs_against_the_mock(block: Block, tmp_path: Path) -> No
     assert PRINTS.get(block.name or "", "") in ran.stdout
 
 
-def test_the_contract_command_reaches_real_data(tmp_path: Path) -> None:
-    block = doc_block("contract-run")
-    with LiveServer(create_app()) as server:
-        ran = run_shell(pointed_at(block.text, server.url), tmp_path, timeout=600)
-    assert ran.returncode == 0, ran.stdout[-3000:]
-    covered = ran.stdout.split("API Links:", 1)[1].split()
-    assert int(covered[0]) * 3 > int(covered[3]), covered[:5]  # "30 covered / 83 selected"
-    # No operation met only 404s, but the upload status: its file path must name an upload in
-    # progress, and the phases that send the most requests ignore the scratch objects' names.
-    missing = (
-        ran.stdout.split("Missing test data", 1)[1].split("💡", 1)[0]
-        if "Missing test data" in ran.stdout
-        else ""
-    )
-    assert set(re.findall(r"- (\w+ \S+)", missing)) <= {
-        "HEAD /batches/{id}/datasets/{datasetId}/files/{filePath}"
-    }
+@pytest.fixture(scope="session")
+def ci_job(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
+    """The README's CI job (serve, then ``mockcatalog contract``) run as written, once for the
+    whole session: it is the suite's one run of the schemathesis CLI through ``mockcatalog
+    contract``, and the longest, so the tests that read its output share it. Under xdist the
+    first worker to ask runs it and leaves the result beside the workers' temporary directories;
+    the others wait for it there."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    result = shared / "ci-job.json"
+    with (shared / "ci-job.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not result.exists():
+            ran = _run_ci_job(shared / "ci-job")
+            result.write_text(
+                json.dumps({"returncode": ran.returncode, "stdout": ran.stdout, "stderr": ran.stderr})
+            )
+    return subprocess.CompletedProcess("ci-job", **json.loads(result.read_text()))
 
 
-def test_the_ci_job_runs_its_steps(tmp_path: Path) -> None:
+def _run_ci_job(cwd: Path) -> subprocess.CompletedProcess[str]:
+    cwd.mkdir(exist_ok=True)
     job = yaml.safe_load(doc_block("ci-job").text)["contract"]
-    commands = [step["run"] for step in job["steps"] if "run" in step]
-    install, serve, check = commands
-    assert "[contract]" in install and "contract =" in (ROOT / "setup.cfg").read_text()  # the extra exists
+    _install, serve, check = [step["run"] for step in job["steps"] if "run" in step]
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     script = "\n".join(
@@ -131,12 +133,41 @@ def test_the_ci_job_runs_its_steps(tmp_path: Path) -> None:
             serve.replace("--port 8080", f"--port {port}"),
             f'for _ in $(seq 150); do curl -s -o /dev/null "{url}/__admin/health" && break; sleep 0.2; done',
             pointed_at(check, url),
+            "status=$?",
             "kill %1",
+            "exit $status",
         ]
     )
-    ran = run_shell(script, tmp_path, timeout=600)
-    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-2000:]
-    assert "passed" in ran.stdout.split("SUMMARY")[-1]
+    return run_shell(script, cwd, timeout=600)
+
+
+def test_the_ci_job_runs_its_steps(ci_job: subprocess.CompletedProcess[str]) -> None:
+    job = yaml.safe_load(doc_block("ci-job").text)["contract"]
+    install = [step["run"] for step in job["steps"] if "run" in step][0]
+    assert "[contract]" in install and "contract =" in (ROOT / "setup.cfg").read_text()  # the extra exists
+    assert ci_job.returncode == 0, ci_job.stdout[-3000:] + ci_job.stderr[-2000:]
+    assert "passed" in ci_job.stdout.split("SUMMARY")[-1]
+
+
+def test_the_contract_command_reaches_real_data(ci_job: subprocess.CompletedProcess[str]) -> None:
+    """The `contract-run` block is the CI job's check without its example count: the shared run
+    of that job shows what it reaches."""
+    job = yaml.safe_load(doc_block("ci-job").text)["contract"]
+    check = [step["run"] for step in job["steps"] if "run" in step][-1]
+    assert check.startswith(doc_block("contract-run").text.strip() + " ")
+    assert ci_job.returncode == 0, ci_job.stdout[-3000:]
+    covered = ci_job.stdout.split("API Links:", 1)[1].split()
+    assert int(covered[0]) * 3 > int(covered[3]), covered[:5]  # "30 covered / 83 selected"
+    # No operation met only 404s, but the upload status: its file path must name an upload in
+    # progress, and the phases that send the most requests ignore the scratch objects' names.
+    missing = (
+        ci_job.stdout.split("Missing test data", 1)[1].split("💡", 1)[0]
+        if "Missing test data" in ci_job.stdout
+        else ""
+    )
+    assert set(re.findall(r"- (\w+ \S+)", missing)) <= {
+        "HEAD /batches/{id}/datasets/{datasetId}/files/{filePath}"
+    }
 
 
 def test_the_fake_data_block_generates_and_serves(tmp_path: Path) -> None:

@@ -153,3 +153,25 @@ def test_a_batchs_dataset_files_and_failed_rows_without_http(mock: MockCatalog) 
         f"{mock.export_url}/batches/{batch}/failed?path=parse_errors", headers=mock.headers, timeout=10
     )
     assert [row] == [json.loads(line) for line in served.content.splitlines()]
+
+
+def test_added_objects_take_ids_no_object_has_and_never_overwrite_one(mock: MockCatalog) -> None:
+    """The test helpers go through the store's own checks: a seeded id generator under a frozen
+    clock repeats its ids after a reset, and must not overwrite what is stored; an id named twice
+    is refused, not silently replaced."""
+    mock.control.clock.freeze()
+    first = mock.add_dataset("first")
+    mock.control.ids.reset()  # the generator would give the same id again
+    second = mock.add_dataset("second")
+    assert first != second
+    named = mock.add_dataset("named", id="my-dataset")
+    assert named == "my-dataset"
+    with pytest.raises(ValueError, match="my-dataset"):
+        mock.add_dataset("again", id="my-dataset")
+    batch = mock.add_batch(first, status="success")
+    with pytest.raises(ValueError, match=batch):
+        mock.add_batch(first, id=batch)
+    with pytest.raises(ValueError, match="status"):
+        mock.add_batch(first, status="no-such-status")  # the shape openapi.yaml gives a batch
+    got = requests.get(f"{mock.catalog_url}/dataSets/{first},{named}", headers=mock.headers, timeout=10)
+    assert {obj["name"] for obj in got.json().values()} == {"first", "named"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mockcatalog.spec import load_spec
+from mockcatalog.contract.spec import load_spec
 
 CLIENT = """
 import requests
@@ -131,7 +131,7 @@ def test_lists_connectors_knowingly(mock_catalog):
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(
         [
-            "*1 call(s) to Platform operations not supported by the mock*",
+            "*1 call(s) to Platform operations the mock does not serve*",
             "*GET /data/foundation/catalog/connectors -> 501*",
             "*Catalog Service's get_connectors*",
             "*@pytest.mark.mockcatalog(strict=False (unsupported calls))*",

@@ -16,11 +16,12 @@ import pytest
 from mockcatalog import create_app
 from mockcatalog.server import LiveServer
 
+from ..conftest import ACME
 from ..doc_blocks import doc_block, pointed_at
 
 pytestmark = pytest.mark.e2e
 
-ORG = "ACE0A1B2C3D4E5F60718293A@AdobeOrg"
+ORG = ACME  # the packaged fixtures' organization
 
 
 @pytest.fixture

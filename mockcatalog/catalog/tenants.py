@@ -1,0 +1,252 @@
+"""The tenants: one set of collections per (IMS org, sandbox), each behind its own lock.
+
+Each tenant's collections are :class:`~mockcatalog.catalog.collection.Collection` objects: the
+loaded fixtures are their untouched base, and writes go to an overlay, so :meth:`TenantRegistry.reset`
+(run before every test by the pytest plugin) costs the same at 100 or 100,000 fixture objects.
+
+Rules that keep it simple and safe under a threaded server:
+
+- **one lock per tenant**, held only for bounded work (see :mod:`mockcatalog.catalog.store` for
+  what reads do under it); one tenant's slow request never waits on another tenant, and no code
+  holds two tenants' locks at once;
+- the registry's own lock guards only the map of tenants, and is never held while waiting for a
+  tenant's;
+- a tenant that was never written to is not created by reading it (random org ids do not grow
+  the store), and one a write leaves empty is forgotten unless the fixtures name it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from mockcatalog.catalog.collection import Collection, IndexKeys
+from mockcatalog.catalog.fixture_files import Fixtures
+from mockcatalog.catalog.model import (
+    BATCHES,
+    DATASET_FILES,
+    DATASETS,
+    dataset_ids_of,
+    in_fixture_form,
+    in_tenant,
+)
+from mockcatalog.catalog.tenancy import Tenant, tenant_of
+from mockcatalog.core.json import Json
+
+COLLECTIONS = (DATASETS, BATCHES)  # what the API serves, exports and imports
+#: What the API serves that only processing makes: dataset files. Not in fixture or state files,
+#: which cannot hold the contents Data Access serves for them.
+PRODUCED = (DATASET_FILES,)
+DATASET_INDEX = "related:dataSet"
+#: Indexes over the fixtures, for the filters consumers use most (see Collection.candidates). Only
+#: selective keys pay: an index on status (a few values over 100,000 batches) made
+#: `status=success&limit=20` slower than scanning in store order until the page is full.
+INDEXES: Mapping[str, Mapping[str, IndexKeys]] = {BATCHES: {DATASET_INDEX: dataset_ids_of}}
+
+
+class TenantData:
+    """One tenant's collections, batch ingestion's runs, and the lock that guards them."""
+
+    __slots__ = ("tenant", "lock", "collections", "runs", "retired")
+
+    def __init__(self, tenant: Tenant) -> None:
+        self.tenant = tenant  # whose they are: for what is kept outside them (the file vault)
+        self.lock = threading.RLock()
+        self.collections = {name: Collection(indexers=INDEXES.get(name)) for name in COLLECTIONS + PRODUCED}
+        #: per batch id, its uploads and processing state (:class:`mockcatalog.ingestion.runs.Run`,
+        #: which this layer does not know): kept and reset with the tenant's objects, never served
+        self.runs: dict[str, Any] = {}
+        self.retired = False  # dropped by a reset or an import: a writer holding it must look again
+
+    def __getitem__(self, collection: str) -> Collection:
+        return self.collections[collection]
+
+
+#: ``settle(tenant_data, polled_batch_ids)``: finish the processing that is due before a read.
+Settle = Callable[[TenantData, Iterable[str]], None]
+_UNKNOWN_TENANT = TenantData(("", ""))  # what a tenant that was never written reads; never written
+
+
+class _Reading:
+    """``with store.reading(tenant) as data``: see :meth:`CatalogStore.reading`."""
+
+    __slots__ = ("data", "settle", "polled")
+
+    def __init__(self, data: TenantData, settle: Settle | None, polled: Iterable[str]) -> None:
+        self.data, self.settle, self.polled = data, settle, polled
+
+    def __enter__(self) -> TenantData:
+        self.data.lock.acquire()
+        try:
+            if self.settle is not None and self.data is not _UNKNOWN_TENANT:
+                self.settle(self.data, self.polled)
+        except BaseException:
+            self.data.lock.release()
+            raise
+        return self.data
+
+    def __exit__(self, *exc: object) -> None:
+        self.data.lock.release()
+
+
+class TenantRegistry:
+    """Every tenant's data: found or made under the registry's lock, read and written under the
+    tenant's own; loaded from fixtures, reset to them, replaced and exported whole.
+
+    ``settle`` (batch ingestion's, set by the control plane) runs under the tenant's lock before
+    every read.
+    """
+
+    def __init__(self) -> None:
+        self.settle: Settle | None = None
+        self._tenants: dict[Tenant, TenantData] = {}
+        self._baseline: set[Tenant] = set()
+        self._registry = threading.Lock()  # guards the two above; never held while waiting for a tenant
+
+    @contextmanager
+    def writing(self, tenant: Tenant) -> Iterator[TenantData]:
+        """The tenant's data (created if need be), its lock held. A tenant the write left empty (a
+        failed write from a new organization, the last object deleted) is forgotten on the way out,
+        unless the fixtures name it: memory follows the data, not every organization ever seen."""
+        while True:
+            data = self._tenants.get(tenant)
+            if data is None:
+                with self._registry:
+                    data = self._tenants.setdefault(tenant, TenantData(tenant))
+            with data.lock:
+                if data.retired:
+                    continue
+                try:
+                    yield data
+                finally:
+                    self._free_if_empty(tenant, data)
+                return
+
+    def reading(self, tenant: Tenant, polled: Iterable[str] = ()) -> _Reading:
+        """The tenant's data, its lock held and its due processing settled (``polled``: batch ids
+        read by id, which counts as a poll). A class, not a generator: every read goes through it."""
+        return _Reading(self._tenants.get(tenant, _UNKNOWN_TENANT), self.settle, polled)
+
+    def total_runs(self, size: Callable[[Any], int]) -> int:
+        """What ``size`` says every tenant's runs hold, in all (each tenant's lock taken in turn,
+        never two at once)."""
+        total = 0
+        for data in list(self._tenants.values()):
+            with data.lock:
+                total += sum(map(size, data.runs.values()))
+        return total
+
+    def counts(self) -> dict[str, int]:
+        """How many objects of each collection all tenants hold."""
+        totals = dict.fromkeys(COLLECTIONS, 0)
+        for data in list(self._tenants.values()):
+            with data.lock:
+                for name in COLLECTIONS:
+                    totals[name] += len(data[name])
+        return totals
+
+    def overview(self) -> list[Json]:
+        """Per tenant: its datasets and batches counted, batches by status (for the dashboard)."""
+        described = []
+        for org, sandbox in sorted(self._tenants):
+            with self.reading((org, sandbox)) as current:
+                views = {name: current[name].snapshot() for name in COLLECTIONS}
+            statuses = Counter(str(batch.get("status")) for _, batch in views[BATCHES].items())
+            described.append(
+                {
+                    "org": org,
+                    "sandbox": sandbox,
+                    DATASETS: sum(1 for _ in views[DATASETS].items()),
+                    BATCHES: sum(statuses.values()),
+                    "batchStatuses": dict(sorted(statuses.items())),
+                }
+            )
+        return described
+
+    def known(self) -> list[Tenant]:
+        """Every tenant that holds something now (or that the fixtures name)."""
+        return list(self._tenants)
+
+    # --- loading, resetting, exporting --------------------------------------------------------
+
+    def load(self, fixtures: Fixtures, *, baseline: bool = True) -> dict[str, list[str]]:
+        """Add fixture objects (already checked), each to the tenant its ``imsOrg``/``sandboxName``
+        names. With ``baseline`` they become part of what :meth:`reset` returns to; without, they
+        are changes like any write, and the next reset removes them. Returns the ids per collection."""
+        added: dict[str, list[str]] = {}
+        by_tenant: dict[Tenant, list[tuple[str, str, Json]]] = {}
+        for name, objects in fixtures.collections.items():
+            for object_id, obj in objects.items():
+                tenant = tenant_of(obj)
+                by_tenant.setdefault(tenant, []).append((name, object_id, in_tenant(dict(obj), tenant)))
+                added.setdefault(name, []).append(object_id)
+        for tenant, placed in by_tenant.items():
+            if baseline:  # first, so that a reset meanwhile keeps the tenant
+                with self._registry:
+                    self._baseline.add(tenant)
+            with self.writing(tenant) as data:
+                if not baseline:
+                    for name, object_id, obj in placed:
+                        data[name].put(object_id, obj)
+                    continue
+                by_collection: dict[str, dict[str, Json]] = {}
+                for name, object_id, obj in placed:
+                    by_collection.setdefault(name, {})[object_id] = obj
+                for name, objects in by_collection.items():
+                    data[name].add_to_base(objects)  # a test's own writes stay its own
+        return added
+
+    def reset(self) -> None:
+        """Back to the baseline fixtures; cost independent of their size."""
+        with self._registry:
+            tenants = list(self._tenants.items())
+            baseline = set(self._baseline)
+        for tenant, data in tenants:
+            with data.lock:
+                if tenant in baseline:
+                    for collection in data.collections.values():
+                        if not collection.is_pristine:
+                            collection.reset()
+                    data.runs.clear()
+                    continue
+                data.retired = True
+                with self._registry:
+                    if self._tenants.get(tenant) is data:
+                        del self._tenants[tenant]
+
+    def replace_all(self, fixtures: Fixtures) -> None:
+        """Forget everything and make ``fixtures`` the new baseline (a state import)."""
+        with self._registry:
+            dropped = list(self._tenants.values())
+            self._tenants = {}
+            self._baseline = set()
+        for data in dropped:
+            with data.lock:
+                data.retired = True
+        self.load(fixtures, baseline=True)
+
+    def export(self) -> Fixtures:
+        """Every tenant's current objects, in fixture-file form (``sandboxName`` set outside prod)."""
+        exported = Fixtures(collections={name: {} for name in COLLECTIONS})
+        for tenant in list(self._tenants):
+            with self.reading(tenant) as data:  # processing that is due is settled first
+                views = {name: data[name].snapshot() for name in COLLECTIONS}
+            for name, view in views.items():
+                for object_id, obj in view.items():
+                    exported.collections[name][object_id] = in_fixture_form(obj, tenant)
+        return exported
+
+    def _free_if_empty(self, tenant: Tenant, data: TenantData) -> None:
+        """Forget a tenant that holds nothing and is not part of the fixtures (its lock held): a
+        long-lived server's memory follows the data it holds, not every tenant it ever saw."""
+        if data.retired or tenant in self._baseline:
+            return
+        if data.runs or not all(collection.is_empty for collection in data.collections.values()):
+            return
+        data.retired = True
+        with self._registry:
+            if self._tenants.get(tenant) is data:
+                del self._tenants[tenant]

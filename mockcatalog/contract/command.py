@@ -1,0 +1,274 @@
+"""``mockcatalog contract --url URL``: openapi.yaml's contract checks against any running
+implementation (this mock, another fake, a real sandbox), with schemathesis.
+
+The checks and their documented relaxations live in ``contract.toml``, which mockcatalog's own
+contract tests read too, so the mock is held to exactly what it holds others to. Credentials come
+from the environment (``MOCKCATALOG_CONTRACT_TOKEN``, ``_API_KEY``, ``_ORG``, ``_SANDBOX``) so that
+secrets for a real sandbox stay out of command lines and CI logs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mockcatalog.contract.spec import GATEWAY_PREFIXES, METHODS, default_spec_path, load_spec
+
+DEFAULT_CREDENTIALS = {
+    "MOCKCATALOG_CONTRACT_TOKEN": "mockcatalog-contract-check",
+    "MOCKCATALOG_CONTRACT_API_KEY": "mockcatalog-contract-check",
+    "MOCKCATALOG_CONTRACT_ORG": "ACE0A1B2C3D4E5F60718293A@AdobeOrg",
+    "MOCKCATALOG_CONTRACT_SANDBOX": "prod",
+}
+
+
+def unreachable(url: str, timeout_seconds: float = 3.0) -> str | None:
+    """Why nothing answers at ``url``'s host and port, or None: checked before schemathesis, which
+    would take half a minute of retries to say the same."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{url!r} is not an http:// or https:// URL"
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname, port), timeout=timeout_seconds).close()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return f"nothing answers at {parts.hostname}:{port} ({reason}); is the implementation running?"
+    return None
+
+
+def contract_config_path() -> Path:
+    return Path(str(resources.files("mockcatalog") / "contract.toml"))
+
+
+def credential_headers(environ: Mapping[str, str] = os.environ) -> list[str]:
+    """``-H`` values for schemathesis, from the environment (or harmless defaults for a mock)."""
+    value = {name: environ.get(name) or default for name, default in DEFAULT_CREDENTIALS.items()}
+    return [
+        f"Authorization: Bearer {value['MOCKCATALOG_CONTRACT_TOKEN']}",
+        f"x-api-key: {value['MOCKCATALOG_CONTRACT_API_KEY']}",
+        f"x-gw-ims-org-id: {value['MOCKCATALOG_CONTRACT_ORG']}",
+        f"x-sandbox-name: {value['MOCKCATALOG_CONTRACT_SANDBOX']}",
+    ]
+
+
+#: The large-file upload each scratch batch has started, for the part, status and action calls.
+LARGE_FILE_PATH = "scratch-large-file.json"
+
+#: Fields of Adobe's batch model, of every kind (strings, numbers, objects, arrays), for the uniques'
+#: ``{field}``: a generated name is almost never one a batch holds, and would only ever answer ``[]``.
+BATCH_FIELDS = ("errors", "externalId", "id", "recordCount", "relatedObjects", "status", "tags")
+
+
+@dataclass(frozen=True)
+class ContractData:
+    """Scratch objects the run creates for itself before it starts, for generated requests to aim at.
+
+    Without them every read, write and delete by id meets only 404s, and no batch can be created
+    (it needs an existing dataset), so the stateful phase's links never reach real data. Only
+    objects the run made are named (schemathesis also follows links it infers, such as a read to a
+    delete of the same id), so a run against a shared sandbox changes nothing it did not create.
+    """
+
+    batch_dataset_id: str | None = None  # holds the batches; never named by a dataset operation
+    dataset_ids: Sequence[str] = ()  # read, written and deleted
+    batch_ids: Sequence[str] = ()  # loading batches of ``batch_dataset_id``
+    #: batches the run ingested and completed (with a refused row), and the dataset files they made
+    processed_batch_ids: Sequence[str] = ()
+    dataset_file_ids: Sequence[str] = ()
+
+    def dictionaries(self) -> dict[str, Sequence[str]]:
+        """schemathesis dictionaries, by name (empty ones are left out of the configuration)."""
+        return {
+            "dataSetIds": self.dataset_ids,
+            "batchDataSetId": [self.batch_dataset_id] if self.batch_dataset_id else [],
+            "batchIds": self.batch_ids,
+            "anyVersion": ["*"],
+            "batchFields": BATCH_FIELDS,
+            "processedBatchIds": self.processed_batch_ids,
+            "dataSetFileIds": self.dataset_file_ids,
+            "largeFilePaths": [LARGE_FILE_PATH] if self.batch_ids else [],
+        }
+
+
+#: Which generated parameter may take which dictionary's values (the others stay generated, so
+#: invalid and unknown ids are still tried). ``If-Match: *`` matches any version, so writes get past
+#: the precondition (an arbitrary generated version is a stale one: 412).
+_BINDINGS = (
+    (
+        ("getDataSets", "getIngestBatchSummary", "updateDataSet", "replaceDataSet", "deleteDataSet"),
+        "path.id",
+        "dataSetIds",
+    ),
+    (
+        ("getBatches", "updateBatch", "replaceBatch", "deleteBatch", "batchAction", "uploadFile"),
+        "path.id",
+        "batchIds",
+    ),
+    (("uploadFile",), "path.datasetId", "batchDataSetId"),
+    (("listBatchFiles", "listFailedBatchFiles"), "path.id", "processedBatchIds"),
+    (("largeFileAction", "uploadLargeFilePart", "getLargeFileStatus"), "path.id", "batchIds"),
+    (("largeFileAction", "uploadLargeFilePart", "getLargeFileStatus"), "path.datasetId", "batchDataSetId"),
+    (("largeFileAction", "uploadLargeFilePart", "getLargeFileStatus"), "path.filePath", "largeFilePaths"),
+    (("getDataSetFiles",), "path.id", "dataSetFileIds"),
+    (("getFile",), "path.dataSetFileId", "dataSetFileIds"),
+    (("getUniqueBatchValues",), "path.field", "batchFields"),
+    (("createBatch",), "body.datasetId", "batchDataSetId"),
+    (("createBatch",), "body.replay.predecessors[*]", "batchIds"),
+    (
+        ("updateBatch", "replaceBatch", "deleteBatch", "updateDataSet", "replaceDataSet", "deleteDataSet"),
+        "header.If-Match",
+        "anyVersion",
+    ),
+)
+#: How often a bound parameter takes a dictionary's value rather than a generated one.
+_BOUND_PROBABILITY = 0.7
+#: How many scratch objects are made (one more dataset, for the batches).
+_SCRATCH_DATASETS = 3
+_SCRATCH_BATCHES = 5
+
+
+def prepare_contract_data(
+    url: str, *, gateway_paths: bool, environ: Mapping[str, str] = os.environ
+) -> ContractData:
+    """Create the scratch objects; whatever cannot be created is left empty (the run then goes on
+    with generated values there)."""
+    headers = {
+        **dict(header.split(": ", 1) for header in credential_headers(environ)),
+        "Content-Type": "application/json",
+    }
+    catalog = url.rstrip("/") + (GATEWAY_PREFIXES["catalog"] if gateway_paths else "")
+    ingestion = url.rstrip("/") + (GATEWAY_PREFIXES["import"] if gateway_paths else "")
+
+    def create(
+        address: str, body: object, method: str = "POST", content_type: str = "application/json"
+    ) -> object:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        sent = {**headers, "Content-Type": content_type}
+        request = urllib.request.Request(address, data, sent, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return json.load(answer)
+        except (OSError, ValueError):
+            return None
+
+    datasets: list[str] = []
+    for number in range(_SCRATCH_DATASETS + 1):
+        reference = create(f"{catalog}/dataSets", {"name": f"mockcatalog contract scratch {number}"})
+        if isinstance(reference, list) and reference and str(reference[0]).startswith("@/dataSets/"):
+            datasets.append(str(reference[0]).removeprefix("@/dataSets/"))
+    if not datasets:
+        return ContractData()
+    batches: list[str] = []
+    for _ in range(_SCRATCH_BATCHES):
+        batch = create(f"{ingestion}/batches", {"datasetId": datasets[0], "inputFormat": {"format": "json"}})
+        if isinstance(batch, dict) and isinstance(batch.get("id"), str):
+            batches.append(batch["id"])
+            started = f"{ingestion}/batches/{batch['id']}/datasets/{datasets[0]}/files/{LARGE_FILE_PATH}"
+            create(f"{started}?action=INITIALIZE", b"")
+    processed = _processed_batch(create, ingestion, datasets[0])
+    return ContractData(
+        batch_dataset_id=datasets[0],
+        dataset_ids=datasets[1:],
+        batch_ids=batches,
+        processed_batch_ids=[processed] if processed else [],
+        dataset_file_ids=[f"{processed}-1"] if processed else [],
+    )
+
+
+def _processed_batch(create: Callable[..., object], ingestion: str, dataset_id: str) -> str | None:
+    """A batch ingested with one good and one refused row, completed: what Data Access reads (its
+    dataset file and its failed rows). The mock names a batch's files ``{batch}-1``, ``-2``..."""
+    body = {"datasetId": dataset_id, "inputFormat": {"format": "json"}, "partialIngestionPercentage": 50}
+    batch = create(f"{ingestion}/batches", body)
+    if not (isinstance(batch, dict) and isinstance(batch.get("id"), str)):
+        return None
+    batch_id = str(batch["id"])
+    upload = f"{ingestion}/batches/{batch_id}/datasets/{dataset_id}/files/rows.json"
+    create(upload, b'{"row": 1}\nnot json\n', method="PUT", content_type="application/octet-stream")
+    create(f"{ingestion}/batches/{batch_id}?action=COMPLETE", b"")
+    return batch_id
+
+
+def _toml_strings(values: Sequence[str]) -> str:
+    return "[" + ", ".join(json.dumps(value) for value in values) + "]"  # a JSON string is a TOML string
+
+
+def contract_config(data: ContractData) -> str:
+    """contract.toml, plus ``data`` as dictionaries bound to the parameters that name such objects."""
+    dictionaries = data.dictionaries()
+    text = [contract_config_path().read_text(encoding="utf-8"), "# Prepared by mockcatalog contract\n"]
+    for name, values in dictionaries.items():
+        if values:
+            text.append(f"[dictionaries.{name}]\nvalues = {_toml_strings(values)}\n")
+    for operation_ids, parameter, dictionary in _BINDINGS:
+        if dictionaries[dictionary]:
+            binding = f'{{dictionary = "{dictionary}", probability = {_BOUND_PROBABILITY}}}'
+            text.append(
+                f"[[operations]]\ninclude-operation-id = {_toml_strings(operation_ids)}\n"
+                f'parameters."{parameter}" = {binding}\n'
+            )
+    return "\n".join(text)
+
+
+def gateway_document(spec_path: str | None = None) -> dict[str, Any]:
+    """openapi.yaml with every operation moved under its real gateway base path, for implementations
+    (the real platform) that answer only there: ``GET /batches`` becomes
+    ``GET /data/foundation/catalog/batches``, ``POST /batches`` ``POST /data/foundation/import/batches``."""
+    spec = load_spec(spec_path)
+    document = dict(spec.document)
+    paths: dict[str, Any] = {}
+    for path, item in spec.document["paths"].items():
+        shared = {key: value for key, value in item.items() if key not in METHODS}
+        for method, operation in item.items():
+            if method not in METHODS:
+                continue
+            gateway = operation.get("x-mockcatalog-gateway")
+            target = GATEWAY_PREFIXES[gateway] + path if gateway else path
+            paths.setdefault(target, dict(shared))[method] = operation
+    document["paths"] = paths
+    return document
+
+
+def schemathesis_command(
+    url: str,
+    *,
+    max_examples: int,
+    strict_auth: bool,
+    gateway_paths: bool,
+    workers: int = 1,
+    phases: str | None = None,
+    environ: Mapping[str, str] = os.environ,
+    work_dir: Path,
+) -> list[str]:
+    """The ``schemathesis run`` command line that checks the implementation at ``url``. Creates the
+    run's scratch objects there first (:func:`prepare_contract_data`); the spec and configuration
+    the command reads are written into ``work_dir``."""
+    spec = default_spec_path()
+    if gateway_paths:
+        spec = work_dir / "openapi-gateway.yaml"
+        spec.write_text(yaml.safe_dump(gateway_document(), sort_keys=False), encoding="utf-8")
+    config = work_dir / "schemathesis.toml"
+    data = prepare_contract_data(url, gateway_paths=gateway_paths, environ=environ)
+    config.write_text(contract_config(data), encoding="utf-8")
+    command = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config), "run", str(spec)]
+    command += ["--url", url, "--max-examples", str(max_examples)]
+    command += ["--workers", str(workers), "--generation-deterministic"]  # same command, same requests
+    for header in credential_headers(environ):
+        command += ["-H", header]
+    if phases:
+        command += ["--phases", phases]
+    if strict_auth:
+        command += ["--checks", "all"]
+    return command

@@ -1,0 +1,334 @@
+"""What the mock received: a bounded journal of requests, the contract violations and suspects
+among them, the errors inside the mock itself, and (through :func:`record`) the contract coverage.
+
+Strict mode tells three kinds of contract trouble apart: a **violation** is a request the real
+service rejects (the mock answered it with an error a violation type raises); a **suspect** is
+one the real service answers, but that names a query parameter Adobe does not document (a typo
+such as ``sort`` for ``orderBy`` silently filters everything out there); an **unsupported** call
+is one the real service answers and the mock cannot, of one of three kinds (``cannot``): a Platform
+operation it does not serve (501, see ``contract/scope.py``), a feature it has not built (501), or
+a limit of the mock (413 naming the bound).
+
+All are bounded (a long-lived server must not grow without limit): the journal keeps the newest
+``maxlen`` requests, with each body cut to :data:`MAX_BODY_BYTES` as it is recorded (a 48 MiB
+upload costs the journal 64 KiB); the violation and mock-error lists keep the first ``maxlen``
+(the first ones explain the rest). Credentials are masked before anything is shown.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from mockcatalog.contract.validation import parse_json
+from mockcatalog.core.errors import InvalidRequest
+
+MAX_BODY_BYTES = 64 * 1024
+#: What a journal entry keeps of the request's URL and headers, in characters; past it, the longest
+#: values are cut (a 200 KB token stays a few KB in each of the thousand entries).
+MAX_ENVIRON_CHARS, MAX_VALUE_CHARS = 16 * 1024, 2 * 1024
+_MASKED_HEADERS = frozenset({"authorization", "cookie"})
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as the mock saw it, with the answer it gave."""
+
+    method: str
+    path: str
+    operation: str | None  # "POST /batches" (spec path, whatever prefix was used), None if unmatched
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: Any
+    status: int
+    time_ms: int
+    violation: str | None = None  # why the real service would have rejected it, if it would
+    errors: dict[str, Any] = field(default_factory=dict)
+    mock_error: str | None = None  # the traceback, when the mock itself failed (a 500)
+    #: undocumented query parameter -> what the real service makes of it (with a did-you-mean)
+    suspects: dict[str, list[str]] = field(default_factory=dict)
+    #: why the mock could not answer as the real service does (not the client's error) ...
+    unsupported: str | None = None
+    #: ... and which kind of "cannot" that was: "not served", "not built" or "limit"
+    cannot: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def describe(self) -> str:
+        """One line: ``POST /data/foundation/import/batches {"datasetId": "x"} -> 201``."""
+        query = "&".join(f"{k}={v}" for k, values in self.query.items() for v in values)
+        body = "" if self.body is None else " " + json.dumps(self.body, sort_keys=True)[:200]
+        return f"{self.method} {self.path}{'?' + query if query else ''}{body} -> {self.status}"
+
+
+#: Objects a WSGI environ carries besides the request's variables; a journal entry drops them, so it
+#: does not keep the server's connection or werkzeug's request object alive.
+SERVER_OBJECTS = (
+    "wsgi.input", "wsgi.errors", "wsgi.file_wrapper", "werkzeug.request", "werkzeug.socket",
+    "waitress.client_disconnected",
+)  # fmt: skip
+
+
+@dataclass(slots=True)  # not frozen, though never changed: a frozen init costs more, on every request
+class RawExchange:
+    """What the journal keeps per request: the raw pieces, turned into a :class:`RecordedRequest`
+    only when someone reads the journal (recording is on every request's path; reading is rare).
+
+    ``environ`` is a copy of the request's WSGI environ without :data:`SERVER_OBJECTS`: a dict copy
+    costs a tenth of picking the headers out of it (bench/bench_live.py measured the journal as
+    the largest part of the mock's own cost on a live server).
+    """
+
+    environ: dict[str, Any]
+    operation: str | None
+    body: bytes  # at most MAX_BODY_BYTES of it
+    body_size: int  # the whole body's
+    status: int
+    time_ms: int
+    violation: str | None = None
+    errors: Any = None
+    mock_error: str | None = None
+    suspects: dict[str, list[str]] | None = None
+    unsupported: str | None = None
+    cannot: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        environ: dict[str, Any],
+        operation: str | None,
+        body: bytes,
+        status: int,
+        time_ms: int,
+        violation: str | None = None,
+        errors: Any = None,
+        mock_error: str | None = None,
+        suspects: dict[str, list[str]] | None = None,
+        unsupported: str | None = None,
+        cannot: str | None = None,
+    ) -> RawExchange:
+        kept = environ.copy()
+        for name in SERVER_OBJECTS:
+            kept.pop(name, None)
+        if sum(len(value) for value in kept.values() if value.__class__ is str) > MAX_ENVIRON_CHARS:
+            kept = _cut_environ(kept)
+        cut = body[:MAX_BODY_BYTES] if len(body) > MAX_BODY_BYTES else body
+        return cls(
+            kept,
+            operation,
+            cut,
+            len(body),
+            status,
+            time_ms,
+            violation,
+            errors,
+            mock_error,
+            suspects,
+            unsupported,
+            cannot,
+        )
+
+    def recorded(self) -> RecordedRequest:
+        environ = self.environ
+        headers = [(key[5:], value) for key, value in environ.items() if key.startswith("HTTP_")]
+        if environ.get("CONTENT_TYPE"):
+            headers.append(("CONTENT_TYPE", environ["CONTENT_TYPE"]))
+        return RecordedRequest(
+            method=environ.get("REQUEST_METHOD", ""),
+            path=_wsgi_text(environ.get("PATH_INFO", "")),
+            operation=self.operation,
+            query=urllib.parse.parse_qs(_wsgi_text(environ.get("QUERY_STRING", "")), keep_blank_values=True),
+            headers=recorded_headers((name.replace("_", "-").title(), value) for name, value in headers),
+            body=recorded_body(self.body, self.body_size, environ.get("CONTENT_TYPE")),
+            status=self.status,
+            time_ms=self.time_ms,
+            violation=self.violation,
+            errors=dict(self.errors or {}),
+            mock_error=self.mock_error,
+            suspects=dict(self.suspects or {}),
+            unsupported=self.unsupported,
+            cannot=self.cannot,
+        )
+
+
+def _cut_environ(environ: dict[str, Any]) -> dict[str, Any]:
+    """``environ`` with every text value cut to :data:`MAX_VALUE_CHARS` (the cut marked with …)."""
+    return {
+        name: value[:MAX_VALUE_CHARS] + "…"
+        if value.__class__ is str and len(value) > MAX_VALUE_CHARS
+        else value
+        for name, value in environ.items()
+    }
+
+
+def _wsgi_text(value: str) -> str:
+    """WSGI hands over URL bytes as latin-1 text (PEP 3333); a URL's bytes are UTF-8."""
+    return value.encode("latin-1", "replace").decode("utf-8", "replace")
+
+
+def recorded_headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {name: ("***" if name.lower() in _MASKED_HEADERS else value) for name, value in headers}
+
+
+def recorded_body(kept: bytes, size: int, content_type: str | None) -> Any:
+    """The body as JSON when it was whole and parses, else as (cut) text; None when empty."""
+    if not kept:
+        return None
+    if "json" in (content_type or "") and size <= MAX_BODY_BYTES:
+        try:
+            return parse_json(kept)  # as the request was checked: nothing deeper than it allows
+        except InvalidRequest:
+            pass
+    return kept.decode("utf-8", errors="replace")
+
+
+class Journal:
+    """The newest requests, oldest first, safe to record into from many server threads."""
+
+    def __init__(self, maxlen: int = 1000) -> None:
+        self._entries: deque[RawExchange] = deque(maxlen=maxlen)
+        self._violations: list[RawExchange] = []
+        self._suspects: list[RawExchange] = []
+        self._unsupported: list[RawExchange] = []
+        self._mock_errors: list[RawExchange] = []
+        self._max_kept = maxlen
+        self._lock = threading.Lock()
+
+    def record(self, entry: RawExchange) -> None:
+        with self._lock:
+            self._entries.append(entry)
+            if entry.violation and len(self._violations) < self._max_kept:
+                self._violations.append(entry)
+            if entry.suspects and len(self._suspects) < self._max_kept:
+                self._suspects.append(entry)
+            if entry.unsupported and len(self._unsupported) < self._max_kept:
+                self._unsupported.append(entry)
+            if entry.mock_error and len(self._mock_errors) < self._max_kept:
+                self._mock_errors.append(entry)
+
+    def entries(self) -> list[RecordedRequest]:
+        with self._lock:
+            raw = list(self._entries)
+        return [entry.recorded() for entry in raw]
+
+    def violations(self) -> list[RecordedRequest]:
+        with self._lock:
+            raw = list(self._violations)
+        return [entry.recorded() for entry in raw]
+
+    def suspects(self) -> list[RecordedRequest]:
+        """Requests the real service answers, but that name query parameters Adobe does not document."""
+        with self._lock:
+            raw = list(self._suspects)
+        return [entry.recorded() for entry in raw]
+
+    def unsupported(self) -> list[RecordedRequest]:
+        """Calls the mock could not answer as the real service does: not served, not built, a limit."""
+        with self._lock:
+            raw = list(self._unsupported)
+        return [entry.recorded() for entry in raw]
+
+    def mock_errors(self) -> list[RecordedRequest]:
+        """Requests during which the mock itself failed (a bug in the mock, never in the client)."""
+        with self._lock:
+            raw = list(self._mock_errors)
+        return [entry.recorded() for entry in raw]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._violations.clear()
+            self._suspects.clear()
+            self._unsupported.clear()
+            self._mock_errors.clear()
+
+
+def _report(
+    heading: str, entries: Sequence[RecordedRequest], details: Callable[[RecordedRequest], list[str]]
+) -> str:
+    """``heading``, then each entry numbered, with its ``details`` indented under it."""
+    lines = [heading]
+    for number, entry in enumerate(entries, start=1):
+        lines.append(f"  {number}. {entry.describe()}")
+        lines.extend(details(entry))
+    return "\n".join(lines)
+
+
+def violation_report(violations: Sequence[RecordedRequest]) -> str:
+    """A readable account of requests the real Catalog would have rejected."""
+    return _report(
+        f"{len(violations)} request(s) the real Catalog service would reject (violations):",
+        violations,
+        lambda entry: [f"     {entry.violation}", *_field_lines(entry.errors)],
+    )
+
+
+def suspect_report(suspects: Sequence[RecordedRequest]) -> str:
+    """A readable account of requests that name query parameters Adobe does not document."""
+    return _report(
+        f"{len(suspects)} request(s) naming parameters Adobe does not document (suspects: the real "
+        "service answers them, most likely not as meant):",
+        suspects,
+        lambda entry: _field_lines(entry.suspects),
+    )
+
+
+#: Each kind of "the mock cannot" (``RecordedRequest.cannot``), with the heading of its account.
+CANNOT_HEADINGS = {
+    "not served": "call(s) to Platform operations the mock does not serve (the real service serves "
+    "them; the mock answered 501, so this test says nothing about them):",
+    "not built": "call(s) asking for a feature the mock has not built (the real service has it; the "
+    "mock answered 501, so this test says nothing about it):",
+    "limit": "call(s) past a limit of the mock, not of the real service (raise the bound it names, "
+    "or send less):",
+}
+
+
+def unsupported_report(unsupported: Sequence[RecordedRequest]) -> str:
+    """A readable account of calls the mock could not answer as the real service does, one heading
+    per kind (not served, not built, a limit of the mock)."""
+    parts = []
+    for kind, heading in CANNOT_HEADINGS.items():
+        of_kind = [entry for entry in unsupported if entry.cannot == kind]
+        if of_kind:
+            parts.append(
+                _report(f"{len(of_kind)} {heading}", of_kind, lambda entry: [f"     {entry.unsupported}"])
+            )
+    return "\n".join(parts)
+
+
+def contract_report(
+    violations: list[RecordedRequest],
+    suspects: list[RecordedRequest],
+    unsupported: Sequence[RecordedRequest] = (),
+) -> str:
+    """Each account under its own heading, violations first; an empty string when there is nothing."""
+    parts = [violation_report(violations)] if violations else []
+    if suspects:
+        parts.append(suspect_report(suspects))
+    if unsupported:
+        parts.append(unsupported_report(unsupported))
+    return "\n".join(parts)
+
+
+def _field_lines(messages_by_name: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for name, messages in messages_by_name.items():
+        shown = messages if isinstance(messages, list) else [messages]
+        lines.extend(f"       - {name}: {message}" for message in shown)
+    return lines
+
+
+def mock_error_report(failures: Sequence[RecordedRequest]) -> str:
+    """A readable account of requests the mock failed on, each with the mock's traceback."""
+    return _report(
+        f"mockcatalog failed on {len(failures)} request(s); this is a bug in the mock, please report it:",
+        failures,
+        lambda entry: [f"     {line}" for line in (entry.mock_error or "").rstrip().splitlines()],
+    )

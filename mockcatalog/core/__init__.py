@@ -1,0 +1,1 @@
+"""What every layer may use, importing nothing of the project: errors, JSON, the clock, settings."""

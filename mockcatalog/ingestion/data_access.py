@@ -1,0 +1,101 @@
+"""Data Access: reading back what processing produced, in the caller's tenant only.
+
+A batch that succeeded has a ``dataSetFiles`` object per file with accepted rows (its id is
+``{batch id}-{n}``), whose contents the :class:`~mockcatalog.ingestion.file_vault.FileVault` keeps;
+a batch with refused rows has one failed-rows file. The Catalog objects are read under the tenant's
+lock; the contents, which the vault guards itself, outside it.
+"""
+
+from __future__ import annotations
+
+from mockcatalog.catalog.model import BATCHES, DATASET_FILES, UNREADABLE_ROWS_CODE
+from mockcatalog.catalog.tenancy import Tenant
+from mockcatalog.catalog.tenants import TenantData, TenantRegistry
+from mockcatalog.core.errors import NotFound
+from mockcatalog.core.json import Json
+from mockcatalog.ingestion.file_vault import FileVault, KeptFile
+
+#: The one failed-rows file a batch has, named as the partial ingestion guide asks for it
+#: (``GET /batches/{id}/failed?path=parse_errors``): one JSON object a line per refused row (the
+#: guide's ``_corrupt_record`` is the column Spark's JSON reader names, and Spark writes JSON lines),
+#: served as the ``application/json`` Adobe's Data Access spec declares.
+FAILED_ROWS_NAME = "parse_errors"
+FAILED_ROWS_MEDIA_TYPE = "application/json"
+
+
+def failed_rows_key(batch_id: str) -> str:
+    """Where a batch's failed rows are kept in the file vault (apart from its dataset files' ids)."""
+    return f"{batch_id}/failed"
+
+
+def files_made_by(data: TenantData, batch_id: str) -> list[tuple[str, Json]]:
+    """The dataset files ``batch_id`` produced, in the order they were made (their ids end in
+    their number); the tenant's lock held."""
+    prefix = f"{batch_id}-"
+    found = [
+        (file_id, dataset_file)
+        for file_id, dataset_file in data[DATASET_FILES].items()
+        if file_id.startswith(prefix) and dataset_file.get("batchId") == batch_id
+    ]
+    return sorted(found, key=lambda pair: int(pair[0].rsplit("-", 1)[1]))
+
+
+def batch_of(data: TenantData, batch_id: str) -> Json:
+    """The tenant's batch ``batch_id``; 404 when it holds none."""
+    batch = data[BATCHES].get(batch_id)
+    if batch is None:
+        raise NotFound.of("batch", batch_id)
+    return batch
+
+
+class DataAccess:
+    """Data Access's reads of a tenant's processed files."""
+
+    def __init__(self, tenants: TenantRegistry, files: FileVault) -> None:
+        self.tenants = tenants
+        self.files = files
+
+    def batch_files(self, tenant: Tenant, batch_id: str) -> list[tuple[str, Json]]:
+        """The dataset files a batch of the tenant produced, in the order they were made."""
+        with self.tenants.reading(tenant) as data:
+            batch_of(data, batch_id)
+            return files_made_by(data, batch_id)
+
+    def dataset_file(self, tenant: Tenant, file_id: str) -> KeptFile:
+        """The contents of one of the tenant's dataset files; 404 when there is no such file, or when
+        its contents were dropped to keep the vault within its bound."""
+        with self.tenants.reading(tenant) as data:
+            if data[DATASET_FILES].get(file_id) is None:
+                raise NotFound.of("dataset file", file_id)
+        return self._kept(tenant, file_id, f"dataset file {file_id}")
+
+    def failed_rows(self, tenant: Tenant, batch_id: str) -> KeptFile | None:
+        """The failed-rows file of one of the tenant's batches; None when no row failed."""
+        with self.tenants.reading(tenant) as data:
+            batch = batch_of(data, batch_id)
+        if not _has_failed_rows(batch):
+            return None
+        return self._kept(tenant, failed_rows_key(batch_id), f"the failed rows of batch {batch_id}")
+
+    def accepted_rows(self, tenant: Tenant, batch_id: str) -> list[KeptFile]:
+        """The contents of the dataset files a batch made, those still kept, in order."""
+        made = (self.files.get(tenant, file_id) for file_id, _ in self.batch_files(tenant, batch_id))
+        return [kept for kept in made if kept is not None]
+
+    def _kept(self, tenant: Tenant, key: str, what: str) -> KeptFile:
+        kept = self.files.get(tenant, key)
+        if kept is None:
+            raise NotFound(
+                f"The contents of {what} are no longer kept: the mock keeps the newest "
+                f"{self.files.max_bytes} bytes of processed files (--max-kept-file-bytes), and none "
+                "across a restart from a state file."
+            )
+        return kept
+
+
+def _has_failed_rows(batch: Json) -> bool:
+    """Whether processing refused rows of ``batch`` (error 1401), so that it left a failed-rows file."""
+    errors = batch.get("errors")
+    return isinstance(errors, list) and any(
+        isinstance(error, dict) and error.get("code") == UNREADABLE_ROWS_CODE for error in errors
+    )

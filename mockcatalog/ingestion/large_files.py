@@ -1,0 +1,114 @@
+"""Large-file uploads (Data Ingestion): a file INITIALIZEd, sent in parts by byte range (``PATCH``
+with ``Content-Range``), then COMPLETEd, which stitches the parts into one file that processing reads
+exactly like a small upload.
+
+A part is checked as it arrives, so a client learns of its mistake on the request that made it: a
+part overlapping bytes already received, one ending past the length the upload declared (a
+``Content-Range`` total, ``bytes 0-99/1000``), or one past the mock's bound on a file (413). Gaps
+can only be known at COMPLETE (parts may arrive in any order); COMPLETE names the bytes never sent.
+
+An upload in progress is a plain dict, ``{"length": int | None, "parts": {first byte: bytes}}``,
+kept with the batch's run and replaced, never changed in place (the store's rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from mockcatalog.core.errors import BadRequest, PayloadTooLarge
+
+#: The most parts a file may arrive in (each costs bookkeeping, and the status lists them); a part
+#: past it is a 400. 64 MiB in 1,000 parts is 64 KiB a part.
+MAX_PARTS = 1000
+
+Upload = dict[str, Any]
+Ranges = list[tuple[int, int]]  # inclusive byte ranges, in order
+
+
+def new_upload() -> Upload:
+    return {"length": None, "parts": {}}
+
+
+def received(upload: Mapping[str, Any]) -> Ranges:
+    """The byte ranges received so far, adjacent parts merged."""
+    merged: Ranges = []
+    for first, data in sorted(upload["parts"].items()):
+        last = first + len(data) - 1
+        if merged and merged[-1][1] + 1 == first:
+            merged[-1] = (merged[-1][0], last)
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def describe(ranges: Iterable[tuple[int, int]]) -> str:
+    """``bytes 0-99,200-299`` (the notation of ``Content-Range`` and of the status ``Range``)."""
+    return "bytes " + ",".join(f"{first}-{last}" for first, last in ranges)
+
+
+def with_part(
+    upload: Mapping[str, Any], first: int, data: bytes, length: int | None, max_bytes: int
+) -> Upload:
+    """``upload`` with the part ``data`` at byte ``first``; ``length`` is the total the part's
+    ``Content-Range`` declares, if any."""
+    last = first + len(data) - 1
+    declared = upload["length"]
+    if len(upload["parts"]) >= MAX_PARTS:
+        raise BadRequest(
+            f"A file may arrive in at most {MAX_PARTS} parts; send larger ones.",
+            errors={"Content-Range": [f"At most {MAX_PARTS} parts a file."]},
+        )
+    if length is not None and not 0 < length <= max_bytes:
+        refusal = PayloadTooLarge if length else BadRequest
+        raise refusal(
+            f"Content-Range declares a file of {length} bytes; the mock takes files of 1 to {max_bytes} "
+            "bytes (--max-file-bytes).",
+            errors={"Content-Range": [f"A file of 1 to {max_bytes} bytes."]},
+        )
+    if length is not None and declared is not None and length != declared:
+        raise BadRequest(
+            f"Content-Range declares a file of {length} bytes; this upload declared {declared}.",
+            errors={"Content-Range": [f"The file's length is {declared} bytes."]},
+        )
+    total = declared if length is None else length
+    if total is not None and last >= total:
+        raise BadRequest(
+            f"Bytes {first}-{last} go past the end of the file ({total} bytes, 0-{total - 1}).",
+            errors={"Content-Range": [f"The file has {total} bytes: the last is {total - 1}."]},
+        )
+    if last >= max_bytes:
+        raise PayloadTooLarge(
+            f"Bytes {first}-{last} go past the largest file the mock keeps ({max_bytes} bytes, "
+            "--max-file-bytes).",
+            errors={"Content-Range": [f"At most {max_bytes} bytes a file."]},
+        )
+    overlapping = [(f, lst) for f, lst in received(upload) if f <= last and first <= lst]
+    if overlapping:
+        raise BadRequest(
+            f"Bytes {first}-{last} overlap bytes already received ({describe(overlapping)}).",
+            errors={"Content-Range": [f"Already received: {describe(overlapping)}."]},
+        )
+    return {"length": total, "parts": {**upload["parts"], first: data}}
+
+
+def stitched(upload: Mapping[str, Any], path: str) -> bytes:
+    """The whole file, its parts in order; a 400 naming the bytes never sent."""
+    have = received(upload)
+    end = upload["length"] if upload["length"] is not None else (have[-1][1] + 1 if have else 0)
+    if end == 0:
+        raise BadRequest(
+            f"No bytes of {path} were sent; PATCH its parts with Content-Range before COMPLETE.",
+            errors={"filePath": ["No part received."]},
+        )
+    missing, expected = [], 0
+    for first, last in [*have, (end, end)]:
+        if first > expected:
+            missing.append((expected, first - 1))
+        expected = last + 1
+    if missing:
+        raise BadRequest(
+            f"{path} is incomplete: {describe(missing)} were never sent (of {end} bytes).",
+            errors={"filePath": [f"Missing {describe(missing)}."]},
+        )
+    return b"".join(data for _, data in sorted(upload["parts"].items()))

@@ -1,0 +1,48 @@
+"""A batch's run: what batch ingestion keeps for a batch besides the batch object the API serves.
+
+From the first upload to the end of processing: the files uploaded (small ones, and large ones once
+stitched), the dataset each went to, the large-file uploads in progress, and once COMPLETEd, when,
+how often it was polled since, and the outcome of reading its files. A run is immutable: a change
+makes a new one (:func:`dataclasses.replace`), stored in the tenant's ``runs`` under its lock, so
+one handed out can be read with no lock held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from mockcatalog.ingestion.large_files import Upload
+from mockcatalog.ingestion.processing import Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One batch's uploads and processing state."""
+
+    #: by path: small uploads and stitched large ones (a batch names its files by path: the same
+    #: path sent to another of its datasets replaces it there)
+    files: Mapping[str, bytes] = field(default_factory=dict)
+    datasets: Mapping[str, str] = field(default_factory=dict)  # path -> the dataset it was sent to
+    large: Mapping[str, Upload] = field(default_factory=dict)  # path -> large-file upload in progress
+    completed_at: int | None = None  # when COMPLETE was accepted; None while loading
+    polls: int = 0  # reads of the batch by id since COMPLETE
+    outcome: Outcome | None = None  # of reading its files; None until read
+
+    def with_file(self, path: str, content: bytes, dataset_id: str) -> Run:
+        return replace(
+            self, files={**self.files, path: content}, datasets={**self.datasets, path: dataset_id}
+        )
+
+    def with_large(self, path: str, upload: Upload | None) -> Run:
+        """The run with the large-file upload of ``path`` set (or, with None, finished)."""
+        large = {name: kept for name, kept in self.large.items() if name != path}
+        if upload is not None:
+            large[path] = upload
+        return replace(self, large=large)
+
+    @property
+    def held_bytes(self) -> int:
+        """The bytes the run holds: its files and the parts of its large files in progress."""
+        parts = (part for upload in self.large.values() for part in upload["parts"].values())
+        return sum(map(len, self.files.values())) + sum(map(len, parts))

@@ -1,0 +1,213 @@
+"""The store on its own: tenancy, creation rules, and that failures leave nothing behind."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockcatalog.catalog.fixture_files import Fixtures
+from mockcatalog.catalog.query import ListQuery
+from mockcatalog.catalog.store import CatalogStore
+from mockcatalog.catalog.tenancy import Caller
+from mockcatalog.contract.spec import load_spec
+from mockcatalog.control.plane import MockControl
+from mockcatalog.core.errors import BadRequest, NotFound
+from mockcatalog.core.settings import Settings
+
+NOW = 1_800_000_000_000
+ORG_A, ORG_B = "A@AdobeOrg", "B@AdobeOrg"
+
+
+def new_control(seed: int | None = None) -> MockControl:
+    """A control plane as create_app makes one, without Flask or fixtures."""
+    return MockControl(Settings(frozen_at_ms=NOW, seed=seed), load_spec())
+
+
+@pytest.fixture
+def control() -> MockControl:
+    control = new_control(seed=3)
+    control.tenants.load(
+        Fixtures(
+            collections={
+                "dataSets": {
+                    "dsA": {"imsOrg": ORG_A, "name": "a"},
+                    "dsAdev": {"imsOrg": ORG_A, "sandboxName": "dev", "name": "a-dev"},
+                    "dsB": {"imsOrg": ORG_B, "name": "b"},
+                },
+                "batches": {
+                    "b1": {
+                        "imsOrg": ORG_A,
+                        "created": NOW - 1000,
+                        "relatedObjects": [{"type": "dataSet", "id": "dsA"}],
+                    }
+                },
+            }
+        )
+    )
+    return control
+
+
+def caller(org: str = ORG_A, sandbox: str = "prod") -> Caller:
+    return Caller(org=org, sandbox=sandbox, api_key="client-1", token="t")
+
+
+def everything(store: CatalogStore, tenant: tuple[str, str], collection: str) -> dict[str, object]:
+    return store.list_objects(tenant, collection, ListQuery(limit=None))
+
+
+def test_objects_land_in_their_org_and_sandbox(control: MockControl) -> None:
+    assert list(everything(control.store, (ORG_A, "prod"), "dataSets")) == ["dsA"]
+    assert list(everything(control.store, (ORG_A, "dev"), "dataSets")) == ["dsAdev"]
+    assert list(everything(control.store, (ORG_B, "prod"), "dataSets")) == ["dsB"]
+    assert everything(control.store, ("nobody", "prod"), "dataSets") == {}
+
+
+def test_reading_an_unknown_tenant_does_not_create_it(control: MockControl) -> None:
+    before = control.tenants.known()
+    everything(control.store, ("random@AdobeOrg", "prod"), "batches")
+    assert control.tenants.known() == before
+
+
+def test_create_batch_fills_the_documented_fields(control: MockControl) -> None:
+    batch = control.ingestion.create_batch(
+        caller(), {"datasetId": "dsA", "inputFormat": {"format": "CSV"}, "tags": {"t": ["x"]}}
+    )
+    assert batch["status"] == "loading"
+    assert batch["relatedObjects"] == [{"type": "dataSet", "id": "dsA"}]
+    assert batch["created"] == batch["updated"] == NOW
+    assert batch["createdClient"] == "client-1" and batch["imsOrg"] == ORG_A
+    assert batch["externalId"] == batch["id"] and len(batch["id"]) == 26
+    assert batch["inputFormat"] == {"format": "csv"} and batch["tags"] == {"t": ["x"]}
+    assert list(everything(control.store, (ORG_A, "prod"), "batches")) == ["b1", batch["id"]]
+
+
+def test_create_batch_refuses_another_tenants_dataset_and_writes_nothing(control: MockControl) -> None:
+    for who in (caller(ORG_B), caller(ORG_A, "dev")):
+        with pytest.raises(BadRequest) as raised:
+            control.ingestion.create_batch(who, {"datasetId": "dsA"})
+        assert raised.value.errors is not None and "datasetId" in raised.value.errors
+    assert list(everything(control.store, (ORG_A, "prod"), "batches")) == ["b1"]
+    assert everything(control.store, (ORG_B, "prod"), "batches") == {}
+
+
+def test_replay_must_name_existing_batches(control: MockControl) -> None:
+    with pytest.raises(BadRequest):
+        control.ingestion.create_batch(
+            caller(), {"datasetId": "dsA", "replay": {"predecessors": ["b1", "nope"]}}
+        )
+    batch = control.ingestion.create_batch(caller(), {"datasetId": "dsA", "replay": {"predecessors": ["b1"]}})
+    assert batch["replay"] == {"predecessors": ["b1"]}
+
+
+def test_get_objects_keeps_id_order_and_404s_on_any_missing(control: MockControl) -> None:
+    control.ingestion.create_batch(caller(), {"datasetId": "dsA"})
+    found = control.store.get_objects((ORG_A, "prod"), "dataSets", ["dsA"])
+    assert list(found) == ["dsA"] and found["dsA"]["name"] == "a"
+    with pytest.raises(NotFound):
+        control.store.get_objects((ORG_B, "prod"), "dataSets", ["dsA"])
+
+
+def test_summary_of_another_tenants_dataset_is_not_found(control: MockControl) -> None:
+    with pytest.raises(NotFound):
+        control.store.ingest_batch_summary((ORG_B, "prod"), "dsA", ListQuery(limit=None), (0, None))
+    summary = control.store.ingest_batch_summary((ORG_A, "prod"), "dsA", ListQuery(limit=None), (0, None))
+    assert summary["metrics"]["batchCount"] == 1
+
+
+def test_ids_repeat_for_the_same_seed() -> None:
+    def first_id() -> str:
+        fresh = new_control(seed=9)
+        fresh.tenants.load(Fixtures(collections={"dataSets": {"d": {"imsOrg": ORG_A}}}))
+        return str(fresh.ingestion.create_batch(caller(), {"datasetId": "d"})["id"])
+
+    assert first_id() == first_id()
+
+
+def test_reset_returns_to_the_fixtures_and_restarts_ids(control: MockControl) -> None:
+    first = control.ingestion.create_batch(caller(ORG_B), {"datasetId": "dsB"})["id"]
+    control.tenants.load(
+        Fixtures(collections={"dataSets": {"dsNew": {"imsOrg": "new@AdobeOrg"}}}), baseline=False
+    )
+    control.reset()
+    assert list(everything(control.store, (ORG_B, "prod"), "batches")) == []
+    assert ("new@AdobeOrg", "prod") not in control.tenants.known()
+    assert list(everything(control.store, (ORG_A, "prod"), "batches")) == ["b1"]
+    assert control.ingestion.create_batch(caller(ORG_B), {"datasetId": "dsB"})["id"] == first
+
+
+def test_export_then_replace_round_trips_every_tenant(control: MockControl) -> None:
+    control.ingestion.create_batch(caller(ORG_A, "dev"), {"datasetId": "dsAdev"})
+    exported = control.tenants.export()
+    fresh = new_control()
+    fresh.replace_all(exported)
+    for tenant in control.tenants.known():
+        for collection in ("dataSets", "batches"):
+            assert everything(fresh.store, tenant, collection) == everything(
+                control.store, tenant, collection
+            )
+    fresh.reset()
+    assert len(everything(fresh.store, (ORG_A, "dev"), "batches")) == 1  # imported state is the new baseline
+
+
+def test_indexed_lists_answer_what_a_full_scan_answers(control: MockControl) -> None:
+    from mockcatalog.catalog.query import build_query
+    from mockcatalog.contract.validation import build_validators
+
+    kinds = build_validators()["listBatches"].query_kinds
+    for _ in range(3):
+        control.ingestion.create_batch(caller(), {"datasetId": "dsA"})
+    control.store.write_object(
+        caller(), "batches", "b1", fields={"relatedObjects": [{"type": "dataSet", "id": "dsX"}]}
+    )
+    for values in ({"dataSet": "dsA"}, {"dataSet": "dsX,dsA"}, {"dataSet": "dsA", "orderBy": "desc:created"}):
+        query = build_query({**values, "limit": 100}, kinds)
+        indexed = control.store.list_objects((ORG_A, "prod"), "batches", query)
+        with control.tenants.reading((ORG_A, "prod")) as data:
+            scanned = query.run(data["batches"].snapshot().items())
+        assert indexed == scanned and indexed
+
+
+def test_a_summary_follows_every_write_to_its_dataset_and_the_reset(control: MockControl) -> None:
+    everything_since_zero = (0, None)
+
+    def batch_count(query: ListQuery | None = None) -> int:
+        query = query or ListQuery(limit=None)
+        summary = control.store.ingest_batch_summary((ORG_A, "prod"), "dsA", query, everything_since_zero)
+        return int(summary["metrics"]["batchCount"])
+
+    assert batch_count() == 1
+    control.ingestion.create_batch(caller(), {"datasetId": "dsA"})
+    assert batch_count() == 2  # the dataset's remembered rows were dropped by the write
+    assert batch_count(ListQuery(limit=1)) == 1  # paging goes the general way
+    control.store.write_object(
+        caller(), "batches", "b1", fields={"relatedObjects": [{"type": "dataSet", "id": "x"}]}
+    )
+    assert batch_count() == 1  # moved to another dataset
+    control.reset()
+    assert batch_count() == 1 and batch_count(ListQuery(limit=5)) == 1
+    control.store.delete_object(caller(), "batches", "b1")
+    assert batch_count() == 0
+
+
+def test_unique_values_are_the_tenants_own(control: MockControl) -> None:
+    control.store.create_catalog_batch(caller(ORG_B), {"status": "success"})
+    control.store.create_catalog_batch(caller(ORG_A, "dev"), {"status": "aborted"})
+    control.store.create_catalog_batch(caller(), {"status": "loading"})
+    seen = {
+        tenant: control.store.unique_values(tenant, "batches", "status", ListQuery(limit=None)).values
+        for tenant in [(ORG_A, "prod"), (ORG_A, "dev"), (ORG_B, "prod"), ("C@AdobeOrg", "prod")]
+    }
+    assert seen == {
+        (ORG_A, "prod"): ["loading"],  # b1 has no status
+        (ORG_A, "dev"): ["aborted"],
+        (ORG_B, "prod"): ["success"],
+        ("C@AdobeOrg", "prod"): [],
+    }
+
+
+def test_unique_values_follow_writes_and_name_their_generation(control: MockControl) -> None:
+    tenant = (ORG_A, "prod")
+    before = control.store.unique_values(tenant, "batches", "id", ListQuery(limit=None))
+    made = control.store.create_catalog_batch(caller(), {"status": "loading"})
+    after = control.store.unique_values(tenant, "batches", "id", ListQuery(limit=None))
+    assert after.values == [*before.values, made] and after.generation != before.generation
+    assert after.generation == control.store.generation(tenant, "batches")
