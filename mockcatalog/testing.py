@@ -193,10 +193,12 @@ class MockCatalog:
         return {file.name: file.data for file in kept}
 
     def failed_rows(self, batch_id: str) -> list[dict[str, Any]]:
-        """The rows processing refused in the batch, each ``{"_corrupt_record", "_errors",
-        "_filename"}`` as Data Access's ``failed?path=parse_errors`` serves them; [] when none was."""
-        kept = self.control.data_access.failed_rows(self._caller().tenant, batch_id)
-        return [] if kept is None else [json.loads(line) for line in kept.data.splitlines()]
+        """The rows processing refused in the batch, as Data Access's ``failed?path=...`` serves
+        them: rows it could not read (``{"_corrupt_record", "_errors", "_filename"}``), then rows
+        that did not fit the dataset's schema (the row's columns, ``_errors`` naming each column,
+        code and message, and ``_filename``); [] when none was."""
+        kept = self.control.data_access.failed_files(self._caller().tenant, batch_id)
+        return [json.loads(line) for file in kept for line in file.data.splitlines()]
 
     def _caller(self) -> Caller:
         return Caller(org=self.org, sandbox=self.sandbox, api_key=self.api_key, token="")

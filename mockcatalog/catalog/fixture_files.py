@@ -1,8 +1,10 @@
-"""Read a fixture directory: ``dataSets.json`` and ``batches.json``, each keyed by id.
+"""Read a fixture directory: ``dataSets.json`` and ``batches.json``, each keyed by id, and
+``schemas.json``, XDM schemas in their resolved form keyed by ``$id``.
 
 The files hold objects in exactly the shape the API returns, so a real response can be pasted in.
 Each object names its tenant with ``imsOrg`` and, optionally, ``sandboxName`` (default ``prod``).
-A bad file is reported with its path and the offending id, never half-loaded.
+A bad file is reported with its path and the offending id, never half-loaded: a schema the mock
+cannot apply to rows is refused with the reason (:func:`~mockcatalog.catalog.xdm.compile_schema`).
 """
 
 from __future__ import annotations
@@ -18,12 +20,17 @@ from typing import Any, TextIO, cast
 
 from marshmallow import Schema, ValidationError
 
-from mockcatalog.catalog.model import BATCHES, DATASETS, dataset_ids_of
+from mockcatalog.catalog.model import BATCHES, DATASETS, SCHEMAS, dataset_ids_of
 from mockcatalog.catalog.tenancy import tenant_of
+from mockcatalog.catalog.xdm import SchemaError, compile_schema
 from mockcatalog.core.json import Json
 
 #: collection name -> file name in a fixture directory
-FIXTURE_FILES: Mapping[str, str] = {DATASETS: "dataSets.json", BATCHES: "batches.json"}
+FIXTURE_FILES: Mapping[str, str] = {
+    DATASETS: "dataSets.json",
+    BATCHES: "batches.json",
+    SCHEMAS: "schemas.json",
+}
 #: fields holding Unix milliseconds, and (inside ``availableDates``) Unix seconds
 _MS_FIELDS = ("created", "updated", "started", "completed")
 _SECOND_FIELDS = ("startDate", "endDate")
@@ -59,9 +66,8 @@ def read_fixtures(
     for collection, filename in FIXTURE_FILES.items():
         path = directory / filename
         if path.exists():
-            schema = (schemas or {}).get(collection)
-            fixtures.collections[collection] = _read_file(path, schema)
-    if not fixtures.collections:
+            fixtures.collections[collection] = _read_file(path, collection, schemas or {})
+    if not set(fixtures.collections) - {SCHEMAS}:
         raise FixtureError(_no_fixture_files(directory))
     if complete:
         _check_datasets_of_batches(fixtures, directory / FIXTURE_FILES[BATCHES])
@@ -76,7 +82,7 @@ def _no_fixture_files(directory: Path) -> str:
         if found.name.lower() in wanted
     ]
     hint = f"; names are case-sensitive: {', '.join(misnamed)}" if misnamed else ""
-    return f"{directory}: holds neither {' nor '.join(FIXTURE_FILES.values())}{hint}"
+    return f"{directory}: holds neither {FIXTURE_FILES[DATASETS]} nor {FIXTURE_FILES[BATCHES]}{hint}"
 
 
 def _check_datasets_of_batches(fixtures: Fixtures, batches_file: Path) -> None:
@@ -91,13 +97,13 @@ def _check_datasets_of_batches(fixtures: Fixtures, batches_file: Path) -> None:
                 )
 
 
-def _read_file(path: Path, schema: Schema | None) -> dict[str, Json]:
+def _read_file(path: Path, collection: str, schemas: Mapping[str, Schema]) -> dict[str, Json]:
     try:
         with path.open(encoding="utf-8-sig") as file:  # a BOM (some editors write one) is fine
             data = read_json_piecewise(file, json.JSONDecoder(object_hook=_interned))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise FixtureError(f"{path}: cannot read JSON: {exc}") from exc
-    check_objects(data, schema, where=str(path))
+    check_collection(collection, data, schemas, where=str(path))
     return cast(dict[str, Json], data)
 
 
@@ -187,6 +193,23 @@ def _interned(obj: Json) -> Json:
         sys.intern(key): sys.intern(value) if type(value) is str and len(value) <= 64 else value
         for key, value in obj.items()
     }
+
+
+def check_collection(collection: str, data: Any, schemas: Mapping[str, Schema], *, where: str) -> None:
+    """Raise :class:`FixtureError` unless ``data`` may be loaded as ``collection``: Catalog objects
+    checked with ``schemas`` (openapi.yaml's shapes), XDM schemas by compiling each."""
+    check_objects(data, schemas.get(collection), where=where)
+    if collection == SCHEMAS:
+        for schema_id, schema in data.items():
+            here = f"{where}: schema {schema_id!r}"
+            if schema.get("$id") != schema_id:
+                raise FixtureError(
+                    f"{here}: its '$id' is {schema.get('$id')!r}; a schema is filed under its $id"
+                )
+            try:
+                compile_schema(schema)
+            except SchemaError as exc:
+                raise FixtureError(f"{here}: cannot be applied to rows: {exc}") from exc
 
 
 def check_objects(data: Any, schema: Schema | None, *, where: str) -> None:

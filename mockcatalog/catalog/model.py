@@ -22,11 +22,21 @@ INITIAL_VERSION = "1.0.0"
 DATASETS = "dataSets"
 BATCHES = "batches"
 DATASET_FILES = "dataSetFiles"
+#: XDM schemas in their resolved form, by ``$id`` (served by the Schema Registry reads; a dataset
+#: names one with ``schemaRef.id``)
+SCHEMAS = "schemas"
 
 # --- the error codes a batch carries (Adobe's documented ones) ---------------------------------
 #: The code Adobe's partial ingestion guide gives rows that cannot be read (was ``101`` here).
 UNREADABLE_ROWS_CODE = "1401"
 UNREADABLE_ROWS_DESCRIPTION = "Rows are corrupted and cannot be read; fix them and send them again."
+#: Rows of a dataset with a schema whose values do not convert to it or break its ``enum`` or range
+#: (the code Adobe's partial ingestion guide shows on conversion errors), and rows missing a
+#: required field (``INGEST-1555-400`` in the error diagnostics guide: its number is kept, as 1401's).
+CONVERSION_CODE = "100"
+CONVERSION_DESCRIPTION = "Values cannot be converted to the dataset's schema, or break its enum or range."
+REQUIRED_FIELD_CODE = "1555"
+REQUIRED_FIELD_DESCRIPTION = "A required field is missing or null."
 EMPTY_FILE = {
     "code": "106",
     "description": "Dataset file is empty. Please upload file with data.",

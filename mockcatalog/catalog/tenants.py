@@ -29,6 +29,7 @@ from mockcatalog.catalog.model import (
     BATCHES,
     DATASET_FILES,
     DATASETS,
+    SCHEMAS,
     dataset_ids_of,
     in_fixture_form,
     in_tenant,
@@ -36,7 +37,7 @@ from mockcatalog.catalog.model import (
 from mockcatalog.catalog.tenancy import Tenant, tenant_of
 from mockcatalog.core.json import Json
 
-COLLECTIONS = (DATASETS, BATCHES)  # what the API serves, exports and imports
+COLLECTIONS = (DATASETS, BATCHES, SCHEMAS)  # what the API serves, exports and imports
 #: What the API serves that only processing makes: dataset files. Not in fixture or state files,
 #: which cannot hold the contents Data Access serves for them.
 PRODUCED = (DATASET_FILES,)

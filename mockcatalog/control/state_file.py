@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from mockcatalog.catalog.fixture_files import FIXTURE_FILES, FixtureError, Fixtures, check_objects
+from mockcatalog.catalog.fixture_files import FIXTURE_FILES, FixtureError, Fixtures, check_collection
 from mockcatalog.contract.schemas import fixture_schemas
 from mockcatalog.contract.validation import unstorable_value
 from mockcatalog.control.plane import MockControl
@@ -110,7 +110,7 @@ def load_state(path: Path, spec_path: str | None = None) -> Fixtures:
         if problem is not None:
             raise StateFileError(f"{path}: {collection}: {problem[0]}: {problem[1]}; fix or remove it")
         try:
-            check_objects(objects, schemas[collection], where=f"{path}: {collection}")
+            check_collection(collection, objects, schemas, where=f"{path}: {collection}")
         except FixtureError as exc:
             raise StateFileError(str(exc)) from exc
         fixtures.collections[collection] = objects

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Response
 
-from mockcatalog.catalog.fixture_files import FIXTURE_FILES, FixtureError, Fixtures, check_objects
+from mockcatalog.catalog.fixture_files import FIXTURE_FILES, FixtureError, Fixtures, check_collection
 from mockcatalog.contract.schemas import fixture_schemas
 from mockcatalog.contract.spec import default_spec_path, load_spec
 from mockcatalog.control.faults import Fault
@@ -29,7 +29,7 @@ def _fixtures(call: Call, body: Mapping[str, Any]) -> Fixtures:
     for collection in FIXTURE_FILES:
         objects = body.get(collection) or {}
         try:
-            check_objects(objects, schemas[collection], where=collection)
+            check_collection(collection, objects, schemas, where=collection)
         except FixtureError as exc:
             raise BadRequest(str(exc), errors={collection: [str(exc)]}) from exc
         fixtures.collections[collection] = objects

@@ -25,6 +25,7 @@ from mockcatalog.catalog.model import (
     DATASETS,
     ENDS_A_RUN,
     LAST_BATCH_STATUS,
+    SCHEMAS,
     SUCCEEDED,
     BatchStatus,
     dataset_file_id,
@@ -37,19 +38,21 @@ from mockcatalog.catalog.model import (
 from mockcatalog.catalog.store import CatalogStore
 from mockcatalog.catalog.tenancy import Caller
 from mockcatalog.catalog.tenants import TenantData
+from mockcatalog.catalog.xdm import RowCheck, SchemaError, compile_schema
 from mockcatalog.core.errors import BadRequest, MockCatalogError, NotFound, UploadsFull
 from mockcatalog.core.json import Json
 from mockcatalog.ingestion import large_files
 from mockcatalog.ingestion.data_access import (
+    FAILED_ROWS_FILES,
     FAILED_ROWS_MEDIA_TYPE,
-    FAILED_ROWS_NAME,
     DataAccess,
     batch_of,
     failed_rows_key,
     files_made_by,
 )
 from mockcatalog.ingestion.file_vault import FileVault, KeptFile
-from mockcatalog.ingestion.processing import PolicySetting, next_status, process_files
+from mockcatalog.ingestion.processing import PolicySetting, next_status
+from mockcatalog.ingestion.reading import process_files
 from mockcatalog.ingestion.runs import Run
 
 
@@ -206,7 +209,7 @@ class BatchIngestion:
                 return  # an idempotent retry
             now = self.store.clock.now_ms()
             changes: Json = {"status": status}
-            claimed = None
+            claimed, schemas = None, {}
             if action == "COMPLETE":
                 run = _run(data, batch_id) or Run()
                 if run.large:
@@ -218,6 +221,7 @@ class BatchIngestion:
                     )
                 claimed = replace(run, completed_at=now, polls=0, outcome=None)
                 data.runs[batch_id] = claimed
+                schemas = _schemas_of(data, run.datasets)
                 changes["started"] = now
             elif action in ("ABORT", "FAIL"):
                 changes["completed"] = now
@@ -227,8 +231,8 @@ class BatchIngestion:
             self._finish(
                 data, batch_id, next_version(batch, {**batch, **changes}, user=caller.user, now_ms=now)
             )
-        if claimed is not None:
-            outcome = process_files(claimed.files, batch.get("inputFormat") or {})  # no lock held
+        if claimed is not None:  # its files read with no lock held
+            outcome = process_files(claimed.files, batch.get("inputFormat") or {}, _row_checks(schemas))
             with self.tenants.writing(caller.tenant) as data:
                 if _run(data, batch_id) is claimed:  # not aborted, failed or reset meanwhile
                     data.runs[batch_id] = replace(claimed, outcome=outcome)
@@ -261,7 +265,7 @@ class BatchIngestion:
                     moved = next_version(batch, {**batch, "status": pending}, user=None, now_ms=now)
                     self._saved_by_the_mock(data, BATCHES, batch_id, moved)
                 continue
-            succeeded = outcome.succeeds(_tolerated_percentage(batch))
+            succeeded = outcome.succeeds(tolerated_percentage(batch, data))
             finished = policy.finish_time(completed_at, now)
             done = {
                 **batch,
@@ -295,11 +299,11 @@ class BatchIngestion:
                 )
                 self._saved_by_the_mock(data, DATASET_FILES, file_id, dataset_file)
                 self.files.put(
-                    data.tenant, file_id, KeptFile(produced.path, produced.media_type, produced.accepted)
+                    data.tenant, file_id, KeptFile(produced.name, produced.media_type, produced.accepted)
                 )
-        if outcome.rejected:
-            failed = KeptFile(FAILED_ROWS_NAME, FAILED_ROWS_MEDIA_TYPE, bytes(outcome.rejected))
-            self.files.put(data.tenant, failed_rows_key(batch_id), failed)
+        for name, rows in outcome.refused.items():
+            failed = KeptFile(name, FAILED_ROWS_MEDIA_TYPE, bytes(rows))
+            self.files.put(data.tenant, failed_rows_key(batch_id, name), failed)
 
     def _invalidate_files(self, data: TenantData, batch_id: str, now: int) -> None:
         """A reverted batch's dataset files are no longer to be used (``isValid`` false, as Adobe's
@@ -324,7 +328,9 @@ class BatchIngestion:
             data.runs.pop(batch_id, None)
             for file_id in made:
                 data[DATASET_FILES].delete(file_id)
-        self.files.forget(caller.tenant, [*made, failed_rows_key(batch_id)])
+        self.files.forget(
+            caller.tenant, [*made, *(failed_rows_key(batch_id, name) for name in FAILED_ROWS_FILES)]
+        )
         return True
 
     def _finish(self, data: TenantData, batch_id: str, batch: Json) -> None:
@@ -358,11 +364,65 @@ class BatchIngestion:
             raise RuntimeError(f"the mock made a {collection} object the spec refuses: {exc.errors}") from exc
 
 
-def _tolerated_percentage(batch: Json) -> float:
-    """``partialIngestionPercentage`` (the spec keeps it a number from 0 to 100 on every write;
-    anything else, from hand-made fixtures say, tolerates no bad row rather than failing a read)."""
+def tolerated_percentage(batch: Json, data: TenantData) -> float:
+    """The share of bad rows a batch tolerates, in percent: its ``partialIngestionPercentage``
+    (aepp's create body), else its dataset's tag ``partialBatchIngestion:
+    ["errorThresholdPercentage:N"]`` (Adobe's partial batch ingestion guide), else none. The spec
+    keeps the batch's a number from 0 to 100; anything else (a hand-made fixture, a tag that is not
+    a number) tolerates no bad row rather than failing a read."""
     value = batch.get("partialIngestionPercentage")
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    for dataset_id in dataset_ids_of(batch):
+        tags = (data[DATASETS].get(dataset_id) or {}).get("tags")
+        entries = tags.get(PARTIAL_INGESTION_TAG) if isinstance(tags, dict) else None
+        for entry in entries if isinstance(entries, list) else ():
+            name, _, number = str(entry).partition(":")
+            if name == "errorThresholdPercentage" and _percentage(number) is not None:
+                return _percentage(number) or 0.0
+    return 0.0
+
+
+#: The dataset tag that sets the share of bad rows its batches tolerate (partial batch ingestion).
+PARTIAL_INGESTION_TAG = "partialBatchIngestion"
+
+
+def _percentage(text: str) -> float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if 0 <= number <= 100 else None
+
+
+def _schemas_of(data: TenantData, datasets: Mapping[str, str]) -> dict[str, Json]:
+    """The schema each file's dataset names (``schemaRef.id``), by path, for those the tenant
+    holds; the tenant's lock held. Schemas are immutable once stored, so they are read afterwards
+    with no lock."""
+    found = {}
+    for path, dataset_id in datasets.items():
+        reference = (data[DATASETS].get(dataset_id) or {}).get("schemaRef")
+        schema_id = reference.get("id") if isinstance(reference, dict) else None
+        schema = data[SCHEMAS].get(schema_id) if isinstance(schema_id, str) else None
+        if schema is not None:
+            found[path] = schema
+    return found
+
+
+def _row_checks(schemas: Mapping[str, Json]) -> dict[str, RowCheck]:
+    """Each file's row check, a schema compiled once for all its files (every stored schema
+    compiled when it was loaded, so none fails here; one that did would check nothing)."""
+    compiled: dict[str, RowCheck] = {}
+    checks = {}
+    for path, schema in schemas.items():
+        schema_id = str(schema.get("$id"))
+        if schema_id not in compiled:
+            try:
+                compiled[schema_id] = compile_schema(schema)
+            except SchemaError:
+                continue
+        checks[path] = compiled[schema_id]
+    return checks
 
 
 def _run(data: TenantData, batch_id: str) -> Run | None:

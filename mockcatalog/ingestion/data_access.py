@@ -8,24 +8,38 @@ lock; the contents, which the vault guards itself, outside it.
 
 from __future__ import annotations
 
-from mockcatalog.catalog.model import BATCHES, DATASET_FILES, UNREADABLE_ROWS_CODE
+from collections.abc import Mapping
+
+from mockcatalog.catalog.model import (
+    BATCHES,
+    CONVERSION_CODE,
+    DATASET_FILES,
+    REQUIRED_FIELD_CODE,
+    UNREADABLE_ROWS_CODE,
+)
 from mockcatalog.catalog.tenancy import Tenant
 from mockcatalog.catalog.tenants import TenantData, TenantRegistry
 from mockcatalog.core.errors import NotFound
 from mockcatalog.core.json import Json
 from mockcatalog.ingestion.file_vault import FileVault, KeptFile
+from mockcatalog.ingestion.reading import CONVERSION_ERRORS, PARSE_ERRORS
 
-#: The one failed-rows file a batch has, named as the partial ingestion guide asks for it
-#: (``GET /batches/{id}/failed?path=parse_errors``): one JSON object a line per refused row (the
-#: guide's ``_corrupt_record`` is the column Spark's JSON reader names, and Spark writes JSON lines),
-#: served as the ``application/json`` Adobe's Data Access spec declares.
-FAILED_ROWS_NAME = "parse_errors"
+#: A batch's failed-rows files, named as the partial ingestion guide asks for them
+#: (``GET /batches/{id}/failed?path=parse_errors``, ``...?path=conversion_errors``), each holding
+#: the rows refused with these codes: one JSON object a line per refused row (the guide's
+#: ``_corrupt_record`` is the column Spark's JSON reader names, and Spark writes JSON lines), served
+#: as the ``application/json`` Adobe's Data Access spec declares.
+FAILED_ROWS_FILES: Mapping[str, frozenset[str]] = {
+    PARSE_ERRORS: frozenset({UNREADABLE_ROWS_CODE}),
+    CONVERSION_ERRORS: frozenset({CONVERSION_CODE, REQUIRED_FIELD_CODE}),
+}
 FAILED_ROWS_MEDIA_TYPE = "application/json"
 
 
-def failed_rows_key(batch_id: str) -> str:
-    """Where a batch's failed rows are kept in the file vault (apart from its dataset files' ids)."""
-    return f"{batch_id}/failed"
+def failed_rows_key(batch_id: str, name: str) -> str:
+    """Where a batch's failed-rows file ``name`` is kept in the file vault (apart from its dataset
+    files' ids)."""
+    return f"{batch_id}/failed/{name}"
 
 
 def files_made_by(data: TenantData, batch_id: str) -> list[tuple[str, Json]]:
@@ -69,13 +83,17 @@ class DataAccess:
                 raise NotFound.of("dataset file", file_id)
         return self._kept(tenant, file_id, f"dataset file {file_id}")
 
-    def failed_rows(self, tenant: Tenant, batch_id: str) -> KeptFile | None:
-        """The failed-rows file of one of the tenant's batches; None when no row failed."""
+    def failed_files(self, tenant: Tenant, batch_id: str) -> list[KeptFile]:
+        """The failed-rows files of one of the tenant's batches (``parse_errors``, then
+        ``conversion_errors``): those its errors say processing left; [] when no row failed."""
         with self.tenants.reading(tenant) as data:
             batch = batch_of(data, batch_id)
-        if not _has_failed_rows(batch):
-            return None
-        return self._kept(tenant, failed_rows_key(batch_id), f"the failed rows of batch {batch_id}")
+        codes = _row_error_codes(batch)
+        return [
+            self._kept(tenant, failed_rows_key(batch_id, name), f"the {name} of batch {batch_id}")
+            for name, its_codes in FAILED_ROWS_FILES.items()
+            if codes & its_codes
+        ]
 
     def accepted_rows(self, tenant: Tenant, batch_id: str) -> list[KeptFile]:
         """The contents of the dataset files a batch made, those still kept, in order."""
@@ -93,9 +111,10 @@ class DataAccess:
         return kept
 
 
-def _has_failed_rows(batch: Json) -> bool:
-    """Whether processing refused rows of ``batch`` (error 1401), so that it left a failed-rows file."""
+def _row_error_codes(batch: Json) -> set[str]:
+    """The codes of the batch's errors: a row-level one means processing left its failed rows."""
     errors = batch.get("errors")
-    return isinstance(errors, list) and any(
-        isinstance(error, dict) and error.get("code") == UNREADABLE_ROWS_CODE for error in errors
+    found = (
+        (error.get("code") for error in errors if isinstance(error, dict)) if isinstance(errors, list) else ()
     )
+    return {code for code in found if isinstance(code, str)}

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from mockcatalog.ingestion.large_files import Upload
-from mockcatalog.ingestion.processing import Outcome
+from mockcatalog.ingestion.reading import Outcome
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ def test_load_fixtures_then_reset(live_server: LiveServer, credentials: Credenti
         live_server, "POST", "/fixtures",
         json={"dataSets": {"mine": {"imsOrg": ACME, "name": "loaded"}}},
     )  # fmt: skip
-    assert loaded.status_code == 201 and loaded.json() == {"dataSets": ["mine"], "batches": []}
+    assert loaded.status_code == 201 and loaded.json() == {"dataSets": ["mine"], "batches": [], "schemas": []}
     assert (
         requests.get(f"{live_server.url}/dataSets/mine", headers=credentials(), timeout=10).status_code == 200
     )
@@ -61,7 +61,7 @@ def test_journal_and_violations(live_server: LiveServer, credentials: Credential
 
 def test_export_and_import_state(live_server: LiveServer, credentials: Credentials) -> None:
     state = admin(live_server, "GET", "/state").json()
-    assert set(state) == {"dataSets", "batches"} and state["batches"]
+    assert set(state) == {"dataSets", "batches", "schemas"} and state["batches"] and state["schemas"]
     only_one = {"dataSets": {"d1": {"imsOrg": ACME, "name": "only"}}, "batches": {}}
     assert admin(live_server, "PUT", "/state", json=only_one).status_code == 200
     served = requests.get(f"{live_server.url}/dataSets", headers=credentials(), timeout=10).json()

@@ -99,7 +99,7 @@ def test_a_run_aims_writes_only_at_scratch_objects_it_created(live_server: LiveS
     assert data.batch_dataset_id is not None and len(data.dataset_ids) == 3 and len(data.batch_ids) == 5
     assert data.batch_dataset_id not in data.dataset_ids  # batches always have their dataset
     created = {key: tenants.counts()[key] - before[key] for key in before}
-    assert created == {"dataSets": 4, "batches": 6}  # the loading ones, and one processed
+    assert created == {"dataSets": 4, "batches": 6, "schemas": 0}  # the loading ones, and one processed
     (processed,) = data.processed_batch_ids
     assert data.dataset_file_ids == [f"{processed}-1"] and processed not in data.batch_ids
 

@@ -186,9 +186,10 @@ def test_each_file_lands_in_the_dataset_it_was_uploaded_to(live_server: LiveServ
     batch = made.json()[0].rsplit("/", 1)[-1]
     ingestion = f"{live_server.url}/data/foundation/import/batches/{batch}"
     octet = {**make_credentials(), "Content-Type": "application/octet-stream"}
-    for dataset, name in [(DATASET, "a.json"), (other, "b.json")]:
+    profiles = b'{"_id": "p1", "_acme": {"crmId": "c1"}}\n'  # Customer Profiles' schema asks for both
+    for dataset, name, rows in [(DATASET, "a.json", MORE), (other, "b.json", profiles)]:
         sent = requests.put(
-            f"{ingestion}/datasets/{dataset}/files/{name}", data=MORE, headers=octet, timeout=10
+            f"{ingestion}/datasets/{dataset}/files/{name}", data=rows, headers=octet, timeout=10
         )
         assert sent.status_code == 201
     assert (

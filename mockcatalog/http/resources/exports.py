@@ -42,19 +42,22 @@ def list_batch_files(call: Call) -> Response:
 
 
 def list_failed_batch_files(call: Call) -> Response:
-    """The batch's failed-rows file listed, or read with ``path`` (the partial ingestion guide)."""
+    """The batch's failed-rows files listed (``parse_errors``, ``conversion_errors``), or one read
+    with ``path`` (the partial ingestion guide)."""
     batch_id = call.valid.path["id"]
-    kept = call.control.data_access.failed_rows(call.who.tenant, batch_id)
+    kept = call.control.data_access.failed_files(call.who.tenant, batch_id)
     path = call.valid.query.get("path")
     if path is not None:
-        if kept is None or path != kept.name:
+        named = next((file for file in kept if file.name == path), None)
+        if named is None:
+            names = ", ".join(repr(file.name) for file in kept)
             raise NotFound(
                 f"Batch {batch_id} has no failed-rows file {path!r}"
-                + (f"; it has {kept.name!r}." if kept else ": none of its rows was refused."),
+                + (f"; it has {names}." if kept else ": none of its rows was refused."),
                 errors={"path": [f"Not a file of this batch: {path!r}."]},
             )
-        return Response(kept.data, 200, mimetype=kept.media_type)  # JSON: no ranges of it
-    entries = [] if kept is None else [_entry(call, kept, f"/batches/{batch_id}/failed")]
+        return Response(named.data, 200, mimetype=named.media_type)  # JSON: no ranges of it
+    entries = [_entry(call, file, f"/batches/{batch_id}/failed") for file in kept]
     return json_response(_page(call, entries))
 
 

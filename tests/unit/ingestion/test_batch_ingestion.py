@@ -7,6 +7,7 @@ import pytest
 
 from mockcatalog.core.errors import PayloadTooLarge, UploadsFull
 from mockcatalog.ingestion.data_access import failed_rows_key
+from mockcatalog.ingestion.reading import PARSE_ERRORS
 from mockcatalog.ingestion.runs import Run
 
 from .batches import ME, new_control, processed_batch
@@ -33,12 +34,12 @@ def test_deleting_a_batch_frees_its_dataset_files_and_their_contents() -> None:
     made = [file_id for file_id, _ in control.data_access.batch_files(ME.tenant, batch_id)]
     assert made == [f"{batch_id}-1"]
     kept = control.files.kept_bytes
-    assert kept > 0 and control.files.get(ME.tenant, failed_rows_key(batch_id)) is not None
+    assert kept > 0 and control.files.get(ME.tenant, failed_rows_key(batch_id, PARSE_ERRORS)) is not None
 
     assert control.ingestion.delete_batch(ME, batch_id) is True
     assert control.files.kept_bytes == 0  # the accepted rows and the failed rows are gone
     assert control.files.get(ME.tenant, made[0]) is None
-    assert control.files.get(ME.tenant, failed_rows_key(batch_id)) is None
+    assert control.files.get(ME.tenant, failed_rows_key(batch_id, PARSE_ERRORS)) is None
     with control.tenants.reading(ME.tenant) as data:
         assert made[0] not in data["dataSetFiles"] and batch_id not in data["batches"]
     assert control.ingestion.delete_batch(ME, batch_id) is False  # nothing left to delete

@@ -9,7 +9,7 @@ import pytest
 from mockcatalog.catalog.fixture_files import Fixtures
 from mockcatalog.catalog.tenancy import Caller
 from mockcatalog.core.errors import NotFound
-from mockcatalog.ingestion.data_access import FAILED_ROWS_NAME
+from mockcatalog.ingestion.reading import PARSE_ERRORS
 
 from .batches import ME, new_control, processed_batch
 
@@ -24,8 +24,8 @@ def test_a_batch_reads_back_its_accepted_and_its_refused_rows() -> None:
     assert dataset_file["batchId"] == batch_id and dataset_file["records"] == 2
     assert access.dataset_file(ME.tenant, file_id).data.splitlines() == [b'{"a": 1}', b'{"a": 2}']
     assert [kept.name for kept in access.accepted_rows(ME.tenant, batch_id)] == ["rows.json"]
-    failed = access.failed_rows(ME.tenant, batch_id)
-    assert failed is not None and failed.name == FAILED_ROWS_NAME
+    (failed,) = access.failed_files(ME.tenant, batch_id)
+    assert failed.name == PARSE_ERRORS
     assert json.loads(failed.data)["_corrupt_record"] == "not json"
 
 
@@ -39,7 +39,7 @@ def test_another_tenant_reads_nothing_of_it() -> None:
     with pytest.raises(NotFound):
         access.dataset_file(OTHER.tenant, f"{batch_id}-1")
     with pytest.raises(NotFound):
-        access.failed_rows(OTHER.tenant, batch_id)
+        access.failed_files(OTHER.tenant, batch_id)
 
 
 def test_contents_dropped_from_the_vault_are_a_404_that_says_why() -> None:

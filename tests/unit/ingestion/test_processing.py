@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from mockcatalog.catalog.model import UNREADABLE_ROWS_DESCRIPTION
-from mockcatalog.ingestion import processing
-from mockcatalog.ingestion.processing import PARQUET_MAGIC, process_files
+from mockcatalog.ingestion import reading
+from mockcatalog.ingestion.reading import process_files
 
 
 def lines(*records: object) -> bytes:
@@ -30,7 +33,7 @@ def test_bad_rows_are_reported_by_number_and_fail_the_batch() -> None:
     outcome = process_files(
         {"a.json": lines({"ok": 1}, "{not json", {"ok": 2}, "[1, 2]")}, {"format": "json"}
     )
-    assert outcome.records == 2 and outcome.failed_rows == [2, 4]
+    assert outcome.records == 2 and outcome.failed_rows == {"1401": [2, 4]}
     assert outcome.errors == [
         {"code": "1401", "description": UNREADABLE_ROWS_DESCRIPTION, "rows": ["2", "4"]}
     ]
@@ -50,7 +53,7 @@ def test_no_file_or_empty_files_fail_with_106() -> None:
 def test_multiline_json_is_one_document_per_file() -> None:
     array = json.dumps([{"a": 1}, {"a": 2}, 3], indent=2).encode()
     outcome = process_files({"a.json": array, "b.json": b'{"single": true}'}, {"isMultiLineJson": True})
-    assert outcome.records == 3 and outcome.failed_rows == [3]
+    assert outcome.records == 3 and outcome.failed_rows == {"1401": [3]}
     broken = process_files({"a.json": b"[{"}, {"isMultiLineJson": True})
     assert broken.errors[0]["code"] == "107" and not broken.succeeds(100)
 
@@ -61,12 +64,19 @@ def test_csv_rows_are_counted_without_the_header() -> None:
     assert process_files({"a.csv": data}, {"format": "csv", "header": False}).records == 3
 
 
-def test_parquet_needs_its_magic_and_gets_an_estimated_count() -> None:
-    good = PARQUET_MAGIC + b"\0" * 1000 + PARQUET_MAGIC
+def parquet_of(rows: list[dict[str, object]]) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(pa.Table.from_pylist(rows), sink)
+    return sink.getvalue()
+
+
+def test_parquet_rows_are_read_and_counted() -> None:
+    good = parquet_of([{"id": n, "name": f"row {n}"} for n in range(300)])
     outcome = process_files({"a.parquet": good}, {"format": "parquet"})
-    assert outcome.succeeds(0) and outcome.records > 0
-    bad = process_files({"a.parquet": b"not parquet at all"}, {"format": "parquet"})
-    assert not bad.succeeds(100) and "not a Parquet file" in bad.errors[0]["description"]
+    assert outcome.succeeds(0) and outcome.records == 300
+    for bad in (b"not parquet at all", b"PAR1" + b"\0" * 1000 + b"PAR1"):
+        refused = process_files({"a.parquet": bad}, {"format": "parquet"})
+        assert not refused.succeeds(100) and "not a Parquet file" in refused.errors[0]["description"]
 
 
 def test_each_file_with_rows_produces_its_accepted_rows_and_refused_rows_are_kept_apart() -> None:
@@ -85,7 +95,7 @@ def test_each_file_with_rows_produces_its_accepted_rows_and_refused_rows_are_kep
         "application/octet-stream",
     )
     assert [json.loads(line) for line in produced.accepted.splitlines()] == [{"ok": 1}, {"ok": 2}]
-    refused = [json.loads(line) for line in outcome.rejected.splitlines()]
+    refused = [json.loads(line) for line in outcome.refused[reading.PARSE_ERRORS].splitlines()]
     error = {"code": "1401", "message": UNREADABLE_ROWS_DESCRIPTION}
     assert refused == [
         {"_corrupt_record": "{not json", "_errors": [error], "_filename": "year=2026/a.json"},
@@ -99,24 +109,26 @@ def test_multiline_json_produces_one_record_a_line_and_csv_and_parquet_as_upload
     csv = b"id,name\n1,a\n"
     assert process_files({"a.csv": csv}, {"format": "csv"}).produced[0].accepted == csv
     assert process_files({"a.csv": csv}, {"format": "csv", "header": "false"}).records == 2
-    parquet = PARQUET_MAGIC + b"x" * 100 + PARQUET_MAGIC
+    parquet = parquet_of([{"a": 1}])
     produced = process_files({"p.parquet": parquet}, {"format": "parquet"}).produced[0]
     assert (produced.accepted, produced.media_type) == (parquet, "application/parquet")
 
 
 def test_refused_rows_are_counted_past_what_is_kept_of_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(processing, "MAX_FAILED_ROWS_BYTES", 1000)
+    monkeypatch.setattr(reading, "MAX_FAILED_ROWS_BYTES", 1000)
     outcome = process_files({"a.json": b"x\n" * 500}, {"format": "json"})
     assert outcome.failed == 500 and outcome.fields(False)["failedRecordCount"] == 500
-    assert outcome.failed_rows == list(range(1, processing.MAX_REPORTED_ROWS + 1))
-    kept = outcome.rejected.splitlines()
-    assert 1000 - len(kept[0]) - 1 < len(outcome.rejected) <= 1000  # as many whole rows as fit
+    assert outcome.failed_rows == {"1401": list(range(1, reading.MAX_REPORTED_ROWS + 1))}
+    rejected = outcome.refused[reading.PARSE_ERRORS]
+    kept = rejected.splitlines()
+    assert 1000 - len(kept[0]) - 1 < len(rejected) <= 1000  # as many whole rows as fit
     assert all(json.loads(line)["_corrupt_record"] == "x" for line in kept)
 
 
 def test_a_refused_row_is_cut_to_fit_even_when_json_escapes_make_it_longer() -> None:
-    control_characters = "\x01" * (processing.MAX_FAILED_ROWS_BYTES // 2)  # six bytes each in JSON
+    control_characters = "\x01" * (reading.MAX_FAILED_ROWS_BYTES // 2)  # six bytes each in JSON
     outcome = process_files({"a.json": control_characters.encode() + b"\n"}, {"format": "json"})
-    assert outcome.failed == 1 and 0 < len(outcome.rejected) <= processing.MAX_FAILED_ROWS_BYTES
-    (row,) = [json.loads(line) for line in outcome.rejected.splitlines()]
+    rejected = outcome.refused[reading.PARSE_ERRORS]
+    assert outcome.failed == 1 and 0 < len(rejected) <= reading.MAX_FAILED_ROWS_BYTES
+    (row,) = [json.loads(line) for line in rejected.splitlines()]
     assert set(row["_corrupt_record"]) == {"\x01"} and row["_filename"] == "a.json"

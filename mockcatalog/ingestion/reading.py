@@ -1,0 +1,328 @@
+"""What reading a completed batch's files finds: its rows counted, converted and validated, the
+rows it accepts, the rows it refuses and why.
+
+Reading follows the real service: JSON lines by default, or (``inputFormat.isMultiLineJson``) each
+file one JSON document, an array of records or a single record; Parquet, read with pyarrow (see
+:mod:`mockcatalog.ingestion.parquet`); CSV, Adobe's legacy path, whose rows are counted (a header
+line is assumed unless ``inputFormat.header`` is false) and never converted or validated, as the
+troubleshooting guide says.
+
+A file uploaded to a dataset whose schema the mock holds (``row_checks``, by path) has every row
+converted and validated against it (:mod:`mockcatalog.catalog.xdm`): a row that does not convert is
+refused into the ``conversion_errors`` file, each problem naming its column, a code and a message;
+the rows it accepts become one Parquet file typed by the schema. A file of a dataset without one is
+kept as it was sent. No file or only empty files fail with error ``106``; bad rows fail the batch
+unless the tolerated percentage allows that share of them. Reading never raises: whatever a file
+holds, a row that cannot be read is a failed row.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+import orjson
+import pyarrow.parquet as pq
+
+from mockcatalog.catalog.model import (
+    CONVERSION_CODE,
+    CONVERSION_DESCRIPTION,
+    EMPTY_FILE,
+    REQUIRED_FIELD_CODE,
+    REQUIRED_FIELD_DESCRIPTION,
+    UNREADABLE_ROWS_CODE,
+    UNREADABLE_ROWS_DESCRIPTION,
+)
+from mockcatalog.catalog.xdm import Problem, RowCheck
+from mockcatalog.core.json import Json
+from mockcatalog.ingestion import parquet
+
+MAX_REPORTED_ROWS = 100
+#: What each failed-rows file of a batch (Data Access ``GET /batches/{id}/failed?path=NAME``) keeps
+#: at most: rows past it are counted in ``failedRecordCount`` but not listed, and the row that
+#: reaches it is cut (a 64 MiB upload of one-byte bad rows, or of one bad row of control characters
+#: that JSON writes six bytes each, must not become gigabytes of diagnostics).
+MAX_FAILED_ROWS_BYTES = 8 * 1024 * 1024
+#: The failed-rows files: rows that cannot be read, and rows that do not fit the dataset's schema
+#: (the partial ingestion guide's names for them).
+PARSE_ERRORS, CONVERSION_ERRORS = "parse_errors", "conversion_errors"
+#: What a dataset file of a dataset without a schema serves back: its rows as they were sent
+#: (Adobe's Data Access spec declares ``application/octet-stream`` for a file's contents).
+OTHER_MEDIA_TYPE = "application/octet-stream"
+#: The batch-level error of each row-level code, in the order a batch lists them.
+_ROW_ERRORS = {
+    UNREADABLE_ROWS_CODE: UNREADABLE_ROWS_DESCRIPTION,
+    REQUIRED_FIELD_CODE: REQUIRED_FIELD_DESCRIPTION,
+    CONVERSION_CODE: CONVERSION_DESCRIPTION,
+}
+
+
+@dataclass
+class ProducedFile:
+    """One uploaded file as processing leaves it: the rows it accepted (Parquet typed by the
+    dataset's schema, or as sent when it has none), what Data Access serves back for it."""
+
+    path: str  # the upload's
+    name: str  # the dataset file's: the upload's path, or with ``.parquet`` for a typed one
+    records: int
+    accepted: bytes
+    media_type: str
+
+
+@dataclass
+class Outcome:
+    """The result of processing: counts and errors, the files it produced, the rows it refused, and
+    whether the batch succeeds."""
+
+    records: int = 0
+    failed: int = 0
+    #: per row-level code, the first 1-based row numbers refused with it (across files)
+    failed_rows: dict[str, list[int]] = field(default_factory=dict)
+    failed_by_code: Counter[str] = field(default_factory=Counter)
+    errors: list[Json] = field(default_factory=list)
+    input_bytes: int = 0
+    output_bytes: int = 0
+    files: int = 0
+    produced: list[ProducedFile] = field(default_factory=list)
+    #: the failed-rows files by name (:data:`PARSE_ERRORS`, :data:`CONVERSION_ERRORS`): one JSON
+    #: object a line, each at most :data:`MAX_FAILED_ROWS_BYTES`
+    refused: dict[str, bytearray] = field(default_factory=dict)
+
+    def refuse(self, path: str, row_text: str) -> None:
+        """Count the next row as unreadable, and keep it for ``parse_errors`` while there is room:
+        ``_corrupt_record``, ``_errors`` and ``_filename``, the partial ingestion guide's fields."""
+        self._count_failed({UNREADABLE_ROWS_CODE})
+        kept = self.refused.setdefault(PARSE_ERRORS, bytearray())
+        room = MAX_FAILED_ROWS_BYTES - len(kept)
+        if room <= 0:
+            return
+        entry = {
+            "_corrupt_record": row_text[:room],  # a character is at least a byte: never past the room
+            "_errors": [{"code": UNREADABLE_ROWS_CODE, "message": UNREADABLE_ROWS_DESCRIPTION}],
+            "_filename": path,
+        }
+        line = json.dumps(entry, ensure_ascii=False).encode() + b"\n"
+        while len(line) > room and entry["_corrupt_record"]:  # escapes (\u0001) made it longer
+            entry["_corrupt_record"] = entry["_corrupt_record"][: len(entry["_corrupt_record"]) // 2]
+            line = json.dumps(entry, ensure_ascii=False).encode() + b"\n"
+        if len(line) <= room:
+            kept += line
+
+    def refuse_conversion(self, path: str, row: Any, problems: list[Problem]) -> None:
+        """Count the next row as not fitting the schema, and keep it for ``conversion_errors``
+        while there is room: the row's own columns, ``_errors`` (each naming the column, a code and
+        a message) and ``_filename``, as the partial ingestion guide shows conversion errors."""
+        self._count_failed({problem.code for problem in problems})
+        kept = self.refused.setdefault(CONVERSION_ERRORS, bytearray())
+        room = MAX_FAILED_ROWS_BYTES - len(kept)
+        if room <= 0:
+            return
+        errors = [problem.to_dict() for problem in problems[:MAX_REPORTED_ROWS]]
+        columns = row if isinstance(row, dict) else {"_corrupt_record": row}
+        line = _encoded({**columns, "_errors": errors, "_filename": path})
+        if len(line) > room:  # a huge row: its errors are what matters
+            line = _encoded({"_errors": errors, "_filename": path})
+        if len(line) <= room:
+            kept += line
+
+    def _count_failed(self, codes: Iterable[str]) -> None:
+        self.failed += 1
+        number = self.records + self.failed
+        for code in codes:
+            self.failed_by_code[code] += 1
+            shown = self.failed_rows.setdefault(code, [])
+            if len(shown) < MAX_REPORTED_ROWS:
+                shown.append(number)
+
+    def succeeds(self, partial_percentage: float) -> bool:
+        """Whether the batch succeeds when it tolerates ``partial_percentage`` percent of bad rows
+        (a share strictly greater fails it, as "up to N%" reads)."""
+        if self.records + self.failed == 0 or any(error["code"] in ("106", "107") for error in self.errors):
+            return False
+        return self.failed * 100 <= partial_percentage * (self.records + self.failed)
+
+    def fields(self, succeeded: bool) -> Json:
+        """The batch fields processing fills in. ``metrics`` only on a batch that succeeded: the
+        ingestion guides show them there and never on a failed batch."""
+        filled: Json = {
+            "recordCount": self.records if succeeded else 0,
+            "failedRecordCount": self.failed if succeeded else self.records + self.failed,
+            "size": self.input_bytes,
+            "errors": self.errors,
+        }
+        if succeeded:
+            filled["metrics"] = {
+                "inputByteSize": self.input_bytes,
+                "inputRecordSize": self.records + self.failed,
+                "outputByteSize": self.output_bytes,
+                "outputRecordSize": self.records,
+                "partitionCount": self.files,
+            }
+        return filled
+
+
+def _encoded(entry: Json) -> bytes:
+    """One line of a failed-rows file; what JSON cannot hold as is (a Parquet row's bytes or
+    decimals, an integer past 64 bits) is written as text."""
+    try:
+        return orjson.dumps(entry, default=str) + b"\n"
+    except TypeError:
+        return json.dumps(entry, ensure_ascii=False, default=str).encode() + b"\n"
+
+
+def process_files(
+    files: Mapping[str, bytes],
+    input_format: Mapping[str, Any],
+    row_checks: Mapping[str, RowCheck] | None = None,
+) -> Outcome:
+    """Read every uploaded file (in upload order) as ``input_format`` says, the rows of a file that
+    ``row_checks`` names (by path) converted and validated against its dataset's schema."""
+    outcome = Outcome(files=len(files))
+    fmt = str(input_format.get("format", "json")).lower()
+    checks = row_checks or {}
+    for path, data in files.items():
+        outcome.input_bytes += len(data)
+        if not data.strip():
+            continue
+        records_before = outcome.records
+        check = checks.get(path)
+        accepted = _Accepted(path, check, raw=data if fmt in ("csv", "parquet") else None)
+        if fmt == "parquet":
+            _parquet(path, data, outcome, accepted)
+        elif fmt == "csv":
+            _csv(data, outcome, header=input_format.get("header", True) not in (False, "false"))
+        else:
+            _json(path, data, outcome, accepted, multiline=bool(input_format.get("isMultiLineJson")))
+        records = outcome.records - records_before
+        if records:
+            outcome.produced.append(accepted.file(records))
+            outcome.output_bytes += len(outcome.produced[-1].accepted)
+    if outcome.records + outcome.failed == 0 and not outcome.errors:
+        outcome.errors.append(dict(EMPTY_FILE))
+    for code, description in _ROW_ERRORS.items():
+        if outcome.failed_by_code[code]:
+            shown = [str(row) for row in outcome.failed_rows[code]]
+            outcome.errors.append({"code": code, "description": description, "rows": shown})
+    return outcome
+
+
+class _Accepted:
+    """The rows a file accepts, becoming its dataset file: as sent (no schema), or converted and
+    written as Parquet typed by the schema a row group at a time (memory follows a row group)."""
+
+    def __init__(self, path: str, check: RowCheck | None, raw: bytes | None) -> None:
+        self.path, self.check, self.raw = path, check, raw
+        self.lines = bytearray()
+        self.rows: list[Json] = []
+        self.sink: io.BytesIO | None = None
+        self.writer: pq.ParquetWriter | None = None
+
+    def add(self, row: Json, text: bytes) -> None:
+        """Keep an accepted row (converted, when there is a schema; ``text`` as it was sent)."""
+        if self.check is None:
+            if self.raw is None:
+                self.lines += text + b"\n"
+            return
+        self.rows.append(row)
+        if len(self.rows) >= parquet.ROWS_PER_READ:
+            self._flush()
+
+    def _flush(self) -> None:
+        assert self.check is not None
+        if self.writer is None:
+            self.sink = io.BytesIO()
+            self.writer = pq.ParquetWriter(self.sink, parquet.arrow_schema(self.check.fields))
+        self.writer.write_table(parquet.table_of(self.rows, self.check.fields))
+        self.rows = []
+
+    def file(self, records: int) -> ProducedFile:
+        if self.check is None:
+            data = self.raw if self.raw is not None else bytes(self.lines)
+            media_type = parquet.MEDIA_TYPE if parquet.looks_like_parquet(data) else OTHER_MEDIA_TYPE
+            return ProducedFile(self.path, self.path, records, data, media_type)
+        self._flush()
+        assert self.writer is not None and self.sink is not None
+        self.writer.close()
+        name = str(PurePosixPath(self.path).with_suffix(".parquet"))
+        return ProducedFile(self.path, name, records, self.sink.getvalue(), parquet.MEDIA_TYPE)
+
+
+def _parsed(text: str) -> Any:
+    """``text`` as JSON, or ``_UNREADABLE``: a row nested past the parser's recursion limit is a bad
+    row like any other, never an exception out of processing. orjson first (the fast common
+    case), the standard module for what it refuses but JSON allows (integers past 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return _UNREADABLE
+
+
+_UNREADABLE = object()
+
+
+def _take(row: Any, text: str, path: str, outcome: Outcome, accepted: _Accepted) -> None:
+    """One parsed row: refused if it is not an object or does not fit the schema, else accepted."""
+    if not isinstance(row, dict):
+        outcome.refuse(path, text)
+        return
+    check = accepted.check
+    if check is not None:
+        converted, problems = check.check(row)
+        if converted is None:
+            outcome.refuse_conversion(path, row, problems)
+            return
+        row = converted
+    outcome.records += 1
+    accepted.add(row, text.encode())
+
+
+def _json(path: str, data: bytes, outcome: Outcome, accepted: _Accepted, *, multiline: bool) -> None:
+    text = data.decode("utf-8", errors="replace")
+    if multiline:
+        document = _parsed(text)
+        if document is _UNREADABLE:
+            outcome.errors.append(
+                {"code": "107", "description": f"File {path} is not a JSON document.", "rows": []}
+            )
+            return
+        for record in document if isinstance(document, list) else [document]:
+            _take(record, json.dumps(record, ensure_ascii=False), path, outcome, accepted)
+        return
+    for line in text.splitlines():
+        if line.strip():
+            _take(_parsed(line), line, path, outcome, accepted)
+
+
+def _csv(data: bytes, outcome: Outcome, *, header: bool) -> None:
+    rows = [line for line in data.decode("utf-8", errors="replace").splitlines() if line.strip()]
+    outcome.records += max(0, len(rows) - (1 if header else 0))
+
+
+def _parquet(path: str, data: bytes, outcome: Outcome, accepted: _Accepted) -> None:
+    """A Parquet file's rows, read a row group at a time (see :mod:`mockcatalog.ingestion.parquet`);
+    one that cannot be read is error 107, as for a JSON document that cannot be."""
+    problem = None if parquet.looks_like_parquet(data) else "it does not start and end with PAR1"
+    if problem is None:
+        try:
+            for rows in parquet.read_rows(data):
+                for row in rows:
+                    _take(row, "", path, outcome, accepted)
+        except parquet.UnreadableParquet as exc:
+            problem = str(exc)
+    if problem is not None:
+        outcome.errors.append(
+            {
+                "code": "107",
+                "description": f"File {path} is not a Parquet file the mock reads: {problem}.",
+                "rows": [],
+            }
+        )
