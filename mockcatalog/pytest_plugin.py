@@ -7,8 +7,9 @@ does not grow with them), the journal is emptied and faults are cleared. After e
 - any request the mock itself failed on (a bug in the mock, answered 500) fails the test with the
   mock's traceback, whatever strict mode says: a client that retries 500s must not hide it;
 - in strict mode, any request the real Catalog would have rejected (a violation) fails the test,
-  and so does any that named a query parameter Adobe does not document (a suspect) and any call to
-  a Platform operation the mock does not serve (unsupported: the mock cannot say what the real
+  and so does any that named a query parameter Adobe does not document (a suspect) and any call
+  the mock cannot answer as the real service does (unsupported: an operation it does not
+  serve, a feature it has not built, or one of its own limits; the mock cannot say what the real
   service answers), with one report that says which is which. ``strict`` relaxes violations and
   unsupported calls, ``strict_suspects`` suspects.
 

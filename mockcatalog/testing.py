@@ -21,7 +21,7 @@ from mockcatalog.app import create_app
 from mockcatalog.catalog.factories import DEFAULT_ORG, dataset_object, generate_fixtures
 from mockcatalog.catalog.fixture_files import read_fixtures
 from mockcatalog.catalog.model import BATCHES, DATASETS, made_by, new_batch
-from mockcatalog.catalog.tenancy import DEFAULT_SANDBOX, Caller
+from mockcatalog.catalog.tenancy import DEFAULT_SANDBOX, Caller, tenant_of
 from mockcatalog.contract.schemas import fixture_schemas
 from mockcatalog.contract.spec import GATEWAY_PREFIXES
 from mockcatalog.control.faults import Fault
@@ -190,7 +190,7 @@ class MockCatalog:
         """The contents of each dataset file the batch produced (the rows it accepted), by the name of
         the file uploaded: what Data Access serves back. Empty for a batch that did not succeed."""
         kept = self.control.data_access.accepted_rows(self._caller().tenant, batch_id)
-        return {file.name: file.data for file in kept}
+        return {file.name: file.data for file in kept}  # a NotFound saying why, once evicted
 
     def failed_rows(self, batch_id: str) -> list[dict[str, Any]]:
         """The rows processing refused in the batch, as Data Access's ``failed?path=...`` serves
@@ -215,11 +215,17 @@ class MockCatalog:
         return self.control.tenants.load(made, baseline=False)
 
     def _add(self, collection: str, build: Callable[[str], dict[str, Any]], named: Any) -> str:
-        """Store what ``build`` makes through the store's own checks (its shape, and an id no
-        object has, or ``named`` if it is free)."""
+        """Store what ``build`` makes, in this tenant, through the store's own checks (its shape,
+        and an id no object has, or ``named`` if it is free)."""
+        tenant = self._caller().tenant
+        built_here = build("")
+        if tenant_of(built_here) != tenant:
+            raise ValueError(
+                f"add_dataset and add_batch add to this test's tenant {tenant}; for another, use "
+                "MockCatalog(org=..., sandbox=...) or load_fixtures."
+            )
         try:
-            object_id = None if named is None else str(named)
-            return self.control.store.add(self._caller().tenant, collection, build, object_id)
+            return self.control.store.add(tenant, collection, build, str(named) if named else None)
         except InvalidRequest as exc:
             raise ValueError(f"{exc.detail} {exc.errors}") from exc
 

@@ -306,8 +306,10 @@ class CatalogStore:
         self, caller: Caller, collection: str, object_id: str, if_match: str | None = None
     ) -> bool:
         """Delete one of the tenant's objects; False when it holds none of that id (whatever
-        ``If-Match`` says: there is no version to compare). A batch is deleted by batch ingestion,
-        which owns what it uploaded and produced (:meth:`delete_in`)."""
+        ``If-Match`` says: there is no version to compare). Not a batch: batch ingestion deletes
+        those, with what they uploaded and produced (``BatchIngestion.delete_batch``)."""
+        if collection == BATCHES:
+            raise ValueError("a batch is deleted by BatchIngestion.delete_batch, with its files")
         with self.tenants.writing(caller.tenant) as data:
             return self.delete_in(data, collection, object_id, if_match)
 

@@ -72,7 +72,7 @@ _UNKNOWN_TENANT = TenantData(("", ""))  # what a tenant that was never written r
 
 
 class _Reading:
-    """``with store.reading(tenant) as data``: see :meth:`CatalogStore.reading`."""
+    """``with tenants.reading(tenant) as data``: see :meth:`TenantRegistry.reading`."""
 
     __slots__ = ("data", "settle", "polled")
 

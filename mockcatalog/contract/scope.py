@@ -4,13 +4,13 @@ A consumer's code may call an operation of Adobe's published APIs that is outsid
 fakes (accounts, connections, transforms, dataset views, tags, credentials, the batched requests at a
 base path's root, streaming) or not built yet. Answering such a call 404 "no such operation" or 405
 "not allowed" would tell the consumer the real service rejects it, which is false. The mock answers
-501 with the real operation's name instead, and strict mode reports the call as "not supported by
-the mock" rather than as a violation.
+501 with the real operation's name instead, and strict mode reports the call as one the mock does
+not serve (unsupported, of the kind "not served") rather than as a violation.
 
 The table lists, per API, the operations of Adobe's published specifications (Catalog 2020-04 and
 2021-04, Data Ingestion 2021-08, Data Access) that ``openapi.yaml`` does not serve, with Adobe's
 operation ids (names, not text). An operation moves from here to ``openapi.yaml`` when the mock
-learns to serve it; ``tests/unit/test_scope.py`` checks that no entry shadows a served operation.
+learns to serve it; ``tests/unit/contract/test_scope.py`` checks that no entry shadows a served operation.
 Matching is only tried for requests no route serves, so it costs nothing on the served paths.
 """
 

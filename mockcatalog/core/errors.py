@@ -33,7 +33,8 @@ Hierarchy (``*``: a contract violation, see below)::
         │                       it has not built (previewing Parquet); the body names it (``feature``)
         └── MockLimitReached    413 "limit": a bound of the mock, not of the real service; the body
             │                   names the bound and its value (``limit``)
-            └── UploadsFull     413, uploads held by unprocessed batches past ``--max-upload-bytes``
+            ├── UploadsFull     413, uploads held by unprocessed batches past ``--max-upload-bytes``
+            └── ContentsDropped 404, a processed file's contents dropped (``--max-kept-file-bytes``)
 
 Whether an error is a **contract violation** (a request the real service would reject, which
 strict mode fails the consumer's test for) is a property of its type, :attr:`violation`: a
@@ -182,7 +183,7 @@ class MockCannot(MockCatalogError):
     built, a limit of the mock."""
 
     status = 501
-    cannot: ClassVar[str]
+    cannot: ClassVar[str] = "not built"  # each subclass says which of the three it is
 
 
 class NotServedByTheMock(MockCannot):
@@ -233,6 +234,13 @@ class MockLimitReached(MockCannot):
 
 class UploadsFull(MockLimitReached):
     """An upload past what the mock holds for batches not yet processed (``--max-upload-bytes``)."""
+
+
+class ContentsDropped(MockLimitReached, NotFound):
+    """A processed file whose contents the mock dropped to stay within ``--max-kept-file-bytes``:
+    a 404 (a :class:`NotFound` to whoever catches one), but the real service would have served it."""
+
+    status = 404
 
 
 #: The ``type`` of every service error. Adobe documents no other value than this one, in its only

@@ -4,7 +4,7 @@ A :class:`Route` holds everything fixed per route, made once at start-up: the UR
 operation and its validator, the gateway checks that apply, the headers it reads, its body limit,
 its memo and its view. :meth:`Route.handle` is the request's whole path::
 
-    gateway checks (gateway.py) -> view(call) -> JSON response -> recording (recording.py)
+    gateway checks (gateway.py) -> view(call) -> JSON response -> the journal (control/journal.py)
 
 Errors become JSON there too: a :class:`~mockcatalog.core.errors.MockCatalogError` answers its status,
 werkzeug's (a body over the limit) are turned into ours, and anything else is the mock's own bug:
@@ -32,6 +32,7 @@ from mockcatalog.core.errors import (
     MethodNotAllowed,
     MockCannot,
     MockCatalogError,
+    MockLimitReached,
     NoSuchOperation,
     PayloadTooLarge,
     UriTooLong,
@@ -47,6 +48,9 @@ View = Callable[[Call], Response]
 #: Paths that are not behind the Platform gateway, so its URL limit does not apply: the admin API,
 #: and the fake IMS (another host in real life).
 NOT_THE_GATEWAY = ("/__admin/", "/ims/")
+#: The largest file Adobe's Data Ingestion takes in one request (its small-file upload; larger
+#: files go in parts): past it, a 413 is the real service's too.
+ADOBE_MAX_SMALL_FILE_BYTES = 256 * 1024 * 1024
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +66,21 @@ class Route:
     gate: Gate  # what the gateway checks, and with what
     view: View
     max_body_bytes: int | None
+    takes_files: bool  # its body is a file (a binary upload), bounded by --max-file-bytes
     journaled: bool  # the admin API's own requests are not journaled
+
+    def _too_large(self, size: int | None) -> MockCatalogError:
+        """A body past the route's limit: for a file upload under Adobe's own limit on one, a limit
+        of the mock (``--max-file-bytes``); otherwise a request the real service refuses too."""
+        limit = self.max_body_bytes
+        if self.takes_files and limit is not None and (size or 0) <= ADOBE_MAX_SMALL_FILE_BYTES:
+            return MockLimitReached(
+                f"The file is larger than the {limit} bytes the mock keeps (--max-file-bytes); the real "
+                f"service takes files of up to {ADOBE_MAX_SMALL_FILE_BYTES} bytes in one request.",
+                bound="--max-file-bytes",
+                value=limit,
+            )
+        return PayloadTooLarge(f"The request body is larger than the {limit} bytes accepted here.")
 
     def handle(self, **_path: Any) -> Response:
         """The whole of one request (Flask's view function for this route)."""
@@ -82,9 +100,7 @@ class Route:
         except MockCatalogError as exc:
             error, response = exc, error_response(exc)
         except RequestEntityTooLarge:
-            error = PayloadTooLarge(
-                f"The request body is larger than the {self.max_body_bytes} bytes accepted here."
-            )
+            error = self._too_large(req.content_length)
             response = error_response(error)
         except HTTPException as exc:  # anything else werkzeug raises while reading the request
             error = MockCatalogError(exc.description or "")
@@ -152,6 +168,7 @@ def build_routes(
                     gate=gate,
                     view=views[op_id],
                     max_body_bytes=body_limit,
+                    takes_files=not admin and BINARY in operation.bodies,
                     journaled=not admin,
                 )
             )

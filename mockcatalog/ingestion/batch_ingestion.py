@@ -180,7 +180,8 @@ class BatchIngestion:
             run = _run(data, batch_id)
         if run is not None:
             return list(run.files.items())
-        return [(kept.name, kept.data) for kept in self.data_access.accepted_rows(caller.tenant, batch_id)]
+        kept = self.data_access.accepted_rows(caller.tenant, batch_id, kept_only=True)
+        return [(file.name, file.data) for file in kept]
 
     def file_status(self, caller: Caller, batch_id: str, dataset_id: str, path: str) -> large_files.Ranges:
         """The bytes of ``path`` received so far: a large file's parts, or a whole small file."""

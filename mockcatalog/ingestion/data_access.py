@@ -19,7 +19,7 @@ from mockcatalog.catalog.model import (
 )
 from mockcatalog.catalog.tenancy import Tenant
 from mockcatalog.catalog.tenants import TenantData, TenantRegistry
-from mockcatalog.core.errors import NotFound
+from mockcatalog.core.errors import ContentsDropped, NotFound
 from mockcatalog.core.json import Json
 from mockcatalog.ingestion.file_vault import FileVault, KeptFile
 from mockcatalog.ingestion.reading import CONVERSION_ERRORS, PARSE_ERRORS
@@ -95,18 +95,23 @@ class DataAccess:
             if codes & its_codes
         ]
 
-    def accepted_rows(self, tenant: Tenant, batch_id: str) -> list[KeptFile]:
-        """The contents of the dataset files a batch made, those still kept, in order."""
-        made = (self.files.get(tenant, file_id) for file_id, _ in self.batch_files(tenant, batch_id))
-        return [kept for kept in made if kept is not None]
+    def accepted_rows(self, tenant: Tenant, batch_id: str, *, kept_only: bool = False) -> list[KeptFile]:
+        """The contents of the dataset files a batch made, in order; a 404 saying why when some
+        were dropped from the vault (with ``kept_only``, those still kept)."""
+        made = [file_id for file_id, _ in self.batch_files(tenant, batch_id)]
+        if kept_only:
+            return [kept for file_id in made if (kept := self.files.get(tenant, file_id)) is not None]
+        return [self._kept(tenant, file_id, f"dataset file {file_id}") for file_id in made]
 
     def _kept(self, tenant: Tenant, key: str, what: str) -> KeptFile:
         kept = self.files.get(tenant, key)
         if kept is None:
-            raise NotFound(
+            raise ContentsDropped(
                 f"The contents of {what} are no longer kept: the mock keeps the newest "
                 f"{self.files.max_bytes} bytes of processed files (--max-kept-file-bytes), and none "
-                "across a restart from a state file."
+                "across a restart from a state file.",
+                bound="--max-kept-file-bytes",
+                value=self.files.max_bytes,
             )
         return kept
 

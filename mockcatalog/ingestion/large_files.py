@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from mockcatalog.core.errors import BadRequest, PayloadTooLarge
+from mockcatalog.core.errors import BadRequest, MockLimitReached
 
 #: The most parts a file may arrive in (each costs bookkeeping, and the status lists them); a part
 #: past it is a 400. 64 MiB in 1,000 parts is 64 KiB a part.
@@ -55,17 +55,19 @@ def with_part(
     last = first + len(data) - 1
     declared = upload["length"]
     if len(upload["parts"]) >= MAX_PARTS:
-        raise BadRequest(
-            f"A file may arrive in at most {MAX_PARTS} parts; send larger ones.",
+        raise MockLimitReached(
+            f"A file may arrive in at most {MAX_PARTS} parts in the mock; send larger ones.",
+            bound="large-file parts",
+            value=MAX_PARTS,
             errors={"Content-Range": [f"At most {MAX_PARTS} parts a file."]},
         )
-    if length is not None and not 0 < length <= max_bytes:
-        refusal = PayloadTooLarge if length else BadRequest
-        raise refusal(
-            f"Content-Range declares a file of {length} bytes; the mock takes files of 1 to {max_bytes} "
-            "bytes (--max-file-bytes).",
-            errors={"Content-Range": [f"A file of 1 to {max_bytes} bytes."]},
+    if length == 0:
+        raise BadRequest(
+            "Content-Range declares a file of 0 bytes; a file has at least one.",
+            errors={"Content-Range": ["A file of at least 1 byte."]},
         )
+    if length is not None and length > max_bytes:
+        raise _too_large(f"Content-Range declares a file of {length} bytes", max_bytes)
     if length is not None and declared is not None and length != declared:
         raise BadRequest(
             f"Content-Range declares a file of {length} bytes; this upload declared {declared}.",
@@ -78,11 +80,7 @@ def with_part(
             errors={"Content-Range": [f"The file has {total} bytes: the last is {total - 1}."]},
         )
     if last >= max_bytes:
-        raise PayloadTooLarge(
-            f"Bytes {first}-{last} go past the largest file the mock keeps ({max_bytes} bytes, "
-            "--max-file-bytes).",
-            errors={"Content-Range": [f"At most {max_bytes} bytes a file."]},
-        )
+        raise _too_large(f"Bytes {first}-{last} go past it", max_bytes)
     overlapping = [(f, lst) for f, lst in received(upload) if f <= last and first <= lst]
     if overlapping:
         raise BadRequest(
@@ -90,6 +88,16 @@ def with_part(
             errors={"Content-Range": [f"Already received: {describe(overlapping)}."]},
         )
     return {"length": total, "parts": {**upload["parts"], first: data}}
+
+
+def _too_large(what: str, max_bytes: int) -> MockLimitReached:
+    """A file past ``--max-file-bytes``: a bound of the mock (Adobe's files are far larger)."""
+    return MockLimitReached(
+        f"{what}: the mock keeps files of at most {max_bytes} bytes (--max-file-bytes).",
+        bound="--max-file-bytes",
+        value=max_bytes,
+        errors={"Content-Range": [f"At most {max_bytes} bytes a file."]},
+    )
 
 
 def stitched(upload: Mapping[str, Any], path: str) -> bytes:

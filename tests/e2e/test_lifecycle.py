@@ -298,11 +298,19 @@ def test_polled_processing_exercises_a_polling_loop(
     assert seen == ["processing", "processing", "success", "success"]
 
 
-def test_large_files_are_refused_with_413(credentials: Credentials) -> None:
+def test_large_files_are_refused_with_413_as_a_limit_of_the_mock(credentials: Credentials) -> None:
+    """A file Adobe takes in one request (up to 256 MiB) but past --max-file-bytes is the mock's
+    limit, not the client's violation."""
     app = create_app({"max_file_bytes": 1000})
     with LiveServer(app) as server:
         client = Client(server, credentials(), GATEWAY)
         dataset_id = client.create_dataset("Big")
         batch_id = client.create_batch(dataset_id)
-        assert client.upload(batch_id, dataset_id, "a.json", b"x" * 1001).status_code == 413
+        refused = client.upload(batch_id, dataset_id, "a.json", b"x" * 1001)
+        assert refused.status_code == 413 and refused.json()["limit"] == {
+            "name": "--max-file-bytes",
+            "value": 1000,
+        }
         assert client.upload(batch_id, dataset_id, "a.json", b"x" * 1000).status_code == 201
+    journal = control_of(app).journal
+    assert not journal.violations() and [entry.cannot for entry in journal.unsupported()] == ["limit"]

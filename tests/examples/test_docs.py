@@ -122,10 +122,15 @@ def ci_job(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProc
     return subprocess.CompletedProcess("ci-job", **json.loads(result.read_text()))
 
 
+def ci_job_steps() -> list[str]:
+    """The commands of the README's CI job: install, serve, check."""
+    job = yaml.safe_load(doc_block("ci-job").text)["contract"]
+    return [step["run"] for step in job["steps"] if "run" in step]
+
+
 def _run_ci_job(cwd: Path) -> subprocess.CompletedProcess[str]:
     cwd.mkdir(exist_ok=True)
-    job = yaml.safe_load(doc_block("ci-job").text)["contract"]
-    _install, serve, check = [step["run"] for step in job["steps"] if "run" in step]
+    _install, serve, check = ci_job_steps()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     script = "\n".join(
@@ -142,8 +147,7 @@ def _run_ci_job(cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_ci_job_runs_its_steps(ci_job: subprocess.CompletedProcess[str]) -> None:
-    job = yaml.safe_load(doc_block("ci-job").text)["contract"]
-    install = [step["run"] for step in job["steps"] if "run" in step][0]
+    install = ci_job_steps()[0]
     assert "[contract]" in install and "contract =" in (ROOT / "setup.cfg").read_text()  # the extra exists
     assert ci_job.returncode == 0, ci_job.stdout[-3000:] + ci_job.stderr[-2000:]
     assert "passed" in ci_job.stdout.split("SUMMARY")[-1]
@@ -152,8 +156,7 @@ def test_the_ci_job_runs_its_steps(ci_job: subprocess.CompletedProcess[str]) -> 
 def test_the_contract_command_reaches_real_data(ci_job: subprocess.CompletedProcess[str]) -> None:
     """The `contract-run` block is the CI job's check without its example count: the shared run
     of that job shows what it reaches."""
-    job = yaml.safe_load(doc_block("ci-job").text)["contract"]
-    check = [step["run"] for step in job["steps"] if "run" in step][-1]
+    check = ci_job_steps()[-1]
     assert check.startswith(doc_block("contract-run").text.strip() + " ")
     assert ci_job.returncode == 0, ci_job.stdout[-3000:]
     covered = ci_job.stdout.split("API Links:", 1)[1].split()

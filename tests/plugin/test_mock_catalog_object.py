@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from mockcatalog import MockCatalog
+from mockcatalog import MockCatalog, NotFound
 
 
 @pytest.fixture
@@ -175,3 +175,24 @@ def test_added_objects_take_ids_no_object_has_and_never_overwrite_one(mock: Mock
         mock.add_batch(first, status="no-such-status")  # the shape openapi.yaml gives a batch
     got = requests.get(f"{mock.catalog_url}/dataSets/{first},{named}", headers=mock.headers, timeout=10)
     assert {obj["name"] for obj in got.json().values()} == {"first", "named"}
+
+
+def test_added_objects_stay_in_the_tests_tenant(mock: MockCatalog) -> None:
+    with pytest.raises(ValueError, match="this test's tenant"):
+        mock.add_dataset("elsewhere", imsOrg="OTHER0000000000000000000@AdobeOrg")
+    assert mock.add_dataset("no id given", id="") != ""  # an empty id is no id
+
+
+def test_dataset_files_whose_contents_were_dropped_say_why(mock: MockCatalog) -> None:
+    dataset_id = mock.add_dataset("rows")
+    base = f"{mock.url}/data/foundation/import/batches"
+    headers = {**mock.headers, "Content-Type": "application/octet-stream"}
+    body = {"datasetId": dataset_id, "inputFormat": {"format": "json"}}
+    batch_id = requests.post(base, json=body, headers=mock.headers, timeout=10).json()["id"]
+    upload = f"{base}/{batch_id}/datasets/{dataset_id}/files/a.json"
+    assert requests.put(upload, data=b'{"a": 1}\n', headers=headers, timeout=10).status_code == 201
+    requests.post(f"{base}/{batch_id}?action=COMPLETE", headers=mock.headers, timeout=10)
+    assert mock.dataset_files(batch_id) == {"a.json": b'{"a": 1}\n'}
+    mock.control.files.clear()
+    with pytest.raises(NotFound, match="--max-kept-file-bytes"):
+        mock.dataset_files(batch_id)

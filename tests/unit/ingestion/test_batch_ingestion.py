@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockcatalog.core.errors import PayloadTooLarge, UploadsFull
+from mockcatalog.core.errors import MockLimitReached, UploadsFull
 from mockcatalog.ingestion.data_access import failed_rows_key
 from mockcatalog.ingestion.reading import PARSE_ERRORS
 from mockcatalog.ingestion.runs import Run
@@ -66,5 +66,5 @@ def test_a_large_file_is_bounded_by_the_limit_given_at_construction() -> None:
     batch_id = str(ingestion.create_batch(ME, {"datasetId": "ds"})["id"])
     ingestion.initialize_large_file(ME, batch_id, "ds", "big.json")
     ingestion.upload_large_file_part(ME, (batch_id, "ds", "big.json"), 0, b"x" * 10, None)
-    with pytest.raises(PayloadTooLarge):
+    with pytest.raises(MockLimitReached):
         ingestion.upload_large_file_part(ME, (batch_id, "ds", "big.json"), 10, b"x", None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockcatalog.core.errors import BadRequest, PayloadTooLarge
+from mockcatalog.core.errors import BadRequest, MockLimitReached
 from mockcatalog.ingestion.large_files import MAX_PARTS, describe, new_upload, received, stitched, with_part
 
 FILE = b"0123456789abcdefghij"  # 20 bytes
@@ -34,9 +34,11 @@ def test_the_declared_length_holds_for_every_part() -> None:
         with_part(upload, 5, FILE[5:10], 30, MAX)
 
 
-def test_past_the_mocks_bound_is_a_413() -> None:
-    with pytest.raises(PayloadTooLarge, match="--max-file-bytes"):
+def test_past_the_mocks_bound_is_a_413_that_names_the_bound_as_a_limit_of_the_mock() -> None:
+    with pytest.raises(MockLimitReached, match="--max-file-bytes") as refused:
         with_part(new_upload(), 995, b"0123456789", None, MAX)
+    assert refused.value.status == 413 and refused.value.cannot == "limit" and not refused.value.violation
+    assert refused.value.to_dict()["limit"] == {"name": "--max-file-bytes", "value": MAX}
 
 
 def test_complete_names_every_gap_and_the_missing_end() -> None:
@@ -58,9 +60,9 @@ def test_a_file_comes_in_a_bounded_number_of_parts_and_a_declared_length_within_
     upload = new_upload()
     for first in range(MAX_PARTS):
         upload = with_part(upload, first * 2, b"x", None, MAX_PARTS * 4)  # one byte, one gap
-    with pytest.raises(BadRequest, match=f"at most {MAX_PARTS} parts"):
+    with pytest.raises(MockLimitReached, match=f"at most {MAX_PARTS} parts"):
         with_part(upload, MAX_PARTS * 2, b"x", None, MAX_PARTS * 4)
-    with pytest.raises(PayloadTooLarge, match="declares a file of 2000 bytes"):
+    with pytest.raises(MockLimitReached, match="declares a file of 2000 bytes"):
         with_part(new_upload(), 0, b"x", 2000, MAX)
     with pytest.raises(BadRequest, match="declares a file of 0 bytes"):
         with_part(new_upload(), 0, b"x", 0, MAX)
