@@ -21,6 +21,7 @@ from mockcatalog.control.state_file import StateFileError, StateKeeper, restore_
 from mockcatalog.core.settings import ServeOptions, Setting, Settings
 from mockcatalog.http.extension import control_of
 from mockcatalog.server import CannotListen, serve_forever
+from mockcatalog.snapshot import DEFAULT_MAX_BATCHES, SnapshotError, Upstream, take_snapshot
 
 
 def _from_table(row: Setting) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -239,3 +240,62 @@ def contract(
         )
         returncode = subprocess.run(command, check=False).returncode
     sys.exit(returncode)
+
+
+@main.command("snapshot")
+@click.option(
+    "--url", required=True, help="Base URL of the Platform gateway, e.g. https://platform.adobe.io."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory to write dataSets.json, batches.json and schemas.json into (made if missing).",
+)
+@click.option(
+    "--token",
+    envvar="ACCESS_TOKEN",
+    show_envvar=True,
+    required=True,
+    help="IMS access token, sent as a Bearer token; prefer the environment variable. Written nowhere.",
+)
+@click.option(
+    "--api-key",
+    envvar="API_KEY",
+    show_envvar=True,
+    required=True,
+    help="API key (client id). Written nowhere.",
+)
+@click.option("--org", envvar="IMS_ORG", show_envvar=True, required=True, help="IMS organization id.")
+@click.option(
+    "--sandbox",
+    envvar="SANDBOX_NAME",
+    show_envvar=True,
+    default="prod",
+    show_default=True,
+    help="Sandbox to read.",
+)
+@click.option(
+    "--max-batches",
+    type=click.IntRange(0, 1_000_000),
+    default=DEFAULT_MAX_BATCHES,
+    show_default=True,
+    help="Read at most this many batches, the newest.",
+)
+def snapshot_command(
+    url: str, out: Path, token: str, api_key: str, org: str, sandbox: str, max_batches: int
+) -> None:
+    """Read a sandbox through Adobe's public APIs and write a fixture directory from it.
+
+    Datasets, the newest batches and each dataset's schema in resolved form; serve the result with
+    `mockcatalog serve --fixtures DIR`. Progress goes to stderr, the files written to stdout.
+    """
+    upstream = Upstream(url=url, org=org, sandbox=sandbox, token=token, api_key=api_key)
+    try:
+        made = take_snapshot(
+            upstream, out, max_batches=max_batches, progress=lambda line: click.echo(line, err=True)
+        )
+    except SnapshotError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in made.written:
+        click.echo(str(path))

@@ -113,9 +113,10 @@ def mockcatalog_session(pytestconfig: pytest.Config) -> Iterator[MockCatalog]:
 def mock_catalog(mockcatalog_session: MockCatalog, request: pytest.FixtureRequest) -> Iterator[MockCatalog]:
     """The mock, reset to its pristine fixtures, seen as the configured tenant.
 
-    ``@pytest.mark.mockcatalog(strict=False, strict_suspects=False, org=..., sandbox=...)`` changes
-    it for one test: ``strict`` is about violations and unsupported calls, ``strict_suspects`` about
-    suspects.
+    ``@pytest.mark.mockcatalog(strict=False, strict_suspects=False, strict_data=False, org=...,
+    sandbox=...)`` changes it for one test: ``strict`` is about violations and unsupported calls,
+    ``strict_suspects`` about suspects, ``strict_data`` (``strict`` unless given) about batches that
+    failed because their rows do not fit their dataset's schema.
     """
     marker = request.node.get_closest_marker("mockcatalog")
     options = dict(marker.kwargs) if marker else {}
@@ -123,6 +124,7 @@ def mock_catalog(mockcatalog_session: MockCatalog, request: pytest.FixtureReques
     mock = mockcatalog_session.tenant(org=options.get("org"), sandbox=options.get("sandbox"))
     mock.strict = options.get("strict", bool(setting(request.config, "strict")))
     mock.strict_suspects = options.get("strict_suspects", bool(setting(request.config, "strict_suspects")))
+    strict_data = options.get("strict_data", mock.strict)
     yield mock
     mock.control.faults.clear()
     if mock.mock_errors:
@@ -143,6 +145,13 @@ def mock_catalog(mockcatalog_session: MockCatalog, request: pytest.FixtureReques
             mock.contract_report(violations, suspects, unsupported)
             + "\n(strict contract mode: fix the request, or mark the test "
             f"@pytest.mark.mockcatalog({', '.join(relax)}) if it is on purpose)",
+            pytrace=False,
+        )
+    data_report = mock.data_contract_report() if strict_data else ""
+    if data_report:
+        pytest.fail(
+            data_report + "\n(strict mode, the data contract: fix the rows, or mark the test "
+            "@pytest.mark.mockcatalog(strict_data=False) if they fail on purpose)",
             pytrace=False,
         )
 

@@ -8,7 +8,7 @@ works without pytest too (``MockCatalog.start()``), for other test runners.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,8 @@ from werkzeug.test import TestResponse
 
 from mockcatalog.app import create_app
 from mockcatalog.catalog.factories import DEFAULT_ORG, dataset_object, generate_fixtures
-from mockcatalog.catalog.fixture_files import read_fixtures
-from mockcatalog.catalog.model import BATCHES, DATASETS, made_by, new_batch
+from mockcatalog.catalog.fixture_files import FixtureError, Fixtures, check_collection, read_fixtures
+from mockcatalog.catalog.model import BATCHES, DATASETS, SCHEMAS, made_by, new_batch
 from mockcatalog.catalog.tenancy import DEFAULT_SANDBOX, Caller, tenant_of
 from mockcatalog.contract.schemas import fixture_schemas
 from mockcatalog.contract.spec import GATEWAY_PREFIXES
@@ -200,8 +200,43 @@ class MockCatalog:
         kept = self.control.data_access.failed_files(self._caller().tenant, batch_id)
         return [json.loads(line) for file in kept for line in file.data.splitlines()]
 
+    def data_contract_report(self) -> str:
+        """Which batches of this tenant failed since the reset because rows did not fit their
+        dataset's schema, and why (each refused row's columns, codes and messages); "" when none
+        did. The data contract being enforced, as the real service would: strict mode reports it
+        apart from the HTTP contract's violations."""
+        failures = self.control.data_access.schema_failures(self._caller().tenant)
+        if not failures:
+            return ""
+        heading = "batch(es) failed because rows do not fit their dataset's schema (data contract):"
+        lines = [f"{len(failures)} {heading}"]
+        for number, (batch_id, rows) in enumerate(failures.items(), start=1):
+            lines.append(f"  {number}. batch {batch_id} (its conversion_errors, first rows):")
+            for row in rows:
+                where = row.get("_filename", "")
+                for error in row.get("_errors", []):
+                    column, code, message = error.get("column"), error.get("code"), error.get("message")
+                    lines.append(f"       - {where}: {column}: [{code}] {message}")
+        return "\n".join(lines)
+
     def _caller(self) -> Caller:
         return Caller(org=self.org, sandbox=self.sandbox, api_key=self.api_key, token="")
+
+    def add_schema(self, schema: Mapping[str, Any]) -> str:
+        """Add an XDM schema in its resolved form (what the Schema Registry answers to ``Accept:
+        application/vnd.adobe.xed-full+json; version=1``) to this tenant; returns its ``$id``.
+        Rows ingested into a dataset whose ``schemaRef.id`` names it are converted and validated
+        against it. A ValueError names the field and the reason when the mock cannot apply it."""
+        placed = {**schema, "imsOrg": self.org}
+        if self.sandbox != DEFAULT_SANDBOX:
+            placed["sandboxName"] = self.sandbox
+        schema_id = str(schema.get("$id", ""))
+        try:
+            check_collection(SCHEMAS, {schema_id: placed}, {}, where="add_schema")
+        except FixtureError as exc:
+            raise ValueError(str(exc)) from exc
+        self.control.tenants.load(Fixtures(collections={SCHEMAS: {schema_id: placed}}), baseline=False)
+        return schema_id
 
     def load_fixtures(self, directory: str | Path) -> dict[str, list[str]]:
         """Add a fixture directory's objects (for this test only). Returns the ids per collection."""

@@ -96,6 +96,10 @@ class Collection:
             if object_id not in self._base:
                 yield object_id, obj
 
+    def changed(self) -> Iterator[tuple[str, Json]]:
+        """The objects written since the last reset (a test's own), as they are now."""
+        return iter(list(self._changed.items()))
+
     def put(self, object_id: str, obj: Json) -> None:
         """Store ``obj`` (a new dict: stored objects are never changed in place)."""
         if object_id not in self._base and object_id not in self._arrivals:

@@ -23,6 +23,7 @@ GATEWAY_PREFIXES: Mapping[str, str] = {
     "catalog": "/data/foundation/catalog",
     "import": "/data/foundation/import",
     "export": "/data/foundation/export",  # Data Access
+    "schemaregistry": "/data/foundation/schemaregistry",
 }
 
 METHODS = ("get", "head", "put", "post", "delete", "patch")  # the HTTP methods an operation may have

@@ -25,7 +25,7 @@ from marshmallow import ValidationError, fields, missing
 
 from mockcatalog.contract.schemas import SchemaBuilder, builder_for
 from mockcatalog.contract.spec import Operation, load_spec
-from mockcatalog.core.errors import InvalidContentType, InvalidRequest, UnsupportedMediaType
+from mockcatalog.core.errors import InvalidContentType, InvalidRequest, RegistryRefusal, UnsupportedMediaType
 
 MAX_JSON_DEPTH = 64
 #: How many undocumented query parameters of one request are reported as suspects, and how much of
@@ -168,6 +168,9 @@ class OperationValidator:
         valid_path = self._path.load(path, errors)
         valid_body = self._load_body(body, content_type, errors) if self._bodies else None
         if errors:
+            refused = self._refusal(errors, headers)
+            if refused is not None:
+                raise refused
             raise InvalidRequest(_summary(errors), errors=errors)
         return ValidRequest(
             query=query,
@@ -177,6 +180,20 @@ class OperationValidator:
             undocumented=undocumented,
             suspects=self.suspects(undocumented),
         )
+
+    def _refusal(self, errors: Mapping[str, Any], headers: Mapping[str, str]) -> InvalidRequest | None:
+        """The service's own refusal, when a header it answers with its own error
+        (``x-mockcatalog-refusal``: the Schema Registry's ``Accept``) is what is wrong."""
+        for param in self.operation.params_in("header"):
+            refusal = param.raw.get("x-mockcatalog-refusal")
+            if refusal and any(name.lower() == param.name.lower() for name in errors):
+                sent = headers.get(param.name.lower()) or "(none)"
+                detail = (
+                    f"Unknown {param.name} header values supplied: {sent} - "
+                    f"Valid {param.name} value would look like {refusal['expected']}"
+                )
+                return RegistryRefusal(refusal["code"], detail)
+        return None
 
     def suspects(self, undocumented: Mapping[str, str]) -> dict[str, list[str]]:
         """What the journal keeps about undocumented names: at most :data:`MAX_SUSPECTS` of them,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from mockcatalog.catalog.fixture_files import Fixtures
 from mockcatalog.catalog.ids import IdFactory
+from mockcatalog.catalog.schema_registry import SchemaRegistry
 from mockcatalog.catalog.store import CatalogStore, Validate
 from mockcatalog.catalog.tenants import TenantRegistry
 from mockcatalog.contract.coverage import ContractCoverage
@@ -52,6 +53,7 @@ class MockControl:
             self.data_access,
         )
         self.tenants.settle = self.ingestion.settle
+        self.schemas = SchemaRegistry(self.tenants)
         self.journal = Journal(settings.journal_size)
         self.faults = Faults()
         self.coverage = ContractCoverage(spec)

@@ -14,8 +14,10 @@ Hierarchy (``*``: a contract violation, see below)::
     │   │                       of the fake IMS, or expired
     │   ├── ApiKeyMissing *     403, code 403000: no ``x-api-key``
     │   └── OrgHeaderMissing *  400, code 400003: no ``x-gw-ims-org-id``
+    ├── RegistryRefusal *       400, the Schema Registry's ``XDM-1006-400`` / ``XDM-1007-400``
     ├── Forbidden *             403, the admin API refuses a foreign ``Host`` or ``Origin``
     ├── NotFound                404, no such object in the caller's tenant
+    │   └── RegistryNotFound    404, the Schema Registry's ``XDM-1012-404``
     ├── NoSuchOperation *       404, no operation at that path
     ├── MethodNotAllowed *      405, the path has no operation for that method
     ├── PreconditionFailed      412, ``If-Match`` names a stale version
@@ -45,6 +47,8 @@ the routing layer turns them (and werkzeug's own HTTP errors) into :func:`error_
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any, ClassVar
@@ -122,6 +126,18 @@ class OrgHeaderMissing(GatewayRefusal):
     message = "Missing header"
 
 
+class RegistryRefusal(InvalidRequest):
+    """The Schema Registry's own 400 (``XDM-1006-400`` for a listing's ``Accept``, ``XDM-1007-400``
+    for a lookup's): its body, not the service error body."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail, errors={"Accept": [detail]})
+        self.code = code
+
+    def to_dict(self) -> dict[str, Any]:
+        return registry_error_body(self.code, "Accept Header Invalid", self.status, self.detail)
+
+
 class Forbidden(MockCatalogError):
     status = 403
     violation = True
@@ -135,6 +151,13 @@ class NotFound(MockCatalogError):
         """The one wording of "the caller's tenant holds no such object" (``what``: "batch",
         "dataset", "dataSets object"...): the id is never looked for in other tenants."""
         return cls(f"No {what} with id {object_id} in this organization and sandbox.", errors)
+
+
+class RegistryNotFound(NotFound):
+    """No such resource in the Schema Registry (``XDM-1012-404``), in its own body."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return registry_error_body("XDM-1012-404", "Resource Not Found", self.status, self.detail)
 
 
 class NoSuchOperation(MockCatalogError):
@@ -255,6 +278,24 @@ def error_body(status: int, detail: str, errors: FieldErrors | None = None) -> d
     if errors:
         body["errors"] = dict(errors)
     return body
+
+
+def registry_error_body(code: str, title: str, status: int, detail: str) -> dict[str, Any]:
+    """The Schema Registry's error body, as Adobe's spec shows it: the code in ``type``, and a
+    ``report`` repeating the message (its request id and time are the mock's own)."""
+    report = {
+        "registryRequestId": str(uuid.uuid4()),
+        "timestamp": dt.datetime.now(dt.UTC).strftime("%m-%d-%Y %H:%M:%S"),
+        "detailed-message": detail,
+        "sub-errors": [],
+    }
+    return {
+        "type": f"http://ns.adobe.com/aep/errors/{code}",
+        "title": title,
+        "status": status,
+        "report": report,
+        "detail": detail,
+    }
 
 
 def _title(status: int) -> str:

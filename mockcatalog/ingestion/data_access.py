@@ -8,6 +8,7 @@ lock; the contents, which the vault guards itself, outside it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 from mockcatalog.catalog.model import (
@@ -16,6 +17,7 @@ from mockcatalog.catalog.model import (
     DATASET_FILES,
     REQUIRED_FIELD_CODE,
     UNREADABLE_ROWS_CODE,
+    BatchStatus,
 )
 from mockcatalog.catalog.tenancy import Tenant
 from mockcatalog.catalog.tenants import TenantData, TenantRegistry
@@ -94,6 +96,24 @@ class DataAccess:
             for name, its_codes in FAILED_ROWS_FILES.items()
             if codes & its_codes
         ]
+
+    def schema_failures(self, tenant: Tenant, max_rows: int = 5) -> dict[str, list[Json]]:
+        """The batches written since the last reset that failed because rows did not fit their
+        dataset's schema, each with its first ``max_rows`` refused rows (as ``conversion_errors``
+        holds them): what strict mode tells a test about the data contract."""
+        with self.tenants.reading(tenant) as data:
+            failed = [
+                batch_id
+                for batch_id, batch in data[BATCHES].changed()
+                if batch.get("status") == BatchStatus.FAILED
+                and _row_error_codes(batch) & FAILED_ROWS_FILES[CONVERSION_ERRORS]
+            ]
+        found = {}
+        for batch_id in failed:
+            kept = self.files.get(tenant, failed_rows_key(batch_id, CONVERSION_ERRORS))
+            rows = kept.data.splitlines()[:max_rows] if kept is not None else []
+            found[batch_id] = [json.loads(row) for row in rows]
+        return found
 
     def accepted_rows(self, tenant: Tenant, batch_id: str, *, kept_only: bool = False) -> list[KeptFile]:
         """The contents of the dataset files a batch made, in order; a 404 saying why when some

@@ -394,9 +394,12 @@ def test_objects_the_mock_makes_read_as_adobe_describes(version: str) -> None:
 
 
 def _adobe_operations() -> list[tuple[str, str, str, str]]:
-    """Every operation of Adobe's four published specs: (spec, method, path with base path, operationId)."""
+    """Every operation of Adobe's five published specs: (spec, method, path with base path, operationId)."""
     found = []
-    for name in ("catalog-2020-04.yaml", "catalog-2021-04.yaml", "ingest-2021-08.yaml", "data-access.yaml"):
+    for name in (
+        "catalog-2020-04.yaml", "catalog-2021-04.yaml", "ingest-2021-08.yaml", "data-access.yaml",
+        "schema-registry.yaml",
+    ):  # fmt: skip
         document = yaml.safe_load((SPECS / name).read_text(encoding="utf-8"))
         for template, item in document["paths"].items():
             for method, operation in item.items():
@@ -437,15 +440,30 @@ DATA_ACCESS.app = APP
 
 def _read_export(template: str, path_parameters: dict[str, str], query: dict[str, str]) -> str | None:
     """GET Data Access's ``template`` as Adobe's spec describes it; a failure's report, or None."""
+    return _read_adobe(DATA_ACCESS, template, path_parameters, query)
+
+
+def _read_adobe(
+    spec: Any,
+    template: str,
+    path_parameters: dict[str, str],
+    query: dict[str, str],
+    headers: dict[str, str] | None = None,
+    status: int = 200,
+) -> str | None:
+    """GET ``template`` of one of Adobe's specs as it describes it, the answer checked against it;
+    a failure's report, or None."""
     operation = next(
-        result.ok() for result in DATA_ACCESS.get_all_operations() if result.ok().label == f"GET {template}"
+        result.ok() for result in spec.get_all_operations() if result.ok().label == f"GET {template}"
     )
-    case = operation.Case(path_parameters=path_parameters, headers=dict(HEADERS), query=query)
+    case = operation.Case(
+        path_parameters=path_parameters, headers={**HEADERS, **(headers or {})}, query=query
+    )
     try:
         response = case.call_and_validate()
     except BaseExceptionGroup as failures:
         return f"GET {template} {path_parameters} {query}: {failures}"
-    assert response.status_code == 200, (template, response.status_code, response.text)
+    assert response.status_code == status, (template, response.status_code, response.text)
     return None
 
 
@@ -467,5 +485,34 @@ def test_data_access_answers_as_adobe_describes() -> None:
         _read_export("/files/{dataSetFileId}", {"dataSetFileId": file_id}, {}),
         _read_export("/files/{dataSetFileId}", {"dataSetFileId": file_id}, {"path": "a.json"}),
     ]
+    reports = [failure for failure in reads if failure is not None]
+    assert not reports, "\n\n".join(reports)
+
+
+SCHEMA_REGISTRY = schemathesis.openapi.from_dict(
+    yaml.safe_load((SPECS / "schema-registry.yaml").read_text(encoding="utf-8")), config=CONFIG
+)
+SCHEMA_REGISTRY.app = APP
+
+
+def test_schema_registry_reads_answer_as_adobe_describes() -> None:
+    """The packaged event schema looked up (by ``meta:altId`` and by encoded ``$id``), the tenant's
+    list, a sample row, and an unknown schema's 404, each checked against Adobe's registry spec."""
+    lookup = {"Accept": "application/vnd.adobe.xed-full+json; version=1"}
+    listing = {"Accept": "application/vnd.adobe.xed-id+json"}
+    sample = {"Accept": "application/vnd.adobe.xed+json; version=1"}
+    encoded = "https%3A%2F%2Fns.adobe.com%2Facme%2Fschemas%2Floyalty-txn"
+    reads = [
+        _read_adobe(SCHEMA_REGISTRY, "/{CONTAINER_ID}/schemas/{SCHEMA_ID}",
+                    {"CONTAINER_ID": "tenant", "SCHEMA_ID": "_acme.schemas.loyalty-txn"}, {}, lookup),
+        _read_adobe(SCHEMA_REGISTRY, "/{CONTAINER_ID}/schemas/{SCHEMA_ID}",
+                    {"CONTAINER_ID": "tenant", "SCHEMA_ID": encoded}, {}, lookup),
+        _read_adobe(SCHEMA_REGISTRY, "/{CONTAINER_ID}/schemas", {"CONTAINER_ID": "tenant"},
+                    {"orderby": "-title", "limit": "1"}, listing),
+        _read_adobe(SCHEMA_REGISTRY, "/rpc/sampledata/{SCHEMA_ID}",
+                    {"SCHEMA_ID": "_acme.schemas.crm-profile"}, {}, sample),
+        _read_adobe(SCHEMA_REGISTRY, "/rpc/sampledata/{SCHEMA_ID}",
+                    {"SCHEMA_ID": "_acme.schemas.none"}, {}, sample, status=404),
+    ]  # fmt: skip
     reports = [failure for failure in reads if failure is not None]
     assert not reports, "\n\n".join(reports)

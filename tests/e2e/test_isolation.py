@@ -20,6 +20,11 @@ JSON_FORMAT = {"format": "json"}
 OCTET = {"Content-Type": "application/octet-stream"}
 PATCH = {"Content-Type": "application/json-patch+json"}
 
+REGISTRY = "/data/foundation/schemaregistry"
+SCHEMA = "_acme.schemas.loyalty-txn"  # a schema of the packaged fixtures' tenant, by its meta:altId
+LOOKUP = {"Accept": "application/vnd.adobe.xed-full+json; version=1"}
+LISTING = {"Accept": "application/vnd.adobe.xed-id+json"}
+
 #: operation id -> (method, path, request kwargs, what an outsider gets). ``{ds}``/``{batch}`` are
 #: the victim's dataset and a batch of it, which succeeded with one bad row (so it has a dataset file,
 #: ``{file}``, and failed rows). "empty" means a 200 whose answer holds nothing of theirs.
@@ -60,6 +65,9 @@ PROBES: dict[str, tuple[str, str, dict[str, Any], int | str]] = {
     "listBatchFiles": ("GET", "/data/foundation/export/batches/{batch}/files", {}, 404),
     "listFailedBatchFiles": ("GET", "/batches/{batch}/failed?path=parse_errors", {}, 404),
     "getFile": ("GET", "/data/foundation/export/files/{file}?path=a.json", {}, 404),
+    "lookupSchema": ("GET", f"{REGISTRY}/tenant/schemas/{SCHEMA}", {"headers": LOOKUP}, 404),
+    "getSampleData": ("GET", f"{REGISTRY}/rpc/sampledata/{SCHEMA}", {"headers": LOOKUP}, 404),
+    "listAllSchemas": ("GET", f"{REGISTRY}/tenant/schemas", {"headers": LISTING}, "no results"),
 }  # fmt: skip
 NOT_TENANTED = {"imsTokenV3", "imsTokenV2"}  # the fake IMS holds no tenant data
 
@@ -104,6 +112,8 @@ def test_outsiders_neither_see_nor_touch(
 
     if expected == "empty":
         assert response.status_code == 200 and not set(response.json()) & set(ids.values())
+    elif expected == "no results":
+        assert response.status_code == 200 and response.json()["results"] == []
     else:
         assert response.status_code == expected, response.text
     after = requests.get(f"{live_server.url}/__admin/state", timeout=10).json()

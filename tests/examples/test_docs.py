@@ -36,6 +36,8 @@ RUN_ELSEWHERE = {
     "first-test": "tests/e2e/test_newcomer.py",  # there too, and here
     "aepp-setup": "tests/sdk/test_aepp.py",
     "quickstart-test": ".ci/run",  # CI runs it verbatim
+    "snapshot": "tests/e2e/test_snapshot.py",  # against a live mock standing in for the platform
+    "snapshot-recipe": "tests/e2e/test_snapshot.py",
 }
 #: Blocks not run at all, each with its reason in its name comment.
 NOT_RUN = {"docker"}

@@ -13,7 +13,7 @@ from flask import Response
 
 from mockcatalog.catalog.model import BATCHES, DATASET_FILES, DATASETS
 from mockcatalog.http.gateway import Call
-from mockcatalog.http.resources import batches, datasets, exports, ims
+from mockcatalog.http.resources import batches, datasets, exports, ims, schemas
 from mockcatalog.http.resources.common import delete_by_id, get_by_ids, write_by_id
 
 VIEWS: Mapping[str, Callable[[Call], Response]] = {
@@ -43,6 +43,9 @@ VIEWS: Mapping[str, Callable[[Call], Response]] = {
     "listBatchFiles": exports.list_batch_files,
     "listFailedBatchFiles": exports.list_failed_batch_files,
     "getFile": exports.get_file,
+    "listAllSchemas": schemas.list_all_schemas,
+    "lookupSchema": schemas.lookup_schema,
+    "getSampleData": schemas.get_sample_data,
     "imsTokenV3": ims.ims_token_v3,
     "imsTokenV2": ims.ims_token_v2,
 }
