@@ -281,8 +281,10 @@ def _constrained(convert: Convert, node: Mapping[str, Any], xdm_type: str, where
         converted = convert(value, column, problems)
         if converted is REFUSED:
             return REFUSED
-        if low is not None and converted < low or high is not None and converted > high:
-            return _refuse(problems, column, f"{converted!r} is outside the range {low}..{high}.")
+        if low is not None and converted < low:
+            return _refuse(problems, column, f"{converted!r} is below the minimum {low}.")
+        if high is not None and converted > high:
+            return _refuse(problems, column, f"{converted!r} is above the maximum {high}.")
         if allowed is not None and converted not in allowed:
             more = ", ..." if len(allowed) > len(shown) else ""
             return _refuse(problems, column, f"{converted!r} is not one of {', '.join(shown)}{more}.")

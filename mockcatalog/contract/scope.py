@@ -123,7 +123,6 @@ _NOT_SERVED: dict[str, str] = {
     """,
     DATA_ACCESS: """
         GET /batches/{batchId}/meta getBatchMeta
-        GET /datasets/{id}/preview getPreviewByDatasetId
     """,
     # Adobe's spec names 30 of its 44 operations; the others are named here in its style
     SCHEMA_REGISTRY: """

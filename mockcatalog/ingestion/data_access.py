@@ -8,13 +8,15 @@ lock; the contents, which the vault guards itself, outside it.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from mockcatalog.catalog.model import (
     BATCHES,
     CONVERSION_CODE,
     DATASET_FILES,
+    DATASETS,
     REQUIRED_FIELD_CODE,
     UNREADABLE_ROWS_CODE,
     BatchStatus,
@@ -22,7 +24,8 @@ from mockcatalog.catalog.model import (
 from mockcatalog.catalog.tenancy import Tenant
 from mockcatalog.catalog.tenants import TenantData, TenantRegistry
 from mockcatalog.core.errors import ContentsDropped, NotFound
-from mockcatalog.core.json import Json
+from mockcatalog.core.json import Json, encode
+from mockcatalog.ingestion import parquet
 from mockcatalog.ingestion.file_vault import FileVault, KeptFile
 from mockcatalog.ingestion.reading import CONVERSION_ERRORS, PARSE_ERRORS
 
@@ -36,6 +39,8 @@ FAILED_ROWS_FILES: Mapping[str, frozenset[str]] = {
     CONVERSION_ERRORS: frozenset({CONVERSION_CODE, REQUIRED_FIELD_CODE}),
 }
 FAILED_ROWS_MEDIA_TYPE = "application/json"
+#: The rows Data Access's dataset preview answers (its spec: "the first 100 rows").
+PREVIEW_ROWS = 100
 
 
 def failed_rows_key(batch_id: str, name: str) -> str:
@@ -115,6 +120,26 @@ class DataAccess:
             found[batch_id] = [json.loads(row) for row in rows]
         return found
 
+    def dataset_preview(self, tenant: Tenant, dataset_id: str, wanted: int = PREVIEW_ROWS) -> list[Json]:
+        """The first ``wanted`` rows of a dataset's valid dataset files, oldest first (Data Access's
+        dataset preview); 404 for a dataset the tenant does not hold."""
+        with self.tenants.reading(tenant) as data:
+            if data[DATASETS].get(dataset_id) is None:
+                raise NotFound.of("dataset", dataset_id)
+            made = sorted(
+                (dataset_file.get("created", 0), file_id)
+                for file_id, dataset_file in data[DATASET_FILES].items()
+                if dataset_file.get("dataSetId") == dataset_id and dataset_file.get("isValid") is not False
+            )
+        rows: list[Json] = []
+        for _, file_id in made:
+            kept = self.files.get(tenant, file_id)
+            if kept is not None:
+                rows += itertools.islice(rows_of(kept.data), wanted - len(rows))
+            if len(rows) >= wanted:
+                break
+        return rows
+
     def accepted_rows(self, tenant: Tenant, batch_id: str, *, kept_only: bool = False) -> list[KeptFile]:
         """The contents of the dataset files a batch made, in order; a 404 saying why when some
         were dropped from the vault (with ``kept_only``, those still kept)."""
@@ -134,6 +159,25 @@ class DataAccess:
                 value=self.files.max_bytes,
             )
         return kept
+
+
+def rows_of(contents: bytes) -> Iterator[Json]:
+    """The rows a dataset file holds: a typed Parquet file's (dates as ISO 8601, as JSON carries
+    them), or the JSON objects of one kept as sent (a CSV file's lines are not objects: none)."""
+    if parquet.looks_like_parquet(contents):
+        try:
+            for batch in parquet.read_rows(contents):
+                yield from (json.loads(encode(row)) for row in batch)
+        except parquet.UnreadableParquet:
+            return
+        return
+    for line in contents.splitlines():
+        try:
+            row = json.loads(line)
+        except (ValueError, RecursionError):
+            continue
+        if isinstance(row, dict):
+            yield row
 
 
 def _row_error_codes(batch: Json) -> set[str]:

@@ -4,7 +4,8 @@ rows of what was uploaded to a batch, read as the caller says (``format``, ``del
 spec gives (``formatParams``, ``preview.columns`` of ``{cid, name}``, ``preview.rows`` of objects
 whose values are strings).
 
-JSON lines and CSV are read; Parquet is not parsed by the mock (a 501 says so). A row that cannot
+JSON lines and CSV are read as ``format`` says; Parquet (an upload, or what a dataset with a schema
+keeps once processed) is read with pyarrow whatever it says. A row that cannot
 be read is left out of the preview (processing refuses it). Columns are named by a JSON row's
 top-level fields, a CSV header, or, without one, ``_c0``, ``_c1``... (Spark's names for unnamed
 columns, which Platform's ingestion runs on).
@@ -14,13 +15,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from mockcatalog.core.errors import InvalidRequest, NotBuiltInTheMock
+from mockcatalog.core.errors import InvalidRequest
 from mockcatalog.core.json import Json
+from mockcatalog.ingestion import parquet
 
 DEFAULT_ROWS = 100  # ``nrow`` 0 or absent: as many as Data Access's dataset preview shows
 #: A preview shows at most this many characters of a value (a 64 MiB row must not make a 64 MiB
@@ -41,21 +44,49 @@ def preview(files: Iterable[tuple[str, bytes]], params: Mapping[str, Any]) -> Js
         "charset": charset,
         "header": params.get("header", True),
     }
-    if fmt == "parquet":
-        raise NotBuiltInTheMock(
-            "previewing Parquet",
-            "The mock does not parse Parquet, so it cannot preview it; it previews JSON and CSV.",
-        )
-    _check_charset(charset)
-    texts = ((path, data.decode(charset, errors="replace")) for path, data in files)
+    if fmt != "parquet":
+        _check_charset(charset)
     rows: list[dict[str, str]] = []
-    for row in _rows(texts, format_params) if fmt == "csv" else _json_rows(text for _, text in texts):
+    for row in _all_rows(files, fmt, format_params):
         rows.append(row)
         if len(rows) == wanted:
             break
     names = list(dict.fromkeys(name for row in rows for name in row))
     columns = [{"cid": str(position), "name": name} for position, name in enumerate(names)]
     return {"formatParams": format_params, "preview": {"columns": columns, "rows": rows}}
+
+
+def _all_rows(
+    files: Iterable[tuple[str, bytes]], fmt: str, params: Mapping[str, Any]
+) -> Iterator[dict[str, str]]:
+    """Every file's rows in turn: a Parquet file's (an upload, or the typed file a dataset with a
+    schema keeps once processed) whatever ``format`` says, the others' as ``format`` reads them."""
+    charset = str(params["charset"])
+    for path, data in files:
+        if parquet.looks_like_parquet(data):
+            yield from _parquet_rows(data)
+        elif fmt != "parquet":
+            text = data.decode(charset, errors="replace")
+            yield from _rows([(path, text)], params) if fmt == "csv" else _json_rows([text])
+
+
+def _parquet_rows(data: bytes) -> Iterator[dict[str, str]]:
+    """A Parquet file's rows, its values as text (JSON for what is not text; dates in ISO 8601);
+    a file that cannot be read adds no rows, as processing refuses it."""
+    try:
+        for rows in parquet.read_rows(data):
+            for record in rows:
+                yield {_cut(str(key)): _cut(_text(value)) for key, value in record.items()}
+    except parquet.UnreadableParquet:
+        return
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return json.dumps(value, default=str)
 
 
 def _check_charset(charset: str) -> None:
@@ -81,10 +112,7 @@ def _json_rows(texts: Iterable[str]) -> Iterator[dict[str, str]]:
             except (ValueError, RecursionError):
                 continue
             if isinstance(record, dict):
-                yield {
-                    _cut(str(key)): _cut(value if isinstance(value, str) else json.dumps(value))
-                    for key, value in record.items()
-                }
+                yield {_cut(str(key)): _cut(_text(value)) for key, value in record.items()}
 
 
 def _rows(texts: Iterable[tuple[str, str]], params: Mapping[str, Any]) -> Iterator[dict[str, str]]:

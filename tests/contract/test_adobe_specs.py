@@ -484,6 +484,7 @@ def test_data_access_answers_as_adobe_describes() -> None:
         _read_export("/batches/{batchId}/failed", {"batchId": batch}, {"path": "parse_errors"}),
         _read_export("/files/{dataSetFileId}", {"dataSetFileId": file_id}, {}),
         _read_export("/files/{dataSetFileId}", {"dataSetFileId": file_id}, {"path": "a.json"}),
+        _read_export("/datasets/{id}/preview", {"id": dataset}, {}),
     ]
     reports = [failure for failure in reads if failure is not None]
     assert not reports, "\n\n".join(reports)

@@ -74,6 +74,11 @@ def test_a_clean_day_succeeds_and_reads_back_as_typed_parquet(mock_catalog):
     assert str(table.schema.field("timestamp").type) == "timestamp[ms, tz=UTC]"
     assert table.column("order").to_pylist()[3] == {"total": 31.5, "items": 3}  # "3" became 3
 
+    preview = requests.get(
+        f"{mock_catalog.export_url}/datasets/{dataset_id}/preview", headers=mock_catalog.headers, timeout=5
+    ).json()["data"]  # Data Access's dataset preview reads the same typed rows
+    assert len(preview) == 20 and preview[1]["timestamp"] == "2026-12-01T01:00:00+00:00"
+
 
 @pytest.mark.mockcatalog(strict_data=False)  # these rows fail on purpose
 def test_rows_that_break_the_schema_fail_the_batch_and_say_why(mock_catalog):

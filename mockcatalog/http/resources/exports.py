@@ -41,6 +41,12 @@ def list_batch_files(call: Call) -> Response:
     return json_response(_page(call, entries))
 
 
+def dataset_preview(call: Call) -> Response:
+    """Data Access's ``GET /datasets/{id}/preview``: ``{"data": [row, ...]}``."""
+    rows = call.control.data_access.dataset_preview(call.who.tenant, call.valid.path["datasetId"])
+    return json_response({"data": rows})
+
+
 def list_failed_batch_files(call: Call) -> Response:
     """The batch's failed-rows files listed (``parse_errors``, ``conversion_errors``), or one read
     with ``path`` (the partial ingestion guide)."""

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
-from mockcatalog.core.errors import InvalidRequest, NotBuiltInTheMock
+from mockcatalog.core.errors import InvalidRequest
 from mockcatalog.ingestion.preview import DEFAULT_ROWS, MAX_VALUE_CHARS, preview
 
 CSV = {"format": "csv", "delimiter": ",", "quote": '"', "escape": "\\", "header": True}
@@ -48,12 +52,19 @@ def test_a_charset_is_applied_and_an_unknown_one_named() -> None:
     assert refused.value.errors is not None and "charset" in refused.value.errors
 
 
-def test_parquet_is_a_feature_the_mock_has_not_built_not_a_client_error() -> None:
-    with pytest.raises(NotBuiltInTheMock) as limited:
-        preview([("p.parquet", b"PAR1PAR1")], {"format": "parquet"})
-    assert limited.value.status == 501 and not limited.value.violation
-    assert limited.value.cannot == "not built"
-    assert limited.value.to_dict()["feature"] == "previewing Parquet"
+def test_parquet_is_previewed_whatever_the_format_says() -> None:
+    sink = io.BytesIO()
+    table = pa.table({"id": [1, 2], "when": [dt.date(2026, 12, 1), None], "tags": [["a"], []]})
+    pq.write_table(table, sink)
+    rows = [("p.parquet", sink.getvalue())]
+    for fmt in ("parquet", "json"):
+        previewed = preview(rows, {"format": fmt})["preview"]
+        assert [c["name"] for c in previewed["columns"]] == ["id", "when", "tags"]
+        assert previewed["rows"] == [
+            {"id": "1", "when": "2026-12-01", "tags": '["a"]'},
+            {"id": "2", "when": "null", "tags": "[]"},
+        ]
+    assert preview([("p.parquet", b"PAR1 not really PAR1")], {"format": "parquet"})["preview"]["rows"] == []
 
 
 @pytest.mark.parametrize("charset", ["a\x00b", "Mw\x00", "", "rot13", "base64", "zlib", "idna", "undefined"])

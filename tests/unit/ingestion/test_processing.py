@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 
@@ -10,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from mockcatalog.catalog.model import UNREADABLE_ROWS_DESCRIPTION
+from mockcatalog.catalog.xdm import compile_schema
 from mockcatalog.ingestion import reading
 from mockcatalog.ingestion.reading import process_files
 
@@ -132,3 +134,50 @@ def test_a_refused_row_is_cut_to_fit_even_when_json_escapes_make_it_longer() -> 
     assert outcome.failed == 1 and 0 < len(rejected) <= reading.MAX_FAILED_ROWS_BYTES
     (row,) = [json.loads(line) for line in rejected.splitlines()]
     assert set(row["_corrupt_record"]) == {"\x01"} and row["_filename"] == "a.json"
+
+
+ORDERS = compile_schema(
+    {
+        "$id": "https://ns.adobe.com/t/schemas/orders",
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "total": {"type": "number", "minimum": 0},
+            "placed": {"type": "string", "format": "date-time"},
+        },
+        "required": ["id"],
+    }
+)
+
+
+def test_rows_of_a_dataset_with_a_schema_are_converted_or_refused_naming_the_column() -> None:
+    data = lines(
+        {"id": 1, "total": "9.5", "placed": 1764547200000},
+        {"id": "b", "total": -1},
+        {"total": 3},
+        "not json",
+    )
+    outcome = process_files({"day.json": data}, {"format": "json"}, {"day.json": ORDERS})
+    assert (outcome.records, outcome.failed) == (1, 3)
+    assert outcome.failed_rows == {"100": [2], "1555": [3], "1401": [4]}
+    assert [error["code"] for error in outcome.errors] == ["1401", "1555", "100"]
+    refused = [json.loads(line) for line in outcome.refused[reading.CONVERSION_ERRORS].splitlines()]
+    assert refused == [
+        {"id": "b", "total": -1, "_errors": [{"column": "total", "code": "100",
+         "message": "-1 is below the minimum 0."}], "_filename": "day.json"},
+        {"total": 3, "_errors": [{"column": "id", "code": "1555",
+         "message": "Required field is missing or null."}], "_filename": "day.json"},
+    ]  # fmt: skip
+    (produced,) = outcome.produced
+    assert (produced.name, produced.media_type) == ("day.parquet", "application/parquet")
+    table = pq.read_table(io.BytesIO(produced.accepted))
+    assert table.to_pylist() == [{"id": "1", "total": 9.5, "placed": dt.datetime(2025, 12, 1, tzinfo=dt.UTC)}]
+
+
+def test_parquet_rows_are_checked_and_csv_is_not() -> None:
+    parquet = parquet_of([{"id": "a", "total": 1.0}, {"id": None, "total": 2.0}])
+    outcome = process_files({"p.parquet": parquet}, {"format": "parquet"}, {"p.parquet": ORDERS})
+    assert (outcome.records, outcome.failed, outcome.failed_rows) == (1, 1, {"1555": [2]})
+    csv = b"id,total\nx,not a number\n"
+    legacy = process_files({"a.csv": csv}, {"format": "csv"}, {"a.csv": ORDERS})
+    assert (legacy.records, legacy.failed) == (1, 0) and legacy.produced[0].accepted == csv
