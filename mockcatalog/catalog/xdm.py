@@ -26,7 +26,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mockcatalog.catalog.model import CONVERSION_CODE, REQUIRED_FIELD_CODE
@@ -73,6 +73,10 @@ class Field:
     xdm_type: str  # one of SCALAR_TYPES, "object", "array" or "map"
     children: tuple[Field, ...] = ()  # an object's fields
     items: Field | None = None  # an array's items, a map's values
+    low: float | None = None  # the range a value must fall in (its type's, within its own)
+    high: float | None = None
+    enum: tuple[Any, ...] | None = None
+    required: bool = False  # by the object holding it
 
 
 #: ``convert(value, column, problems)``: the value converted, or :data:`REFUSED` (the problem
@@ -134,7 +138,10 @@ def _compile(node: Any, name: str, where: str, depth: int, counter: list[int]) -
             value_field, value = _compile(values, "values", f"{where}{{}}", depth + 1, counter)
             return Field(name, "map", items=value_field), _map(value)
         return Field(name, "map", items=Field("values", "string")), _map(_string)
-    return Field(name, xdm_type), _constrained(_scalar(node, xdm_type, where), node, xdm_type, where)
+    low, high = _bounds(node, xdm_type, where)
+    enum = _enum(node, where)
+    field = Field(name, xdm_type, low=low, high=high, enum=None if enum is None else tuple(enum))
+    return field, _constrained(_scalar(node, xdm_type, where), low, high, enum)
 
 
 def _compile_object(
@@ -151,7 +158,7 @@ def _compile_object(
     for child_name, child in properties.items():
         child_where = f"{where}.{child_name}" if where else str(child_name)
         field, convert = _compile(child, str(child_name), child_where, depth + 1, counter)
-        children.append(field)
+        children.append(replace(field, required=child_name in required))
         converters.append((str(child_name), convert))
     unknown = [name for name in required if name not in properties]
     if unknown:
@@ -261,18 +268,20 @@ def _scalar(node: Mapping[str, Any], xdm_type: str, where: str) -> Convert:
     }[xdm_type]
 
 
-def _constrained(convert: Convert, node: Mapping[str, Any], xdm_type: str, where: str) -> Convert:
-    """``convert``, then the field's range and enum checked on what it made."""
-    low, high = _bounds(node, xdm_type, where)
+def _enum(node: Mapping[str, Any], where: str) -> frozenset[Any] | None:
     enum = node.get("enum")
-    allowed: frozenset[Any] | None = None
-    if enum is not None:
-        if not isinstance(enum, list) or not enum or len(enum) > MAX_ENUM_VALUES:
-            raise SchemaError(f"{where}: enum is a list of 1 to {MAX_ENUM_VALUES} values")
-        try:
-            allowed = frozenset(enum)
-        except TypeError as exc:
-            raise SchemaError(f"{where}: enum values are strings, numbers or booleans") from exc
+    if enum is None:
+        return None
+    if not isinstance(enum, list) or not enum or len(enum) > MAX_ENUM_VALUES:
+        raise SchemaError(f"{where}: enum is a list of 1 to {MAX_ENUM_VALUES} values")
+    try:
+        return frozenset(enum)
+    except TypeError as exc:
+        raise SchemaError(f"{where}: enum values are strings, numbers or booleans") from exc
+
+
+def _constrained(convert: Convert, low: Any, high: Any, allowed: frozenset[Any] | None) -> Convert:
+    """``convert``, then the field's range and enum checked on what it made."""
     if low is None and high is None and allowed is None:
         return convert
     shown = sorted(map(str, allowed))[:10] if allowed is not None else []

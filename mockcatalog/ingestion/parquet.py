@@ -44,8 +44,13 @@ def looks_like_parquet(data: bytes) -> bool:
 def read_rows(data: bytes) -> Iterator[list[Json]]:
     """The rows of a Parquet file, a batch of rows at a time; :class:`UnreadableParquet` when its
     footer cannot be read or claims more than the bounds allow (raised before any row)."""
+    return (batch.to_pylist() for batch in read_batches(data))
+
+
+def read_batches(data: bytes) -> Iterator[pa.RecordBatch]:
+    """:func:`read_rows`, as Arrow record batches."""
     try:
-        parquet = pq.ParquetFile(io.BytesIO(data))
+        parquet = pq.ParquetFile(io.BytesIO(data), pre_buffer=False)  # a row group at a time
         metadata = parquet.metadata
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise UnreadableParquet(f"its footer cannot be read ({exc})") from None
@@ -59,10 +64,9 @@ def read_rows(data: bytes) -> Iterator[list[Json]]:
     return _batches(parquet)
 
 
-def _batches(parquet: pq.ParquetFile) -> Iterator[list[Json]]:
+def _batches(parquet: pq.ParquetFile) -> Iterator[pa.RecordBatch]:
     try:
-        for batch in parquet.iter_batches(batch_size=ROWS_PER_READ):
-            yield batch.to_pylist()
+        yield from parquet.iter_batches(batch_size=ROWS_PER_READ)
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise UnreadableParquet(f"its data cannot be read ({exc})") from None
 

@@ -12,6 +12,7 @@ import pytest
 
 from mockcatalog.catalog.model import UNREADABLE_ROWS_DESCRIPTION
 from mockcatalog.catalog.xdm import compile_schema
+from mockcatalog.ingestion import parquet as parquet_module
 from mockcatalog.ingestion import reading
 from mockcatalog.ingestion.reading import process_files
 
@@ -181,3 +182,89 @@ def test_parquet_rows_are_checked_and_csv_is_not() -> None:
     csv = b"id,total\nx,not a number\n"
     legacy = process_files({"a.csv": csv}, {"format": "csv"}, {"a.csv": ORDERS})
     assert (legacy.records, legacy.failed) == (1, 0) and legacy.produced[0].accepted == csv
+
+
+EVENTS = {
+    "$id": "https://ns.adobe.com/t/schemas/events",
+    "type": "object",
+    "required": ["_id"],
+    "properties": {
+        "_id": {"type": "string"},
+        "at": {"type": "string", "format": "date-time"},
+        "day": {"type": "string", "format": "date"},
+        "kind": {"type": "string", "enum": ["a", "b"]},
+        "web": {"type": "object", "required": ["views"], "properties": {
+            "views": {"type": "integer", "minimum": 0, "maximum": 32767},
+            "score": {"type": "number", "maximum": 1},
+        }},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "ok": {"type": "boolean"},
+        "big": {"type": "integer"},
+    },
+}  # fmt: skip
+#: Rows the fast path takes as they are, and rows only the row-by-row check may decide
+PLAIN = {"_id": "p", "at": "2026-12-01T10:00:00Z", "day": "2026-12-01", "kind": "a",
+         "web": {"views": 3, "score": 0.5}, "tags": ["x"], "ok": True, "big": 12}  # fmt: skip
+OTHERS = [
+    {"_id": 7}, {"_id": "c", "web": {"views": "3"}}, {"_id": "d", "at": 1764583200000},
+    {"_id": "e", "at": "2026-12-01T10:00:00"}, {"_id": "f", "day": "2026-12-01T10:00:00Z"},
+    {"_id": "g", "kind": "z"}, {"_id": "h", "web": {"views": 40000}}, {"_id": "i", "web": {}},
+    {"_id": "j", "tags": ["x", None]}, {"_id": "k", "ok": "true"}, {"_id": "l", "big": 2**60},
+    {"_id": "m", "web": {"views": 1, "score": 2}}, {"kind": "a"}, {"_id": None}, "[1]", "{broken",
+    {"_id": "n", "at": "2026-12-01T10:00:00.1234567+01:00"}, {"_id": "o", "unknown": {"deep": 1}},
+]  # fmt: skip
+
+
+def test_the_fast_path_decides_exactly_as_the_row_by_row_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of plain rows are taken whole, blocks holding any other row go row by row: the
+    outcome (counts, codes, refused rows, the typed file) is the same as row by row alone."""
+    rows = [dict(PLAIN, _id=f"p{n}") for n in range(40)]
+    for position, other in enumerate(OTHERS):
+        rows.insert(position * 2, other)
+    data = lines(*rows)
+    check = compile_schema(EVENTS)
+    monkeypatch.setattr(reading, "BLOCK_BYTES", 600)  # blocks of a few rows: some plain, some mixed
+    taken: list[int] = []
+    real_read = reading.FastRows.read
+
+    def counting_read(self: object, block: bytes) -> object:
+        table = real_read(self, block)  # type: ignore[arg-type]
+        taken.append(0 if table is None else table.num_rows)
+        return table
+
+    monkeypatch.setattr(reading.FastRows, "read", counting_read)
+    fast = process_files({"a.json": data}, {"format": "json"}, {"a.json": check})
+    assert 0 in taken and sum(taken) >= 20  # mixed blocks went row by row, plain ones were taken
+    monkeypatch.setattr(reading.FastRows, "for_check", classmethod(lambda cls, check: None))
+    slow = process_files({"a.json": data}, {"format": "json"}, {"a.json": check})
+    assert (fast.records, fast.failed, fast.failed_rows, fast.errors) == (
+        slow.records, slow.failed, slow.failed_rows, slow.errors,
+    )  # fmt: skip
+    assert fast.refused == slow.refused and fast.records > 40
+    fast_rows = pq.read_table(io.BytesIO(fast.produced[0].accepted)).to_pylist()
+    assert fast_rows == pq.read_table(io.BytesIO(slow.produced[0].accepted)).to_pylist()
+
+
+def test_typed_parquet_takes_the_fast_path_and_decides_as_row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    check = compile_schema(EVENTS)
+    schema = parquet_module.arrow_schema(check.fields)
+    plain = [{**PLAIN, "at": dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC), "day": dt.date(2026, 12, 1)}] * 30
+    typed = {"plain.parquet": plain, "mixed.parquet": [*plain[:5], {"_id": "x", "web": {"views": 99999}}]}
+    files = {}
+    for name, rows in typed.items():
+        sink = io.BytesIO()
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), sink)
+        files[name] = sink.getvalue()
+    checks = {name: check for name in files}
+    fast = process_files(files, {"format": "parquet"}, checks)
+    monkeypatch.setattr(reading.FastRows, "for_check", classmethod(lambda cls, check: None))
+    slow = process_files(files, {"format": "parquet"}, checks)
+    assert (fast.records, fast.failed, fast.errors, fast.refused) == (
+        slow.records,
+        slow.failed,
+        slow.errors,
+        slow.refused,
+    )
+    assert (fast.records, fast.failed) == (35, 1)
+    for made_fast, made_slow in zip(fast.produced, slow.produced, strict=True):
+        assert pq.read_table(io.BytesIO(made_fast.accepted)) == pq.read_table(io.BytesIO(made_slow.accepted))
