@@ -150,12 +150,19 @@ class TenantRegistry:
         return totals
 
     def overview(self) -> list[Json]:
-        """Per tenant: its datasets and batches counted, batches by status (for the dashboard)."""
+        """Per tenant: its datasets and batches counted, batches by status, its schemas and the
+        datasets whose rows are validated against one (for the dashboard)."""
         described = []
         for org, sandbox in sorted(self._tenants):
             with self.reading((org, sandbox)) as current:
                 views = {name: current[name].snapshot() for name in COLLECTIONS}
             statuses = Counter(str(batch.get("status")) for _, batch in views[BATCHES].items())
+            schemas = views[SCHEMAS]
+            validated = sorted(
+                str(dataset.get("name", dataset_id))
+                for dataset_id, dataset in views[DATASETS].items()
+                if isinstance(ref := dataset.get("schemaRef"), dict) and ref.get("id") in schemas
+            )
             described.append(
                 {
                     "org": org,
@@ -163,6 +170,9 @@ class TenantRegistry:
                     DATASETS: sum(1 for _ in views[DATASETS].items()),
                     BATCHES: sum(statuses.values()),
                     "batchStatuses": dict(sorted(statuses.items())),
+                    SCHEMAS: sum(1 for _ in schemas.items()),
+                    #: the datasets whose rows are checked against a schema the mock holds
+                    "validatedDataSets": validated,
                 }
             )
         return described

@@ -41,6 +41,11 @@ def test_the_dashboard_shows_tenants_requests_and_why_a_request_is_a_violation(
     url = live_server.url
     browser.get(url + "/")
     wait_for(browser, lambda b: "ACE0A1B2C3D4E5F60718293A@AdobeOrg" in text_of(b, "#tenants"))
+    acme_prod = next(
+        row.text for row in browser.find_elements("css selector", "#tenants tbody tr")
+        if "ACE0A1B2C3D4E5F60718293A@AdobeOrg" in row.text and "prod" in row.text
+    )  # fmt: skip
+    assert "Customer Profiles, Loyalty Transactions" in acme_prod  # the datasets whose rows are validated
     assert "B10BE5A1B2C3D4E5F6071829@AdobeOrg" in text_of(browser, "#tenants")
     assert "no request yet" in text_of(browser, "#requests")
 
