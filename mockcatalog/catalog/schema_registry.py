@@ -17,6 +17,7 @@ from typing import Any
 from faker import Faker
 
 from mockcatalog.catalog.model import SCHEMAS
+from mockcatalog.catalog.regex_budget import field_matches
 from mockcatalog.catalog.tenancy import Tenant
 from mockcatalog.catalog.tenants import TenantData, TenantRegistry
 from mockcatalog.core.errors import InvalidRequest, NotBuiltInTheMock, RegistryNotFound
@@ -30,7 +31,7 @@ _KEPT_APART = frozenset({"sandboxId", "sandboxName"})
 #: Sample dates fall in a fixed window (faker's default ends now, and the same schema must answer
 #: the same row).
 _SAMPLE_SINCE, _SAMPLE_UNTIL = dt.datetime(2020, 1, 1), dt.datetime(2026, 1, 1)
-_PROPERTY = re.compile(r"^(?P<name>[\w:.$@-]{1,128})(?:(?P<op>==|!=)(?P<value>.*))?$", re.DOTALL)
+_PROPERTY = re.compile(r"^(?P<name>[\w:.$@-]{1,128})(?:(?P<op>==|!=|<=|>=|<|>|~)(?P<value>.*))?$", re.DOTALL)
 
 
 def served(schema: Json, tenant_sandbox_id: str) -> Json:
@@ -94,24 +95,31 @@ def _find(data: TenantData, reference: str) -> Json | None:
 
 
 def _property_filter(expression: str) -> Any:
-    """``name==value``, ``name!=value`` or ``name`` (present), on a schema's top-level fields."""
+    """``name==value``, ``name!=value``, ``name~regex`` or ``name`` (present), on a schema's
+    top-level fields (a list's values: any of them); Adobe's ``<`` and ``>`` are not built."""
     match = _PROPERTY.match(expression)
     if match is None:
-        if any(op in expression for op in ("<", ">", "~")):
-            raise NotBuiltInTheMock(
-                "Schema Registry property filters other than ==, != and presence",
-                f"property={expression!r}: the mock filters schemas with ==, != and a bare name only.",
-            )
         raise InvalidRequest(
             f"property={expression!r} is not a filter expression.",
-            errors={"property": ["Expected name, name==value or name!=value."]},
+            errors={"property": ["Expected name, name==value, name!=value, name~regex or name<value."]},
         )
     name, op, value = match["name"], match["op"], match["value"]
+    if op in ("<", ">", "<=", ">="):
+        raise NotBuiltInTheMock(
+            "Schema Registry property comparisons (<, >, <=, >=)",
+            f"property={expression!r}: the mock filters schemas with ==, !=, ~ and a bare name.",
+        )
     if op is None:
         return lambda schema: name in schema
-    if op == "==":
-        return lambda schema: str(schema.get(name)) == value
-    return lambda schema: str(schema.get(name)) != value
+    if op == "~":
+        return field_matches(name, value)
+    wanted = op == "=="
+    return lambda schema: (value in _texts(schema.get(name))) == wanted
+
+
+def _texts(value: Any) -> list[str]:
+    """A field's value as the text(s) a filter compares (each of a list's, as ``meta:extends``)."""
+    return [str(item) for item in value] if isinstance(value, list) else [str(value)]
 
 
 def _sample(node: Mapping[str, Any], fake: Faker, name: str) -> Any:

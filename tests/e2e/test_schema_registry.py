@@ -127,10 +127,10 @@ def test_property_filters_what_it_can_and_says_what_it_cannot(live_server: LiveS
         live_server,
         "/tenant/schemas",
         listing,
-        property="meta:class==https://ns.adobe.com/xdm/context/profile",
+        property="meta:extends==https://ns.adobe.com/xdm/context/profile",  # one of its values
     )
     assert [s["title"] for s in kept.json()["results"]] == ["CRM Profile"]
-    unbuilt = get(live_server, "/tenant/schemas", listing, property="version>1")
+    unbuilt = get(live_server, "/tenant/schemas", listing, property="version>1")  # comparisons: not built
     assert unbuilt.status_code == 501 and "property" in unbuilt.json()["feature"]
     assert [e.cannot for e in control_of(live_server.app).journal.unsupported()] == ["not built"]
 
