@@ -71,7 +71,7 @@ class SchemaRegistry:
         descending = orderby.startswith("-")
         field = orderby.lstrip("-+") or "title"
         schemas.sort(key=lambda schema: str(schema.get(field, "")), reverse=descending)
-        page = schemas[start : start + min(limit, MAX_LIST)]
+        page = schemas[start : start + (min(limit, MAX_LIST) if limit > 0 else MAX_LIST)]
         following = start + len(page)
         return page, following if following < len(schemas) else None
 
@@ -142,7 +142,7 @@ def _sample(node: Mapping[str, Any], fake: Faker, name: str) -> Any:
         high = node.get("maximum", max(low, 0) + 1000)
         low, high = max(low, -1_000_000), min(high, 1_000_000)
         if kind == "number":
-            return round(fake.pyfloat(min_value=low, max_value=max(high, low + 1)), 2)
+            return low + (high - low) * fake.random.random()
         return fake.pyint(min_value=int(low), max_value=int(max(high, low)))
     if kind == "date" or fmt == "date":
         return fake.date_between(_SAMPLE_SINCE, _SAMPLE_UNTIL).isoformat()

@@ -44,9 +44,12 @@ INTEGER_RANGES: Mapping[str, tuple[int, int]] = {
     "byte": (-(2**7), 2**7 - 1),
 }
 SCALAR_TYPES = frozenset({"string", "number", "boolean", "date", "date-time", *INTEGER_RANGES})
-_INTEGER_TEXT = re.compile(r"^\s*[+-]?\d{1,19}\s*$")
-_NUMBER_TEXT = re.compile(r"^\s*[+-]?(\d{1,308}(\.\d{0,30})?|\.\d{1,30})([eE][+-]?\d{1,3})?\s*$")
+_INTEGER_TEXT = re.compile(r"^\s*[+-]?[0-9]{1,19}\s*$", re.ASCII)
+_NUMBER_TEXT = re.compile(
+    r"^\s*[+-]?([0-9]{1,308}(\.[0-9]{0,30})?|\.[0-9]{1,30})([eE][+-]?[0-9]{1,3})?\s*$", re.ASCII
+)
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class SchemaError(ValueError):
@@ -139,7 +142,7 @@ def _compile(node: Any, name: str, where: str, depth: int, counter: list[int]) -
             return Field(name, "map", items=value_field), _map(value)
         return Field(name, "map", items=Field("values", "string")), _map(_string)
     low, high = _bounds(node, xdm_type, where)
-    enum = _enum(node, where)
+    enum = _enum(node, xdm_type, where)
     field = Field(name, xdm_type, low=low, high=high, enum=None if enum is None else tuple(enum))
     return field, _constrained(_scalar(node, xdm_type, where), low, high, enum)
 
@@ -268,16 +271,34 @@ def _scalar(node: Mapping[str, Any], xdm_type: str, where: str) -> Convert:
     }[xdm_type]
 
 
-def _enum(node: Mapping[str, Any], where: str) -> frozenset[Any] | None:
+def _enum(node: Mapping[str, Any], xdm_type: str, where: str) -> frozenset[Any] | None:
+    """A field's enum: its values of the field's own type (an integer field's within its range)."""
     enum = node.get("enum")
     if enum is None:
         return None
     if not isinstance(enum, list) or not enum or len(enum) > MAX_ENUM_VALUES:
         raise SchemaError(f"{where}: enum is a list of 1 to {MAX_ENUM_VALUES} values")
+    for value in enum:
+        if not _of_type(value, xdm_type):
+            raise SchemaError(f"{where}: enum value {value!r} is not a {xdm_type}")
     try:
         return frozenset(enum)
     except TypeError as exc:
         raise SchemaError(f"{where}: enum values are strings, numbers or booleans") from exc
+
+
+def _of_type(value: Any, xdm_type: str) -> bool:
+    """Whether an enum's value is one the field's values can be (an integer within its range)."""
+    if xdm_type in ("string", "date", "date-time"):
+        return isinstance(value, str)
+    if xdm_type == "boolean":
+        return isinstance(value, bool)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if xdm_type in INTEGER_RANGES:
+        low, high = INTEGER_RANGES[xdm_type]
+        return float(value).is_integer() and low <= value <= high
+    return math.isfinite(value)
 
 
 def _constrained(convert: Convert, low: Any, high: Any, allowed: frozenset[Any] | None) -> Convert:
@@ -326,6 +347,8 @@ def _bounds(node: Mapping[str, Any], xdm_type: str, where: str) -> tuple[Any, An
 
 def _string(value: Any, column: str, problems: list[Problem]) -> Any:
     if value.__class__ is str:
+        if _SURROGATE.search(value):  # a JSON escape of half a character: no text can hold it
+            return _refuse(problems, column, "Cannot convert a string holding a lone surrogate to text.")
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
@@ -336,7 +359,7 @@ def _integer(value: Any, column: str, problems: list[Problem]) -> Any:
     if value.__class__ is int:
         return value
     if value.__class__ is float:
-        if math.isfinite(value) and value.is_integer():
+        if math.isfinite(value) and value.is_integer() and abs(value) < 2**63:
             return int(value)
         return _refuse(problems, column, f"Cannot convert {value!r} to an integer (not a whole number).")
     if value.__class__ is str:
@@ -350,12 +373,20 @@ def _integer(value: Any, column: str, problems: list[Problem]) -> Any:
 
 
 def _number(value: Any, column: str, problems: list[Problem]) -> Any:
+    """A double: an integer becomes one (past a double's range, refused), NaN and infinity are no
+    numbers."""
     if value.__class__ is float or value.__class__ is int:
-        return value
-    if value.__class__ is str:
-        number = _parsed_number(value)
-        if number is not None:
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if math.isfinite(number):
             return number
+        return _refuse(problems, column, f"Cannot convert {value!r} to a number (not a finite double).")
+    if value.__class__ is str:
+        parsed = _parsed_number(value)
+        if parsed is not None:
+            return parsed
         return _refuse(problems, column, f"Cannot convert string {value[:64]!r} to a number.")
     return _refuse(problems, column, f"Cannot convert {_kind(value)} to a number.")
 
@@ -397,7 +428,11 @@ def _date_time(value: Any, column: str, problems: list[Problem]) -> Any:
             f"Cannot convert {_shown(value)} to a date-time "
             "(ISO 8601 with an offset, or epoch milliseconds).",
         )
-    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    try:  # an instant near year 1 or 9999 may not exist in UTC
+        in_utc = moment.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return _refuse(problems, column, f"Cannot convert {_shown(value)} to a date-time in UTC.")
+    return in_utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _moment(value: Any) -> dt.datetime | None:
@@ -411,7 +446,7 @@ def _moment(value: Any) -> dt.datetime | None:
     if value.__class__ is int:
         try:
             return _EPOCH + dt.timedelta(milliseconds=value)
-        except OverflowError:
+        except (OverflowError, ValueError):
             return None
     if value.__class__ is not str or len(value) > 64:
         return None

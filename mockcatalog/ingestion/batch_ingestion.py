@@ -52,7 +52,7 @@ from mockcatalog.ingestion.data_access import (
 )
 from mockcatalog.ingestion.file_vault import FileVault, KeptFile
 from mockcatalog.ingestion.processing import PolicySetting, next_status
-from mockcatalog.ingestion.reading import process_files
+from mockcatalog.ingestion.reading import Outcome, failed_reading, process_files
 from mockcatalog.ingestion.runs import Run
 
 
@@ -233,11 +233,20 @@ class BatchIngestion:
                 data, batch_id, next_version(batch, {**batch, **changes}, user=caller.user, now_ms=now)
             )
         if claimed is not None:  # its files read with no lock held
-            outcome = process_files(claimed.files, batch.get("inputFormat") or {}, _row_checks(schemas))
-            with self.tenants.writing(caller.tenant) as data:
-                if _run(data, batch_id) is claimed:  # not aborted, failed or reset meanwhile
-                    data.runs[batch_id] = replace(claimed, outcome=outcome)
-                    self.settle(data, ())
+            try:
+                outcome = process_files(claimed.files, batch.get("inputFormat") or {}, _row_checks(schemas))
+            except Exception:  # a bug in the mock: the batch fails (never stuck), the request a 500
+                self._keep_outcome(caller, batch_id, claimed, failed_reading(len(claimed.files)))
+                raise
+            self._keep_outcome(caller, batch_id, claimed, outcome)
+
+    def _keep_outcome(self, caller: Caller, batch_id: str, claimed: Run, outcome: Outcome) -> None:
+        """The outcome of reading a claimed run's files, kept unless the run was aborted, failed or
+        reset meanwhile; the batch finishes as the processing policy says."""
+        with self.tenants.writing(caller.tenant) as data:
+            if _run(data, batch_id) is claimed:
+                data.runs[batch_id] = replace(claimed, outcome=outcome)
+                self.settle(data, ())
 
     # --- processing ---------------------------------------------------------------------------
 

@@ -12,6 +12,8 @@ import itertools
 import json
 from collections.abc import Iterator, Mapping
 
+import orjson
+
 from mockcatalog.catalog.model import (
     BATCHES,
     CONVERSION_CODE,
@@ -24,7 +26,7 @@ from mockcatalog.catalog.model import (
 from mockcatalog.catalog.tenancy import Tenant
 from mockcatalog.catalog.tenants import TenantData, TenantRegistry
 from mockcatalog.core.errors import ContentsDropped, NotFound
-from mockcatalog.core.json import Json, encode
+from mockcatalog.core.json import Json
 from mockcatalog.ingestion import parquet
 from mockcatalog.ingestion.file_vault import FileVault, KeptFile
 from mockcatalog.ingestion.reading import CONVERSION_ERRORS, PARSE_ERRORS
@@ -167,7 +169,7 @@ def rows_of(contents: bytes) -> Iterator[Json]:
     if parquet.looks_like_parquet(contents):
         try:
             for batch in parquet.read_rows(contents):
-                yield from (json.loads(encode(row)) for row in batch)
+                yield from (orjson.loads(orjson.dumps(row, default=str)) for row in batch)
         except parquet.UnreadableParquet:
             return
         return

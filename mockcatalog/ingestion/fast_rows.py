@@ -13,6 +13,7 @@ row-by-row path. Measured in bench/bench_validation.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -25,8 +26,15 @@ from mockcatalog.catalog.xdm import Field, RowCheck
 from mockcatalog.ingestion import parquet
 
 #: RFC 3339 date-times and dates: text the row-by-row conversion reads to the same instant
-_DATE_TIME = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3}|\.\d{6})?(Z|[+-]\d{2}:\d{2})$"
-_DATE = r"^\d{4}-\d{2}-\d{2}$"
+#: (years 1000 to 9899 only: near year 1 or 9999 an instant may not exist in UTC; those go row by row)
+_YEAR = r"([1-8][0-9]{3}|9[0-8][0-9]{2})"
+_DATE_TIME = (
+    "^"
+    + _YEAR
+    + r"-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3}|\.[0-9]{6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+)
+_EARLIEST, _LATEST = dt.datetime(1000, 1, 1, tzinfo=dt.UTC), dt.datetime(9899, 12, 31, tzinfo=dt.UTC)
+_DATE = "^" + _YEAR + r"-[0-9]{2}-[0-9]{2}$"
 _PLAIN_ITEMS = frozenset({"string", "number", "boolean"})
 
 
@@ -43,7 +51,8 @@ class FastRows:
     def for_check(cls, check: RowCheck) -> FastRows | None:
         """The fast path of ``check``, or None when its schema holds what a column cannot show
         plainly (maps, lists of objects or of dates)."""
-        return cls(check) if all(_plain(field) for field in check.fields) else None
+        plain = bool(check.fields) and all(_plain(field) for field in check.fields)
+        return cls(check) if plain else None
 
     def take(self, table: pa.Table) -> pa.Table | None:
         """A Parquet file's rows (a batch of them), when each column the schema names is already of
@@ -67,12 +76,16 @@ class FastRows:
     def read(self, block: bytes) -> pa.Table | None:
         """The block's rows as a table typed by the schema, when every one is plainly fine; else
         None (the caller checks them one by one)."""
+        lines = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
         try:
+            block.decode("utf-8")  # Arrow's reader takes invalid UTF-8 into text columns as it is
             table = pj.read_json(
                 io.BytesIO(block),
                 read_options=pj.ReadOptions(use_threads=False, block_size=len(block) + 1),
                 parse_options=self.options,
             )
+            if table.num_rows != lines:  # a blank line, two objects on one: row by row decides
+                return None
             if not all(_fine(table, path, field) for path, field in self.leaves):
                 return None
             return table.cast(self.final_schema)
@@ -90,8 +103,9 @@ def _fine(table: pa.Table, path: tuple[str, ...], field: Field) -> bool:
     if kind == "array":
         return bool(pc.list_flatten(values).null_count == 0)
     if kind in ("date", "date-time"):
-        if not pa.types.is_string(values.type):
-            return True  # already a date or a timestamp (a Parquet column of the field's type)
+        if not pa.types.is_string(values.type):  # a Parquet column of the field's own type
+            first, last = pa.array([_EARLIEST, _LATEST], pa.timestamp("ms", tz="UTC")).cast(values.type)
+            return not (pc.any(pc.less(values, first)).as_py() or pc.any(pc.greater(values, last)).as_py())
         matched = pc.match_substring_regex(values, _DATE if kind == "date" else _DATE_TIME)
         return not pc.any(pc.invert(pc.fill_null(matched, True))).as_py()
     if field.low is not None and pc.any(pc.less(values, field.low)).as_py():
@@ -105,13 +119,20 @@ def _fine(table: pa.Table, path: tuple[str, ...], field: Field) -> bool:
 
 
 def _plain(field: Field) -> bool:
+    """Whether a column can show a field's values plainly fine: not a map, an object with no
+    field, a list of anything but unconstrained text, numbers or booleans, or a dated enum."""
     if field.xdm_type == "object":
-        return all(_plain(child) for child in field.children)
+        return bool(field.children) and all(_plain(child) for child in field.children)
     if field.xdm_type == "map":
         return False
     if field.xdm_type == "array":
-        return field.items is not None and field.items.xdm_type in _PLAIN_ITEMS
-    return True
+        items = field.items
+        return (
+            items is not None
+            and items.xdm_type in _PLAIN_ITEMS
+            and items.low is None and items.high is None and items.enum is None
+        )  # fmt: skip
+    return not (field.xdm_type in ("date", "date-time") and field.enum is not None)
 
 
 def _read_type(field: Field) -> pa.DataType:

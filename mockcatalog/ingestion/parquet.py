@@ -44,7 +44,17 @@ def looks_like_parquet(data: bytes) -> bool:
 def read_rows(data: bytes) -> Iterator[list[Json]]:
     """The rows of a Parquet file, a batch of rows at a time; :class:`UnreadableParquet` when its
     footer cannot be read or claims more than the bounds allow (raised before any row)."""
-    return (batch.to_pylist() for batch in read_batches(data))
+    return (rows_of_batch(batch) for batch in read_batches(data))
+
+
+def rows_of_batch(batch: pa.RecordBatch) -> list[Json]:
+    """A batch's rows as Python values (maps as dicts); :class:`UnreadableParquet` for values
+    Python cannot hold (a timestamp past year 9999, say)."""
+    try:
+        rows: list[Json] = batch.to_pylist(maps_as_pydicts="strict")
+    except (pa.ArrowException, ValueError, OverflowError, KeyError) as exc:
+        raise UnreadableParquet(f"its values cannot be read ({exc})") from None
+    return rows
 
 
 def read_batches(data: bytes) -> Iterator[pa.RecordBatch]:
@@ -75,7 +85,8 @@ def arrow_type(field: Field) -> pa.DataType:
     """The Arrow (and so Parquet) type Adobe's field constraints give an XDM type."""
     kind = field.xdm_type
     if kind == "object":
-        return pa.struct([pa.field(child.name, arrow_type(child)) for child in field.children])
+        children = [pa.field(child.name, arrow_type(child)) for child in field.children if storable(child)]
+        return pa.struct(children)
     if kind == "array":
         assert field.items is not None
         return pa.list_(arrow_type(field.items))
@@ -93,8 +104,16 @@ def arrow_type(field: Field) -> pa.DataType:
     }[kind]
 
 
+def storable(field: Field) -> bool:
+    """Whether a field has a Parquet column: an object with no field has none (Parquet cannot hold
+    an empty group), so its (empty) values are not written."""
+    if field.xdm_type == "object":
+        return any(storable(child) for child in field.children)
+    return field.items is None or storable(field.items)
+
+
 def arrow_schema(fields: Sequence[Field]) -> pa.Schema:
-    return pa.schema([pa.field(field.name, arrow_type(field)) for field in fields])
+    return pa.schema([pa.field(field.name, arrow_type(field)) for field in fields if storable(field)])
 
 
 def table_of(rows: Sequence[Json], fields: Sequence[Field]) -> pa.Table:
@@ -105,7 +124,11 @@ def table_of(rows: Sequence[Json], fields: Sequence[Field]) -> pa.Table:
 def _for_arrow(row: Json, fields: Sequence[Field]) -> Json:
     """A checked row with its dates and date-times as the objects Arrow takes (the row holds them
     as ISO 8601 text, as JSON does), and its maps as key-value pairs."""
-    return {field.name: _value(row[field.name], field) for field in fields if field.name in row}
+    return {
+        field.name: _value(row[field.name], field)
+        for field in fields
+        if field.name in row and storable(field)
+    }
 
 
 def _value(value: Any, field: Field) -> Any:

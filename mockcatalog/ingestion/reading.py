@@ -18,6 +18,7 @@ holds, a row that cannot be read is a failed row.
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 from collections import Counter
@@ -173,11 +174,17 @@ class Outcome:
 
 def _encoded(entry: Json) -> bytes:
     """One line of a failed-rows file; what JSON cannot hold as is (a Parquet row's bytes or
-    decimals, an integer past 64 bits) is written as text."""
+    decimals, an integer past 64 bits) is written as text, and a row nested too deeply to write
+    is left out (its ``_errors`` and ``_filename`` stay)."""
     try:
         return orjson.dumps(entry, default=str) + b"\n"
     except TypeError:
-        return json.dumps(entry, ensure_ascii=False, default=str).encode() + b"\n"
+        pass
+    try:
+        return json.dumps(entry, ensure_ascii=False, default=str).encode("utf-8", errors="replace") + b"\n"
+    except (RecursionError, ValueError):
+        kept = {key: entry[key] for key in ("_errors", "_filename") if key in entry}
+        return orjson.dumps(kept, default=str) + b"\n"
 
 
 def process_files(
@@ -214,6 +221,13 @@ def process_files(
             shown = [str(row) for row in outcome.failed_rows[code]]
             outcome.errors.append({"code": code, "description": description, "rows": shown})
     return outcome
+
+
+def failed_reading(files: int) -> Outcome:
+    """The outcome of files the mock failed to read (a bug in the mock, reported as a 500 to the
+    request that completed the batch): the batch fails with error 107, never stays processing."""
+    description = "The mock failed reading the batch's files (a bug in the mock; please report it)."
+    return Outcome(files=files, errors=[{"code": "107", "description": description, "rows": []}])
 
 
 class _Accepted:
@@ -295,7 +309,7 @@ def _take(row: Any, text: str, path: str, outcome: Outcome, accepted: _Accepted)
             return
         row = converted
     outcome.records += 1
-    accepted.add(row, text.encode())
+    accepted.add(row, text.encode("utf-8", errors="replace"))  # a lone surrogate a JSON escape made
 
 
 def _json(path: str, data: bytes, outcome: Outcome, accepted: _Accepted, *, multiline: bool) -> None:
@@ -308,9 +322,15 @@ def _json(path: str, data: bytes, outcome: Outcome, accepted: _Accepted, *, mult
             )
             return
         for record in document if isinstance(document, list) else [document]:
-            _take(record, json.dumps(record, ensure_ascii=False), path, outcome, accepted)
+            try:
+                text = json.dumps(record, ensure_ascii=False)
+            except (RecursionError, ValueError):
+                text, record = "(nested too deeply to write)", _UNREADABLE
+            _take(record, text, path, outcome, accepted)
         return
     # JSON lines are read a block at a time: memory follows a block, not the file
+    if data.startswith(codecs.BOM_UTF8):  # a byte-order mark is no content (some editors write one)
+        data = data[len(codecs.BOM_UTF8) :]
     fast = FastRows.for_check(accepted.check) if accepted.check is not None else None
     for block in _blocks(data):
         table = fast.read(block) if fast is not None else None
@@ -318,7 +338,8 @@ def _json(path: str, data: bytes, outcome: Outcome, accepted: _Accepted, *, mult
             outcome.records += table.num_rows
             accepted.add_table(table)
             continue
-        for line in block.decode("utf-8", errors="replace").splitlines():
+        for line in block.decode("utf-8", errors="replace").split("\n"):  # JSON lines end at \n only
+            line = line.removesuffix("\r")
             if line.strip():
                 _take(_parsed(line), line, path, outcome, accepted)
 
@@ -351,7 +372,7 @@ def _parquet(path: str, data: bytes, outcome: Outcome, accepted: _Accepted) -> N
                     outcome.records += table.num_rows
                     accepted.add_table(table)
                     continue
-                for row in batch.to_pylist():
+                for row in parquet.rows_of_batch(batch):
                     _take(row, "", path, outcome, accepted)
         except parquet.UnreadableParquet as exc:
             problem = str(exc)

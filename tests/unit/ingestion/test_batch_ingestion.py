@@ -68,3 +68,23 @@ def test_a_large_file_is_bounded_by_the_limit_given_at_construction() -> None:
     ingestion.upload_large_file_part(ME, (batch_id, "ds", "big.json"), 0, b"x" * 10, None)
     with pytest.raises(MockLimitReached):
         ingestion.upload_large_file_part(ME, (batch_id, "ds", "big.json"), 10, b"x", None)
+
+
+def test_a_failure_reading_the_files_fails_the_batch_instead_of_leaving_it_processing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    control = new_control()
+    ingestion = control.ingestion
+    batch_id = str(ingestion.create_batch(ME, {"datasetId": "ds"})["id"])
+    ingestion.upload_file(ME, batch_id, "ds", "rows.json", b'{"a": 1}\n')
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug in reading")
+
+    monkeypatch.setattr("mockcatalog.ingestion.batch_ingestion.process_files", broken)
+    with pytest.raises(RuntimeError):
+        ingestion.batch_action(ME, batch_id, "COMPLETE")
+    (batch,) = control.store.get_objects(ME.tenant, "batches", [batch_id]).values()
+    assert batch["status"] == "failed" and batch["errors"][0]["code"] == "107"
+    with control.tenants.reading(ME.tenant) as data:
+        assert batch_id not in data.runs  # its uploads no longer held

@@ -165,7 +165,7 @@ def test_rows_of_a_dataset_with_a_schema_are_converted_or_refused_naming_the_col
     refused = [json.loads(line) for line in outcome.refused[reading.CONVERSION_ERRORS].splitlines()]
     assert refused == [
         {"id": "b", "total": -1, "_errors": [{"column": "total", "code": "100",
-         "message": "-1 is below the minimum 0."}], "_filename": "day.json"},
+         "message": "-1.0 is below the minimum 0."}], "_filename": "day.json"},
         {"total": 3, "_errors": [{"column": "id", "code": "1555",
          "message": "Required field is missing or null."}], "_filename": "day.json"},
     ]  # fmt: skip
