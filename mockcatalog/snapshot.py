@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +36,7 @@ from mockcatalog.catalog.fixture_files import FIXTURE_FILES, FixtureError, check
 from mockcatalog.catalog.model import BATCHES, DATASETS, SCHEMAS, dataset_ids_of, in_fixture_form
 from mockcatalog.catalog.tenancy import DEFAULT_SANDBOX
 from mockcatalog.contract.schemas import fixture_schemas
+from mockcatalog.core.files import write_atomically
 from mockcatalog.core.json import Json
 
 CATALOG = "/data/foundation/catalog"
@@ -400,7 +399,7 @@ def _write_directory(out: Path, collections: Mapping[str, Mapping[str, Json]]) -
         out.mkdir(parents=True, exist_ok=True)
         for collection, filename in FIXTURE_FILES.items():
             path = out / filename
-            _write_atomically(path, _encoded(collections.get(collection, {})))
+            write_atomically(path, _encoded(collections.get(collection, {})))
             written.append(path)
     except OSError as exc:
         raise SnapshotError(f"cannot write {out}: {exc.strerror or exc}") from None
@@ -411,28 +410,3 @@ def _encoded(objects: Mapping[str, Json]) -> bytes:
     """One object per line, as ``fixtures generate`` writes them: compact and diffable."""
     lines = [f"{json.dumps(oid)}: {json.dumps(obj, separators=(',', ':'))}" for oid, obj in objects.items()]
     return ("{\n" + ",\n".join(lines) + ("\n" if lines else "") + "}\n").encode()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """A temporary file beside ``path``, flushed to disk, then renamed over it."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _mode_for(path))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    """The existing file's permission bits, or what a new file gets under the process's umask."""
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +27,7 @@ from mockcatalog.catalog.fixture_files import FIXTURE_FILES, FixtureError, Fixtu
 from mockcatalog.contract.schemas import fixture_schemas
 from mockcatalog.contract.validation import unstorable_value
 from mockcatalog.control.plane import MockControl
+from mockcatalog.core.files import temporary_prefix, write_atomically
 from mockcatalog.core.json import encode
 
 FORMAT = "mockcatalog-state/1"
@@ -55,31 +54,7 @@ def save_state(control: MockControl, path: Path) -> None:
     encoded = encode({"format": FORMAT, "savedAt": control.clock.now_ms(), **exported})
     target = path.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=_temporary_prefix(target), suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(encoded)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _mode_to_keep(target))
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _temporary_prefix(target: Path) -> str:
-    return f".{target.name}."
-
-
-def _mode_to_keep(target: Path) -> int:
-    """The target's permission bits, or what a new file gets under the process's umask."""
-    try:
-        return target.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    write_atomically(target, encoded)
 
 
 def remove_stale_temporaries(path: Path) -> list[Path]:
@@ -87,7 +62,7 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
     target = path.resolve()
     if not target.parent.is_dir():
         return []
-    stale = list(target.parent.glob(f"{_temporary_prefix(target)}*.tmp"))
+    stale = list(target.parent.glob(f"{temporary_prefix(target)}*.tmp"))
     for leftover in stale:
         leftover.unlink(missing_ok=True)
     return stale
