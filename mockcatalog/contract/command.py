@@ -87,6 +87,7 @@ class ContractData:
     #: batches the run ingested and completed (with a refused row), and the dataset files they made
     processed_batch_ids: Sequence[str] = ()
     dataset_file_ids: Sequence[str] = ()
+    schema_ids: Sequence[str] = ()  # the tenant's schemas (read only, never written)
 
     def dictionaries(self) -> dict[str, Sequence[str]]:
         """schemathesis dictionaries, by name (empty ones are left out of the configuration)."""
@@ -99,6 +100,8 @@ class ContractData:
             "processedBatchIds": self.processed_batch_ids,
             "dataSetFileIds": self.dataset_file_ids,
             "largeFilePaths": [LARGE_FILE_PATH] if self.batch_ids else [],
+            "schemaIds": self.schema_ids,
+            "tenantContainer": ["tenant"] if self.schema_ids else [],
         }
 
 
@@ -124,6 +127,9 @@ _BINDINGS = (
     (("getDataSetFiles",), "path.id", "dataSetFileIds"),
     (("getFile",), "path.dataSetFileId", "dataSetFileIds"),
     (("getUniqueBatchValues",), "path.field", "batchFields"),
+    (("getPreviewByDatasetId",), "path.datasetId", "batchDataSetId"),
+    (("lookupSchema", "getSampleData"), "path.schemaId", "schemaIds"),
+    (("lookupSchema", "listAllSchemas"), "path.container", "tenantContainer"),
     (("createBatch",), "body.datasetId", "batchDataSetId"),
     (("createBatch",), "body.replay.predecessors[*]", "batchIds"),
     (
@@ -178,13 +184,30 @@ def prepare_contract_data(
             started = f"{ingestion}/batches/{batch['id']}/datasets/{datasets[0]}/files/{LARGE_FILE_PATH}"
             create(f"{started}?action=INITIALIZE", b"")
     processed = _processed_batch(create, ingestion, datasets[0])
+    registry = url.rstrip("/") + (GATEWAY_PREFIXES["schemaregistry"] if gateway_paths else "")
     return ContractData(
+        schema_ids=_schema_ids(f"{registry}/tenant/schemas", headers),
         batch_dataset_id=datasets[0],
         dataset_ids=datasets[1:],
         batch_ids=batches,
         processed_batch_ids=[processed] if processed else [],
         dataset_file_ids=[f"{processed}-1"] if processed else [],
     )
+
+
+def _schema_ids(address: str, headers: Mapping[str, str]) -> list[str]:
+    """The ``meta:altId`` of the tenant's schemas (the first page), read through the Schema
+    Registry's list; none when it has none or does not answer."""
+    sent = {**headers, "Accept": "application/vnd.adobe.xed-id+json"}
+    try:
+        with urllib.request.urlopen(urllib.request.Request(address, None, sent), timeout=10) as answer:
+            listed = json.load(answer)
+    except (OSError, ValueError):
+        return []
+    results = listed.get("results") if isinstance(listed, dict) else None
+    return [
+        str(item["meta:altId"]) for item in results or () if isinstance(item, dict) and "meta:altId" in item
+    ]
 
 
 def _processed_batch(create: Callable[..., object], ingestion: str, dataset_id: str) -> str | None:

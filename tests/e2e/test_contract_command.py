@@ -117,6 +117,10 @@ def test_a_run_aims_writes_only_at_scratch_objects_it_created(live_server: LiveS
         bound[("getFile", "path.dataSetFileId")] == bound[("getDataSetFiles", "path.id")] == "dataSetFileIds"
     )
     assert bound[("listFailedBatchFiles", "path.id")] == "processedBatchIds"
+    assert (
+        bound[("lookupSchema", "path.schemaId")] == bound[("getSampleData", "path.schemaId")] == "schemaIds"
+    )
+    assert data.schema_ids == ["_acme.schemas.crm-profile", "_acme.schemas.loyalty-txn"]  # read, not made
     assert config["dictionaries"]["dataSetIds"]["values"] == list(data.dataset_ids)
     assert config["dictionaries"]["batchDataSetId"]["values"] == [data.batch_dataset_id]
     assert config["checks"] == tomllib.loads(contract_config_path().read_text())["checks"]
