@@ -78,7 +78,8 @@ class FastRows:
         None (the caller checks them one by one)."""
         lines = block.count(b"\n") + (0 if block.endswith(b"\n") else 1)
         try:
-            block.decode("utf-8")  # Arrow's reader takes invalid UTF-8 into text columns as it is
+            if not block.isascii():  # Arrow's reader takes invalid UTF-8 into text columns as it is
+                block.decode("utf-8")
             table = pj.read_json(
                 io.BytesIO(block),
                 read_options=pj.ReadOptions(use_threads=False, block_size=len(block) + 1),
