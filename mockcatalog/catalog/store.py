@@ -256,6 +256,7 @@ class CatalogStore:
         patch: list[Json] | None = None,
         replace: bool = False,
         if_match: str | None = None,
+        if_none_match: str | None = None,
         validate_only: bool = False,
     ) -> None:
         """PATCH (``fields`` merged, or a JSON ``patch``) or PUT (``replace``) one object.
@@ -263,7 +264,7 @@ class CatalogStore:
         Server-managed fields keep their values; ``version`` is bumped and ``updated`` set.
         """
         with self.tenants.writing(caller.tenant) as data:
-            current = _current(data[collection], collection, object_id, if_match)
+            current = _current(data[collection], collection, object_id, if_match, if_none_match)
             if patch is not None:
                 written = apply_json_patch(current, patch)
             elif replace:
@@ -332,18 +333,39 @@ def _candidates(
     return collection.items()
 
 
-def _current(objects: Collection, collection: str, object_id: str, if_match: str | None) -> Json:
+def _current(
+    objects: Collection,
+    collection: str,
+    object_id: str,
+    if_match: str | None,
+    if_none_match: str | None = None,
+) -> Json:
+    """The object a write or delete acts on, once its preconditions hold: ``If-Match`` must name
+    its version (or ``*``), ``If-None-Match`` none of the versions it lists (``*`` names every one).
+    Versions may be quoted, as ``ETag`` sends them."""
     current = objects.get(object_id)
     if current is None:
         raise NotFound.of(f"{collection} object", object_id)
     version = str(current.get("version", ""))
-    if if_match is not None and if_match.strip() != "*" and if_match.strip().strip('"') != version:
+    if if_match is not None and not _names_version(if_match, version):
         raise PreconditionFailed(
             f"If-Match names version {if_match!r}, but {object_id} is at version {version!r}; "
             "read it again and retry.",
-            errors={"If-Match": [f"Current version is {version!r}."]},
+            errors={"If-Match": [f"Sent {if_match!r}; the current version is {version!r}."]},
+        )
+    if if_none_match is not None and _names_version(if_none_match, version):
+        raise PreconditionFailed(
+            f"If-None-Match names version {version!r}, which {object_id} is at; nothing was written.",
+            errors={"If-None-Match": [f"Sent {if_none_match!r}; it must not name the current version {version!r}."]},
         )
     return current
+
+
+def _names_version(header: str, version: str) -> bool:
+    """Whether a precondition header's list of versions (``*``, or comma-separated, each maybe
+    quoted or weak-tagged) includes ``version``."""
+    listed = {part.strip().removeprefix("W/").strip('"') for part in header.split(",")}
+    return "*" in listed or version in listed
 
 
 def apply_json_patch(document: Json, patch: list[Json]) -> Json:

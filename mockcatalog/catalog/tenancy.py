@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from mockcatalog.core.errors import ApiKeyMissing, OrgHeaderMissing, TokenMissing, Unauthorized
+from mockcatalog.core.errors import ApiKeyMissing, InvalidRequest, OrgHeaderMissing, TokenMissing, Unauthorized
 
 DEFAULT_SANDBOX = "prod"
 
@@ -59,6 +59,33 @@ def sandbox_id(tenant: Tenant) -> str:
 def tenant_of(obj: Mapping[str, Any]) -> Tenant:
     """The tenant a stored object names with ``imsOrg`` and ``sandboxName`` (absent: ``prod``)."""
     return (obj["imsOrg"], obj.get("sandboxName") or DEFAULT_SANDBOX)
+
+
+#: The headers that say who calls and which tenant they reach (names in lower case).
+CREDENTIAL_HEADERS = ("authorization", "x-api-key", "x-gw-ims-org-id", "x-sandbox-name")
+
+
+def one_value_each(headers: dict[str, str]) -> dict[str, str]:
+    """``headers`` with each credential header sent more than once reduced to its one value.
+
+    A header sent twice reaches a WSGI app as one value, the two joined by a comma. Adobe's own
+    legacy Batch Ingestion Postman collection sends ``x-gw-ims-org-id`` twice, with the same value,
+    and works against the real service; read as it arrives, it would name a tenant of its own. The
+    same value repeated is that value; different values are a 400 naming the header (a request may
+    not name two organizations, and no credential holds a comma)."""
+    repeated: dict[str, str] = {}
+    for name in CREDENTIAL_HEADERS:
+        value = headers.get(name)
+        if value is None or "," not in value:
+            continue
+        values = {part.strip() for part in value.split(",")}
+        if len(values) > 1:
+            raise InvalidRequest(
+                f"The {name} header was sent with {len(values)} different values; send it once.",
+                errors={name: [f"Sent {value!r}: one value is allowed."]},
+            )
+        repeated[name] = values.pop()
+    return {**headers, **repeated} if repeated else headers
 
 
 def caller_from_headers(headers: HeaderLookup) -> Caller:

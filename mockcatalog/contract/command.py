@@ -65,6 +65,8 @@ def credential_headers(environ: Mapping[str, str] = os.environ) -> list[str]:
 
 #: The large-file upload each scratch batch has started, for the part, status and action calls.
 LARGE_FILE_PATH = "scratch-large-file.json"
+#: The file the processed scratch batch uploads: its dataset file's one entry, for Data Access reads.
+PROCESSED_FILE_NAME = "rows.json"
 
 #: Fields of Adobe's batch model, of every kind (strings, numbers, objects, arrays), for the uniques'
 #: ``{field}``: a generated name is almost never one a batch holds, and would only ever answer ``[]``.
@@ -99,6 +101,7 @@ class ContractData:
             "batchFields": BATCH_FIELDS,
             "processedBatchIds": self.processed_batch_ids,
             "dataSetFileIds": self.dataset_file_ids,
+            "dataSetFileNames": [PROCESSED_FILE_NAME] if self.dataset_file_ids else [],
             "largeFilePaths": [LARGE_FILE_PATH] if self.batch_ids else [],
             "schemaIds": self.schema_ids,
             "tenantContainer": ["tenant"] if self.schema_ids else [],
@@ -125,7 +128,8 @@ _BINDINGS = (
     (("largeFileAction", "uploadLargeFilePart", "getLargeFileStatus"), "path.datasetId", "batchDataSetId"),
     (("largeFileAction", "uploadLargeFilePart", "getLargeFileStatus"), "path.filePath", "largeFilePaths"),
     (("getDataSetFiles",), "path.id", "dataSetFileIds"),
-    (("getFile",), "path.dataSetFileId", "dataSetFileIds"),
+    (("getFile", "getFileMetadata"), "path.dataSetFileId", "dataSetFileIds"),
+    (("getFile", "getFileMetadata"), "query.path", "dataSetFileNames"),
     (("getUniqueBatchValues",), "path.field", "batchFields"),
     (("getPreviewByDatasetId",), "path.datasetId", "batchDataSetId"),
     (("lookupSchema", "getSampleData"), "path.schemaId", "schemaIds"),
@@ -218,7 +222,7 @@ def _processed_batch(create: Callable[..., object], ingestion: str, dataset_id: 
     if not (isinstance(batch, dict) and isinstance(batch.get("id"), str)):
         return None
     batch_id = str(batch["id"])
-    upload = f"{ingestion}/batches/{batch_id}/datasets/{dataset_id}/files/rows.json"
+    upload = f"{ingestion}/batches/{batch_id}/datasets/{dataset_id}/files/{PROCESSED_FILE_NAME}"
     create(upload, b'{"row": 1}\nnot json\n', method="PUT", content_type="application/octet-stream")
     create(f"{ingestion}/batches/{batch_id}?action=COMPLETE", b"")
     return batch_id

@@ -102,7 +102,7 @@ class ParameterLoader:
             try:
                 loaded[name] = field.deserialize(value)
             except ValidationError as exc:
-                errors.update(flatten(exc.messages, name))
+                errors.update(naming_values(flatten(exc.messages, name), {name: value}))
         for name in self.required - values.keys():
             errors[name] = ["Missing data for required field."]
         return loaded
@@ -281,7 +281,7 @@ class OperationValidator:
         try:
             return body_field.deserialize(document)
         except ValidationError as exc:
-            errors.update(flatten(exc.messages))
+            errors.update(naming_values(flatten(exc.messages), document))
             return None
 
 
@@ -356,6 +356,34 @@ def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
         for sub_key, sub_value in flatten(value, name).items():
             flat.setdefault(sub_key, []).extend(sub_value)
     return flat
+
+
+def naming_values(flat: dict[str, list[str]], sent: Any) -> dict[str, list[str]]:
+    """Each error with the value the client sent at its path (``a.b.0``) appended, so an error
+    names the field, the rule and the value; a missing value (a required field) adds nothing."""
+    named = {}
+    for where, messages in flat.items():
+        found, value = _at_path(sent, where)
+        shown = f" Sent: {_shown(json.dumps(value, ensure_ascii=False, default=str))}." if found else ""
+        named[where] = [message + shown for message in messages]
+    return named
+
+
+def _at_path(document: Any, where: str) -> tuple[bool, Any]:
+    """(found, value) at a dotted error path of ``document`` (``body`` is the whole of it)."""
+    if where == "body":
+        return True, document
+    node, key = document, None
+    for part in where.split("."):
+        if isinstance(node, dict) and part in node:
+            node, key = node[part], part
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node, key = node[int(part)], None
+        elif part in ("key", "value") and key is not None:  # a map's entry: marshmallow's names
+            node = key if part == "key" else node
+        else:
+            return False, None
+    return True, node
 
 
 @functools.lru_cache(maxsize=8)

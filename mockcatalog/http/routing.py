@@ -176,7 +176,9 @@ def build_routes(
 
 
 def install(app: Flask, routes: list[Route]) -> None:
-    for route in routes:
+    """Add the routes to the app. A route for ``GET`` answers ``HEAD`` too, unless the spec
+    declares ``HEAD`` at that path on its own: those are added first, so they match first."""
+    for route in sorted(routes, key=lambda route: route.method != "HEAD"):
         app.add_url_rule(
             route.rule,
             endpoint=route.endpoint,
@@ -217,6 +219,10 @@ def _why_unrouted(req: Request, status: int) -> MockCatalogError:
         return too_long
     platform_operation = scope.not_served(req.method, req.path)
     if platform_operation is not None:
+        try:  # the gateway refuses a call without credentials before any service sees it
+            gateway.credentials_of(req)
+        except MockCatalogError as refused:
+            return refused
         return platform_operation.not_served()
     if status == 405:
         return MethodNotAllowed(f"{req.method} is not allowed on {req.path}.")

@@ -65,6 +65,7 @@ PROBES: dict[str, tuple[str, str, dict[str, Any], int | str]] = {
     "listBatchFiles": ("GET", "/data/foundation/export/batches/{batch}/files", {}, 404),
     "listFailedBatchFiles": ("GET", "/batches/{batch}/failed?path=parse_errors", {}, 404),
     "getFile": ("GET", "/data/foundation/export/files/{file}?path=a.json", {}, 404),
+    "getFileMetadata": ("HEAD", "/data/foundation/export/files/{file}?path=a.json", {}, 404),
     "getPreviewByDatasetId": ("GET", "/data/foundation/export/datasets/{ds}/preview", {}, 404),
     "lookupSchema": ("GET", f"{REGISTRY}/tenant/schemas/{SCHEMA}", {"headers": LOOKUP}, 404),
     "getSampleData": ("GET", f"{REGISTRY}/rpc/sampledata/{SCHEMA}", {"headers": LOOKUP}, 404),

@@ -43,6 +43,7 @@ VIEWS: Mapping[str, Callable[[Call], Response]] = {
     "listBatchFiles": exports.list_batch_files,
     "listFailedBatchFiles": exports.list_failed_batch_files,
     "getFile": exports.get_file,
+    "getFileMetadata": exports.get_file,
     "getPreviewByDatasetId": exports.dataset_preview,
     "listAllSchemas": schemas.list_all_schemas,
     "lookupSchema": schemas.lookup_schema,

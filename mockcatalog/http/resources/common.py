@@ -87,6 +87,7 @@ def write_by_id(collection: str, call: Call, *, replace: bool = False) -> Respon
         patch=body if isinstance(body, list) else None,
         replace=replace,
         if_match=call.valid.headers.get("if-match"),
+        if_none_match=call.valid.headers.get("if-none-match"),
         validate_only=checking,
     )
     return checked_only() if checking else json_response(references(collection, object_id))
