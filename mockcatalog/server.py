@@ -1,5 +1,6 @@
 """Run the mock on a socket: in a background thread (tests, the pytest plugin) or in the foreground
-(``mockcatalog serve``, on waitress, a production-grade threaded WSGI server)."""
+(``mockcatalog serve``, on waitress, a production-grade threaded WSGI server). Either way the app is
+served behind :class:`~mockcatalog.http.compression.GzipOnTheWire`, as the Platform's edge answers."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from mockcatalog.http.compression import GzipOnTheWire
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -26,7 +29,7 @@ class LiveServer:
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0) -> None:
         self.app = app
         self._server: BaseWSGIServer = make_server(
-            host, port, app, threaded=True, request_handler=_QuietHandler
+            host, port, GzipOnTheWire(app), threaded=True, request_handler=_QuietHandler
         )
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -75,7 +78,7 @@ def serve_forever(
 
     try:
         server: Any = create_server(
-            app,
+            GzipOnTheWire(app),
             host=host,
             port=port,
             threads=threads,

@@ -33,7 +33,14 @@ from urllib import error, parse, request
 from marshmallow import Schema, ValidationError
 
 from mockcatalog.catalog.fixture_files import FIXTURE_FILES, FixtureError, check_collection
-from mockcatalog.catalog.model import BATCHES, DATASETS, SCHEMAS, dataset_ids_of, in_fixture_form
+from mockcatalog.catalog.model import (
+    BATCHES,
+    DATASETS,
+    SCHEMAS,
+    dataset_ids_of,
+    in_fixture_form,
+    query_table_name,
+)
 from mockcatalog.catalog.tenancy import DEFAULT_SANDBOX
 from mockcatalog.contract.schemas import fixture_schemas
 from mockcatalog.core.files import write_atomically
@@ -86,9 +93,11 @@ class Upstream:
         }
 
     def secrets(self) -> list[tuple[str, str]]:
-        """Each secret with what replaces it in written objects."""
+        """Each secret with what replaces it in written objects, also in the form a dataset's query
+        table tag gives a name holding it (``key-8d2E`` as ``key_8d2e``)."""
         found = [(self.token, "REDACTED-TOKEN"), (self.api_key, "REDACTED-API-KEY")]
-        return sorted(((s, r) for s, r in found if s), key=lambda pair: -len(pair[0]))
+        found += [(query_table_name(secret, ""), replacement) for secret, replacement in found]
+        return sorted(((s, r) for s, r in set(found) if s), key=lambda pair: -len(pair[0]))
 
 
 @dataclass

@@ -24,6 +24,7 @@ from mockcatalog.catalog.model import (
     PROCESSED,
     UNREADABLE_ROWS_CODE,
     UNREADABLE_ROWS_DESCRIPTION,
+    failed_batch_location,
     in_fixture_form,
     new_batch,
     new_dataset,
@@ -118,7 +119,7 @@ def generate_fixtures(
                 object_id=object_id,
                 client=clients[org],
                 user=rng.choice(people[org]),
-                **_outcome(status, created, rng),
+                **_outcome(status, created, rng, object_id),
             ),
             (org, sandbox),
         )
@@ -136,8 +137,9 @@ def _platform_user(rng: random.Random) -> str:
     return f"{rng.getrandbits(96):024X}@{domain}"
 
 
-def _outcome(status: str, created: int, rng: random.Random) -> Json:
-    """Counts, times and errors of a batch that reached ``status``."""
+def _outcome(status: str, created: int, rng: random.Random, batch_id: str) -> Json:
+    """Counts, times and errors of a batch that reached ``status`` (and where a failed one's
+    failed rows are read)."""
     if status not in PROCESSED:
         return {"started": created + 60_000} if status in ("processing", "staging") else {}
     records = rng.randrange(100, 100_000)
@@ -148,6 +150,7 @@ def _outcome(status: str, created: int, rng: random.Random) -> Json:
         outcome.update(
             recordCount=0,
             failedRecordCount=records,
+            failedBatchLocation=failed_batch_location(batch_id),
             errors=[
                 {"code": UNREADABLE_ROWS_CODE, "description": UNREADABLE_ROWS_DESCRIPTION, "rows": ["1"]}
             ],
@@ -157,7 +160,8 @@ def _outcome(status: str, created: int, rng: random.Random) -> Json:
             recordCount=records,
             failedRecordCount=0,
             metrics={"inputByteSize": size, "inputRecordSize": records, "outputRecordSize": records,
-                     "partitionCount": rng.randrange(1, 9)},
+                     "partitionCount": rng.randrange(1, 9), "inputFileCount": 1, "inputRecordCount": records,
+                     "outputRecordCount": records, "failedRecordCount": 0},
             availableDates={"startDate": created // 1000 - 86_400, "endDate": created // 1000},
         )  # fmt: skip
     return outcome

@@ -9,6 +9,7 @@ all come from :func:`new_dataset` and :func:`new_batch`, so all three agree.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import Any
@@ -42,13 +43,20 @@ EMPTY_FILE = {
     "description": "Dataset file is empty. Please upload file with data.",
     "rows": [],
 }
+#: A CSV file (with a header expected) whose first line is blank: the troubleshooting guides' code 118.
+EMPTY_CSV_HEADER = {
+    "code": "118",
+    "description": "The CSV file's header row is empty.",
+    "rows": [],
+}
 
 
 class BatchStatus(StrEnum):
     """Every status a batch can be in: openapi.yaml's ``Batch.status`` enum, which lists the names
     Adobe's material uses. The mock produces the first seven; the others appear in older data and
     Adobe's narrative, so they are understood (a queued, retrying, stalled, loaded or staged batch
-    is still in progress), never produced."""
+    is still in progress; an archived or retained one, whose data left the dataset, is settled),
+    never produced."""
 
     LOADING = "loading"
     STAGING = "staging"
@@ -66,6 +74,8 @@ class BatchStatus(StrEnum):
     STALLED = "stalled"
     LOADED = "loaded"
     STAGED = "staged"
+    ARCHIVED = "archived"  # the troubleshooting guides' state table; not in the specs' enum
+    RETAINED = "retained"  # likewise
 
 
 #: A batch whose data made it into the dataset.
@@ -75,7 +85,11 @@ UNSUCCESSFUL = frozenset(
     {BatchStatus.FAILED, BatchStatus.FAILURE, BatchStatus.ABORTED, BatchStatus.ABANDONED}
 )
 #: A batch that changes no more on its own (reverted and deleted included).
-SETTLED = SUCCEEDED | UNSUCCESSFUL | frozenset({BatchStatus.INACTIVE, BatchStatus.DELETED})
+SETTLED = (
+    SUCCEEDED
+    | UNSUCCESSFUL
+    | frozenset({BatchStatus.INACTIVE, BatchStatus.DELETED, BatchStatus.ARCHIVED, BatchStatus.RETAINED})
+)
 #: Reaching one of these points the batch's datasets at it (``lastBatchId``, ``lastBatchStatus``).
 ENDS_A_RUN = frozenset({BatchStatus.SUCCESS, BatchStatus.FAILED, BatchStatus.ABORTED})
 #: What a dataset's ``lastBatchStatus`` says of a batch that ended a run in it: Adobe's dataset
@@ -109,14 +123,84 @@ SERVER_MANAGED = frozenset(
 FIXTURE_ONLY = ("sandboxName",)
 #: Per collection, the fields a client sets when it creates an object and may not change afterwards
 #: (Adobe documents a batch's ``externalId`` as read-only once it exists, and a dataset's
-#: ``namespace`` and ``saveStrategy`` as immutable through PUT or PATCH): a write that changes one
-#: is a 400, a write that leaves it out keeps it.
+#: ``namespace``, ``saveStrategy``, ``connectorId`` and ``connectionId`` as immutable through PUT
+#: or PATCH): a write that changes one is a 400, a write that leaves it out keeps it.
 SET_ONCE: Mapping[str, tuple[str, ...]] = {
     BATCHES: ("externalId",),
-    DATASETS: ("namespace", "saveStrategy"),
+    DATASETS: ("namespace", "saveStrategy", "connectorId", "connectionId"),
 }
 #: Of the server-managed fields, the ones a write keeps from the stored object (the rest it sets anew).
 KEPT_ON_WRITE = ("id", "imsOrg", "sandboxId", "created", "createdClient", "createdUser")
+#: Per collection, the fields only the service sets, dotted for a member of an object field.
+#: Adobe's dataset definitions say its statistics (``statsCache``) cannot be submitted, mark
+#: ``basePath`` and ``persistence.adls`` read-only, say the ``lastBatch*`` fields change only
+#: through batch ingestion (the 2021 request schema drops them), and describe ``files`` as the
+#: link to the dataset's files. A client's value is dropped from a POST, PUT or merge body (an
+#: object read back and sent again carries them), a write keeps the stored ones, and a JSON Patch
+#: touching one is a 400. Processing sets ``lastBatch*`` itself (``BatchIngestion._finish``).
+#: A dataset's ``viewId`` is response-only in Adobe's definition, and its dataset files name it
+#: (:func:`dataset_view_id`); a batch's ``failedBatchLocation`` is response-only too, set when the
+#: batch fails (:func:`failed_batch_location`).
+SERVER_OWNED: Mapping[str, tuple[str, ...]] = {
+    DATASETS: (
+        "statsCache",
+        "basePath",
+        "persistence.adls",
+        "lastBatchId",
+        "lastBatchStatus",
+        "lastSuccessfulBatch",
+        "lastFailedBatch",
+        "files",
+        "viewId",
+    ),
+    BATCHES: ("failedBatchLocation",),
+}
+#: Per collection, the fields every object a client writes must keep (the README's choice: a
+#: dataset without a name cannot be listed or found by it): a PUT leaving one out is a 400, a
+#: JSON Patch removing it a 422. openapi.yaml's ``minLength`` refuses an empty one.
+REQUIRED_ON_WRITE: Mapping[str, tuple[str, ...]] = {DATASETS: ("name",)}
+#: The ``contentType`` of a ``schemaRef`` derived from a dataset's ``schema`` (Adobe's specs say it
+#: is derived when absent, without the type; every guide's dataset shows this one).
+XDM_CONTENT_TYPE = "application/vnd.adobe.xed+json;version=1"
+
+
+def write_defaults(collection: str) -> Json:
+    """What an object of ``collection`` holds unless its client says otherwise, fresh on each
+    call: a dataset's ``classification`` and ``tags`` (SDKs read them unconditionally) and its
+    ``state``, ``DRAFT`` as in every example of Adobe's guides. A create and a PUT start from
+    these, and a JSON Patch may not remove them."""
+    if collection == DATASETS:
+        return {"state": "DRAFT", "tags": {}, "classification": {"dataBehavior": "time-series"}}
+    return {}
+
+
+def with_schema_ref(dataset: Json) -> Json:
+    """``dataset`` with the ``schemaRef`` Adobe's specs derive from ``schema`` when it has none."""
+    schema = dataset.get("schema")
+    if isinstance(schema, str) and schema and "schemaRef" not in dataset:
+        return {**dataset, "schemaRef": {"id": schema, "contentType": XDM_CONTENT_TYPE}}
+    return dataset
+
+
+def server_owned_at(collection: str, pointer: list[str]) -> str | None:
+    """The server-owned field of ``collection`` that a JSON Patch ``pointer`` (its segments) names
+    or reaches into; None when it names none (an object holding one, such as ``persistence``, is
+    the client's: the owned member is put back afterwards)."""
+    for owned in SERVER_OWNED.get(collection, ()):
+        parts = owned.split(".")
+        if pointer[: len(parts)] == parts:
+            return owned
+    return None
+
+
+def with_server_owned(collection: str, stored: Json, written: Json) -> Json:
+    """``written`` holding exactly the server-owned fields ``stored`` holds, with their values.
+    Objects on the way to a member are copied, never changed in place (they may be shared)."""
+    for owned in SERVER_OWNED.get(collection, ()):
+        parts = owned.split(".")
+        found, value = _at(stored, parts)
+        written = _put(written, parts, value) if found else _without(written, parts)
+    return written
 
 
 def dataset_ids_of(batch: Mapping[str, Any]) -> Iterator[str]:
@@ -129,9 +213,43 @@ def dataset_ids_of(batch: Mapping[str, Any]) -> Iterator[str]:
             yield ref["id"]
 
 
-def client_fields(body: Mapping[str, Any]) -> Json:
-    """The fields of a request body a client may set (server-managed ones dropped)."""
-    return {key: value for key, value in body.items() if key not in SERVER_MANAGED}
+def client_fields(body: Mapping[str, Any], collection: str | None = None) -> Json:
+    """The fields of a request body a client may set: server-managed ones dropped, and the
+    server-owned ones of ``collection``."""
+    fields: Json = {key: value for key, value in body.items() if key not in SERVER_MANAGED}
+    for owned in SERVER_OWNED.get(collection, ()) if collection is not None else ():
+        fields = _without(fields, owned.split("."))
+    return fields
+
+
+def _at(obj: Any, parts: list[str]) -> tuple[bool, Any]:
+    """(found, value) at the member path ``parts`` of ``obj``."""
+    for part in parts:
+        if not isinstance(obj, dict) or part not in obj:
+            return False, None
+        obj = obj[part]
+    return True, obj
+
+
+def _put(obj: Json, parts: list[str], value: Any) -> Json:
+    """A copy of ``obj`` with ``value`` at ``parts``; as it is when an object on the way is not one
+    (the spec's check then refuses the write)."""
+    head, rest = parts[0], parts[1:]
+    if not rest:
+        return {**obj, head: value}
+    inner = obj.get(head, {})
+    return {**obj, head: _put(inner, rest, value)} if isinstance(inner, dict) else obj
+
+
+def _without(obj: Json, parts: list[str]) -> Json:
+    """A copy of ``obj`` without the member at ``parts`` (``obj`` itself when it has none)."""
+    head, rest = parts[0], parts[1:]
+    if head not in obj:
+        return obj
+    if not rest:
+        return {key: value for key, value in obj.items() if key != head}
+    inner = obj[head]
+    return {**obj, head: _without(inner, rest)} if isinstance(inner, dict) else obj
 
 
 def bump_version(version: str) -> str:
@@ -177,18 +295,52 @@ def audit_fields(*, org: str, now_ms: int, client: str, user: str) -> Json:
 def new_dataset(
     *, org: str, sandbox: str, object_id: str, now_ms: int, client: str, user: str, **fields: Any
 ) -> Json:
-    """A dataset; ``fields`` add to or override the defaults. ``classification`` and ``tags`` are
-    always there, because SDKs read them unconditionally; a new dataset is a ``DRAFT``, as in
-    every example of Adobe's Catalog guides."""
+    """A dataset; ``fields`` add to or override the defaults (:func:`write_defaults`), and a
+    ``schema`` without a ``schemaRef`` gives one (:func:`with_schema_ref`)."""
     dataset: Json = {
-        "state": "DRAFT",
-        "tags": {},
-        "classification": {"dataBehavior": "time-series"},
+        **write_defaults(DATASETS),
         "version": INITIAL_VERSION,
         **audit_fields(org=org, now_ms=now_ms, client=client, user=user),
         "files": f"@/dataSetFiles?dataSetId={object_id}",
+        "viewId": dataset_view_id(object_id),
     }
-    return in_tenant({**dataset, **fields}, (org, sandbox))
+    made = with_query_table(with_schema_ref({**dataset, **fields}), object_id)
+    return in_tenant(made, (org, sandbox))
+
+
+#: The tag naming a dataset's Query Service table (Adobe's Catalog guide shows a dataset named
+#: "Sample Dataset" tagged ``"adobe/pqs/table": ["sample_dataset"]``; aepp reads it from every dataset).
+QUERY_TABLE_TAG = "adobe/pqs/table"
+
+
+def query_table_name(name: str, object_id: str) -> str:
+    """The table name a new dataset's ``name`` gives: lower case, each run of characters other than
+    ASCII letters and digits one ``_``, none at the ends (``Sample Dataset`` -> ``sample_dataset``);
+    ``dataset_{id}`` when nothing is left. Adobe documents neither the rule nor how colliding names
+    are told apart: the mock does not tell them apart."""
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in name.lower()).split()
+    return "_".join(words) or f"dataset_{object_id}"
+
+
+def keeping_query_table(current: Json, written: Json) -> Json:
+    """``written`` (a dataset's PUT or merge PATCH) with the query table tag ``current`` has, when
+    its new ``tags`` leave it out: the tag is Catalog's, which a client rewriting its own tags does
+    not take away (a JSON Patch may still remove it on purpose)."""
+    before, tags = current.get("tags"), written.get("tags")
+    if not isinstance(before, dict) or QUERY_TABLE_TAG not in before or not isinstance(tags, dict):
+        return written
+    if QUERY_TABLE_TAG in tags:
+        return written
+    return {**written, "tags": {**tags, QUERY_TABLE_TAG: before[QUERY_TABLE_TAG]}}
+
+
+def with_query_table(dataset: Json, object_id: str) -> Json:
+    """A new ``dataset`` with its Query Service table tag, unless its client gave one (or its
+    ``tags`` or ``name`` are not what the spec's check accepts: that check refuses the write)."""
+    tags, name = dataset.get("tags"), dataset.get("name")
+    if not isinstance(tags, dict) or QUERY_TABLE_TAG in tags or not isinstance(name, str):
+        return dataset
+    return {**dataset, "tags": {**tags, QUERY_TABLE_TAG: [query_table_name(name, object_id)]}}
 
 
 #: Who Catalog names as the maker of the dataset files processing writes (Adobe's examples of
@@ -203,13 +355,43 @@ def dataset_file_id(batch_id: str, number: int) -> str:
     return f"{batch_id}-{number}"
 
 
+#: Namespace of the view ids the mock derives (any fixed UUID would do: it only has to be constant).
+_VIEW_IDS = uuid.UUID("2b7e151b-6d3a-4f1c-8a09-cf4f3c762e71")
+
+
+def dataset_view_id(dataset_id: str) -> str:
+    """The id of a dataset's view: Adobe's datasets each name one (``viewId``, 24 hex digits like
+    a dataset id), and their dataset files name it too (``dataSetViewId``); no source says how it is
+    made, so the mock derives it from the dataset's id: the same for the dataset in every run."""
+    return uuid.uuid5(_VIEW_IDS, dataset_id).hex[:24]
+
+
+def failed_batch_location(batch_id: str) -> str:
+    """A failed batch's ``failedBatchLocation``: where Data Access lists its failed rows. Adobe says
+    only that it is a URI; the path is Data Access's, without a host (the batch is served on every
+    host the mock answers on, so a client joins it to the one it called)."""
+    return f"/data/foundation/export/batches/{batch_id}/failed"
+
+
 def new_dataset_file(
-    *, org: str, sandbox: str, now_ms: int, batch_id: str, dataset_id: str, records: int, size: int
+    *,
+    org: str,
+    sandbox: str,
+    now_ms: int,
+    file_id: str,
+    batch_id: str,
+    dataset_id: str,
+    view_id: str,
+    records: int,
+    size: int,
 ) -> Json:
-    """A dataset file, as processing writes one for each file of a batch that succeeded."""
+    """A dataset file, as processing writes one for each file of a batch that succeeded: with its
+    own ``id`` and its dataset's view (``dataSetViewId``), as Adobe's examples show them."""
     dataset_file: Json = {
+        "id": file_id,
         "batchId": batch_id,
         "dataSetId": dataset_id,
+        "dataSetViewId": view_id,
         "records": records,
         "size": size,
         "isValid": True,
@@ -217,6 +399,15 @@ def new_dataset_file(
         **audit_fields(org=org, now_ms=now_ms, client=PLATFORM_CLIENT, user=PLATFORM_USER),
     }
     return in_tenant(dataset_file, (org, sandbox))
+
+
+#: Fields of a Batch Ingestion create that the new batch also carries as tags, under these names
+#: and with the value sent, as Adobe's example batches of error diagnostics and partial ingestion
+#: show them (a boolean and a number, not the arrays of strings Adobe's schemas give tags).
+TAGGED_ON_CREATE: Mapping[str, str] = {
+    "enableErrorDiagnostics": "acp_enableErrorDiagnostics",
+    "partialIngestionPercentage": "acp_partialIngestionPercent",
+}
 
 
 def new_batch(

@@ -7,11 +7,12 @@ means what comes from the spec's ``x-mockcatalog-query`` extension (``{kind: equ
 
 Semantics follow the real service (see the README): simple filters take comma-separated values
 (any matches) or a leading ``!`` (none may match; objects lacking the field are kept); ``property``
-expressions test one top-level field; ``tags`` pairs are ANDed; ``*After``/``*Before`` bounds are
-exclusive and objects without the field never match them. Without ``orderBy`` objects keep the
-store's order (fixture order, then creation order). A malformed expression raises
-:class:`~mockcatalog.core.errors.InvalidRequest` naming the parameter, never anything else. Regular
-expressions (``field~regex``) run within a time budget: :mod:`mockcatalog.catalog.regex_budget`.
+expressions test one field, top-level or nested by dots (``schemaRef.id``); ``tags`` pairs are
+ANDed; ``*After``/``*Before`` bounds are exclusive and objects without the field never match them.
+Without ``orderBy`` objects keep the store's order (fixture order, then creation order). A
+malformed expression raises :class:`~mockcatalog.core.errors.InvalidRequest` naming the parameter,
+never anything else. Regular expressions (``field~regex``) run within a time budget:
+:mod:`mockcatalog.catalog.regex_budget`.
 """
 
 from __future__ import annotations
@@ -30,11 +31,13 @@ from mockcatalog.core.json import Json
 Predicate = Callable[[Json], bool]
 
 _FIELD = r"[A-Za-z_][A-Za-z0-9_]*"
-_EXPRESSION = re.compile(rf"^(?P<field>{_FIELD})(?P<op>==|!=|<=|>=|~|<|>)(?P<value>.*)$", re.DOTALL)
-_PRESENCE = re.compile(rf"^(?P<negate>!?)(?P<field>{_FIELD})$")
+_FIELD_PATH = rf"{_FIELD}(?:\.{_FIELD})*"  # a ``property`` expression's field: ``name``, ``schemaRef.id``
+_EXPRESSION = re.compile(rf"^(?P<field>{_FIELD_PATH})(?P<op>==|!=|<=|>=|~|<|>)(?P<value>.*)$", re.DOTALL)
+_PRESENCE = re.compile(rf"^(?P<negate>!?)(?P<field>{_FIELD_PATH})$")
 _SORT_KEY = re.compile(rf"^(?:(?P<direction>asc|desc):)?(?P<field>{_FIELD})$")
 _NUMBER = re.compile(r"^-?\d{1,30}(\.\d{1,30})?$")  # longer is no number a JSON value can equal
 _MISSING = object()
+_NO_FIELDS: Json = {}  # what a nested condition tests where the object it names is missing (never written)
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,10 @@ def build_query(
                 settings["order_by"] = parse_order_by(value, name)
             case "properties":
                 settings["properties"] = parse_properties(value, name)
+                asked = settings["properties"]
+                caps = [cap for field, cap in kind.get("capped", {}).items() if field in asked]
+                if caps:  # a page asking for these fields is smaller (x-mockcatalog-query's ``capped``)
+                    settings["cap"] = min(caps)
             case "property":
                 expressions = value if isinstance(value, list) else [value]
                 predicates.extend(parse_property(expr, name) for expr in expressions)
@@ -165,8 +172,13 @@ def build_query(
                 hints.append((f"related:{kind['type']}", tuple(str(value).split(","))))
             case "after" | "before":
                 predicates.append(bound(kind["field"], int(value), after=kind["kind"] == "after"))
+            case "accepted":  # documented, and without effect on what the list selects
+                pass
             case other:
                 raise ValueError(f"unknown x-mockcatalog-query kind {other!r} on {name!r}")
+    cap = settings.pop("cap", None)
+    if cap is not None:
+        settings["limit"] = cap if settings["limit"] is None else min(settings["limit"], cap)
     return ListQuery(predicates=tuple(predicates), hints=tuple(hints), **settings)
 
 
@@ -192,10 +204,12 @@ def parse_properties(text: str, param: str = "properties") -> tuple[str, ...]:
 
 
 def parse_property(expression: str, param: str = "property") -> Predicate:
-    """One ``property=`` condition: ``f``, ``!f``, ``f~re``, ``f==v``, ``f!=v``, ``f<v`` ... ``f>=v``."""
+    """One ``property=`` condition: ``f``, ``!f``, ``f~re``, ``f==v``, ``f!=v``, ``f<v`` ... ``f>=v``;
+    ``f`` a top-level field or a nested one named by dots (``schemaRef.id``, as aepp sends it)."""
     presence = _PRESENCE.match(expression)
     if presence:
-        return field_exists(presence["field"], negate=bool(presence["negate"]))
+        negate = bool(presence["negate"])
+        return nested(presence["field"], lambda leaf: field_exists(leaf, negate=negate))
     match = _EXPRESSION.match(expression)
     if not match:
         raise _bad(
@@ -205,10 +219,10 @@ def parse_property(expression: str, param: str = "property") -> Predicate:
         )
     field, op, operand = match["field"], match["op"], match["value"]
     if op == "~":
-        return field_matches(field, operand, param)
+        return nested(field, lambda leaf: field_matches(leaf, operand, param))
     if op in ("==", "!="):
-        return field_equals(field, operand, negate=op == "!=")
-    return field_compares(field, op, operand)
+        return nested(field, lambda leaf: field_equals(leaf, operand, negate=op == "!="))
+    return nested(field, lambda leaf: field_compares(leaf, op, operand))
 
 
 def parse_tags(text: str, param: str = "tags") -> Predicate:
@@ -317,6 +331,26 @@ def has_tags(pairs: tuple[tuple[str, Callable[[str], bool] | None], ...]) -> Pre
         return True
 
     return test
+
+
+def nested(path: str, on_leaf: Callable[[str], Predicate]) -> Predicate:
+    """The predicate ``on_leaf`` builds for the last name of a dotted ``path``, tested on the object
+    the names before it lead to: ``schemaRef.id==x`` is ``id==x`` on the object's ``schemaRef``. Where
+    that object is missing (or not an object), the test sees an empty one, so the field counts as
+    absent, as a missing top-level field does (``!=`` and ``!`` keep the object). A top-level
+    ``path`` is ``on_leaf``'s own predicate: nothing is added where no dot is."""
+    *parents, leaf = path.split(".")
+    test = on_leaf(leaf)
+    if not parents:
+        return test
+
+    def on_nested(obj: Json) -> bool:
+        node: Any = obj
+        for name in parents:
+            node = node.get(name) if isinstance(node, dict) else None
+        return test(node if isinstance(node, dict) else _NO_FIELDS)
+
+    return on_nested
 
 
 def field_exists(field: str, *, negate: bool) -> Predicate:

@@ -16,6 +16,7 @@ Rules that keep it simple and safe under a threaded server (the tenants and thei
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -28,17 +29,24 @@ from mockcatalog.catalog.model import (
     DATASETS,
     FIXTURE_ONLY,
     KEPT_ON_WRITE,
+    REQUIRED_ON_WRITE,
     SERVER_MANAGED,
     SET_ONCE,
     client_fields,
     dataset_ids_of,
     in_tenant,
+    keeping_query_table,
     made_by,
     new_batch,
     new_dataset,
     next_version,
+    server_owned_at,
+    with_schema_ref,
+    with_server_owned,
+    write_defaults,
 )
 from mockcatalog.catalog.query import ListQuery, related_to
+from mockcatalog.catalog.references import require_predecessors
 from mockcatalog.catalog.summary import BatchRows, created_inside
 from mockcatalog.catalog.tenancy import Caller, Tenant
 from mockcatalog.catalog.tenants import DATASET_INDEX, TenantData, TenantRegistry
@@ -217,7 +225,8 @@ class CatalogStore:
         with self.tenants.writing(caller.tenant) as data:
             now = self.clock.now_ms()
             dataset_id = UNSAVED if validate_only else self.unused_id(data[DATASETS], self.ids.object_id, now)
-            dataset = new_dataset(**made_by(caller), object_id=dataset_id, now_ms=now, **client_fields(body))
+            fields = client_fields(body, DATASETS)
+            dataset = new_dataset(**made_by(caller), object_id=dataset_id, now_ms=now, **fields)
             self.save(data, DATASETS, dataset_id, dataset, persist=not validate_only)
             return dataset_id
 
@@ -228,17 +237,20 @@ class CatalogStore:
             raise BadRequest(
                 f"{field} names datasets that do not exist in this organization and sandbox: "
                 f"{', '.join(missing)}; create the dataset first or check x-gw-ims-org-id / x-sandbox-name.",
-                errors={field: [f"No dataset {ds!r} here." for ds in missing]},
+                errors={
+                    field: [f"Sent {ds!r}: no dataset of that id here; it must name one." for ds in missing]
+                },
             )
 
     def create_catalog_batch(
         self, caller: Caller, body: Mapping[str, Any], *, validate_only: bool = False
     ) -> str:
-        """Catalog's own ``POST /batches``: a batch related to existing datasets; returns its id
-        (``validate_only``: as :meth:`create_dataset`)."""
+        """Catalog's own ``POST /batches``: a batch related to existing datasets, replaying existing
+        batches; returns its id (``validate_only``: as :meth:`create_dataset`)."""
         with self.tenants.writing(caller.tenant) as data:
             self.require_datasets(data, dataset_ids_of(body), "relatedObjects")
-            fields = client_fields(body)
+            require_predecessors(data, body.get("replay"))
+            fields = client_fields(body, BATCHES)
             now = self.clock.now_ms()
             batch_id = UNSAVED if validate_only else self.unused_id(data[BATCHES], self.ids.batch_id, now)
             related = list(fields.pop("relatedObjects", []))
@@ -261,27 +273,28 @@ class CatalogStore:
     ) -> None:
         """PATCH (``fields`` merged, or a JSON ``patch``) or PUT (``replace``) one object.
 
-        Server-managed fields keep their values; ``version`` is bumped and ``updated`` set.
+        Server-managed and server-owned fields keep their values; a PUT starts from the defaults a
+        create has (:func:`write_defaults`); ``version`` is bumped and ``updated`` set.
         """
         with self.tenants.writing(caller.tenant) as data:
             current = _current(data[collection], collection, object_id, if_match, if_none_match)
             if patch is not None:
-                written = apply_json_patch(current, patch)
+                written = apply_json_patch(current, patch, collection)
             elif replace:
-                written = client_fields(fields or {})
+                written = client_fields(fields or {}, collection)
                 if collection == BATCHES and "status" in current:
                     written.setdefault("status", current["status"])  # the lifecycle owns it
             else:
-                written = {**current, **client_fields(fields or {})}
+                written = {**current, **client_fields(fields or {}, collection)}
+            for name, value in write_defaults(collection).items():
+                written.setdefault(name, value)
             set_once = SET_ONCE.get(collection, ())
-            changed = [n for n in set_once if n in current and n in written and written[n] != current[n]]
-            if changed:
-                raise InvalidRequest(
-                    f"{', '.join(changed)} cannot change once the object exists.",
-                    errors={
-                        name: [f"Read-only after creation; it is {current[name]!r}."] for name in changed
-                    },
-                )
+            _refuse_lost_or_changed(collection, current, written, patched=patch is not None)
+            if collection == BATCHES:  # what it newly names must exist, as on a create
+                before = set(dataset_ids_of(current))
+                added = [ds for ds in dataset_ids_of(written) if ds not in before]
+                self.require_datasets(data, added, "relatedObjects")
+                require_predecessors(data, written.get("replay"), current.get("replay"))
             for name in set_once:
                 if name in current:
                     written[name] = current[name]
@@ -292,6 +305,11 @@ class CatalogStore:
                     written.pop(name, None)
             for name in FIXTURE_ONLY:  # a root JSON Patch may send one
                 written.pop(name, None)
+            written = with_server_owned(collection, current, written)
+            if collection == DATASETS:
+                written = with_schema_ref(
+                    written if patch is not None else keeping_query_table(current, written)
+                )
             written = next_version(current, written, user=caller.user, now_ms=self.clock.now_ms())
             try:
                 self.save(data, collection, object_id, written, persist=not validate_only)
@@ -356,7 +374,11 @@ def _current(
     if if_none_match is not None and _names_version(if_none_match, version):
         raise PreconditionFailed(
             f"If-None-Match names version {version!r}, which {object_id} is at; nothing was written.",
-            errors={"If-None-Match": [f"Sent {if_none_match!r}; it must not name the current version {version!r}."]},
+            errors={
+                "If-None-Match": [
+                    f"Sent {if_none_match!r}; it must not name the current version {version!r}."
+                ]
+            },
         )
     return current
 
@@ -368,19 +390,24 @@ def _names_version(header: str, version: str) -> bool:
     return "*" in listed or version in listed
 
 
-def apply_json_patch(document: Json, patch: list[Json]) -> Json:
-    """RFC 6902, all or nothing, through the jsonpatch library; server-managed fields are off limits.
+def apply_json_patch(document: Json, patch: list[Json], collection: str | None = None) -> Json:
+    """RFC 6902, all or nothing, through the jsonpatch library; server-managed fields and the
+    server-owned ones of ``collection`` are off limits, and its defaulted fields may not be removed.
 
     A patch that cannot be applied (a failed ``test``, a missing path) is a 422, as RFC 5789 says.
     """
+    defaulted = write_defaults(collection) if collection is not None else {}
     for operation in patch:
-        for pointer in (operation.get("path"), operation.get("from")):
+        for role in ("path", "from"):
+            pointer = operation.get(role)
             top = str(pointer or "").split("/")[1:2]
             if top and top[0] in SERVER_MANAGED:
                 raise InvalidRequest(
                     f"JSON Patch may not change the server-managed field {top[0]!r}.",
                     errors={"body": [f"{operation.get('op')} {pointer}: server-managed field."]},
                 )
+            if pointer is not None and collection is not None:
+                _refuse_owned_or_defaulted(collection, operation, role, str(pointer), defaulted)
     try:
         result = jsonpatch.apply_patch(document, patch)
     except (jsonpatch.JsonPatchException, jsonpatch.JsonPointerException) as exc:
@@ -390,3 +417,61 @@ def apply_json_patch(document: Json, patch: list[Json]) -> Json:
     if not isinstance(result, dict):
         raise UnprocessableEntity("The JSON Patch must leave an object.", errors={"body": ["Not an object."]})
     return result
+
+
+def _refuse_lost_or_changed(collection: str, current: Json, written: Json, *, patched: bool) -> None:
+    """A 400 when ``written`` changes a set-once field ``current`` holds; a 400 (a 422 for a JSON
+    Patch, whose result is what is wrong) when it lacks a field every write must keep."""
+    changed = [
+        name
+        for name in SET_ONCE.get(collection, ())
+        if name in current and name in written and written[name] != current[name]
+    ]
+    if changed:
+        raise InvalidRequest(
+            f"{', '.join(changed)} cannot change once the object exists.",
+            errors={
+                name: [
+                    f"Read-only after creation; it is {_sent(current[name])}. Sent: {_sent(written[name])}."
+                ]
+                for name in changed
+            },
+        )
+    missing = [name for name in REQUIRED_ON_WRITE.get(collection, ()) if name not in written]
+    if missing:
+        how = "a JSON Patch removing it" if patched else "a body without it"
+        raise (UnprocessableEntity if patched else InvalidRequest)(
+            f"A {collection} object must keep {', '.join(missing)}; the write would leave it out.",
+            errors={
+                name: [f"Required on every write; it may change, not go. Sent: {how}."] for name in missing
+            },
+        )
+
+
+def _refuse_owned_or_defaulted(
+    collection: str, operation: Json, role: str, pointer: str, defaulted: Json
+) -> None:
+    """A 400 when one JSON Patch operation touches a server-owned field (its ``path`` or ``from``
+    names it or a member of it), or removes a field every such object keeps (``remove`` of it, or
+    ``move`` from it)."""
+    parts = [part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]]
+    op = operation.get("op")
+    sent = f"{op} {pointer}" + (f" {_sent(operation['value'])}" if "value" in operation else "")
+    owned = server_owned_at(collection, parts)
+    if owned is not None:
+        raise InvalidRequest(
+            f"JSON Patch may not change {owned!r}: only the service sets it.",
+            errors={owned: [f"Set by the service; a write keeps its value. Sent: {sent}."]},
+        )
+    removes = (op == "remove" and role == "path") or (op == "move" and role == "from")
+    if removes and len(parts) == 1 and parts[0] in defaulted:
+        raise InvalidRequest(
+            f"JSON Patch may not remove {parts[0]!r}: every {collection} object has it.",
+            errors={parts[0]: [f"Always present; it may be replaced, not removed. Sent: {sent}."]},
+        )
+
+
+def _sent(value: object) -> str:
+    """A value a client sent, as an error message shows it: JSON, cut to 64 characters."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 64 else text[:64] + "…"

@@ -13,7 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from mockcatalog.core.errors import ApiKeyMissing, InvalidRequest, OrgHeaderMissing, TokenMissing, Unauthorized
+from mockcatalog.core.errors import (
+    ApiKeyMissing,
+    InvalidRequest,
+    OrgHeaderMissing,
+    TokenMissing,
+    Unauthorized,
+)
 
 DEFAULT_SANDBOX = "prod"
 
@@ -91,18 +97,7 @@ def one_value_each(headers: dict[str, str]) -> dict[str, str]:
 def caller_from_headers(headers: HeaderLookup) -> Caller:
     """Read the caller's credentials, refusing as the Platform gateway does (in its order: token,
     API key, organization); the refusal's ``detail`` says which header to send."""
-    authorization = (headers.get("authorization") or "").strip()
-    scheme, _, token = authorization.partition(" ")
-    if not authorization or (scheme.lower() == "bearer" and not token.strip()):
-        raise TokenMissing(
-            "Missing Authorization header: send 'Authorization: Bearer <access token>'.",
-            errors={"Authorization": ["Missing data for required header."]},
-        )
-    if scheme.lower() != "bearer":
-        raise Unauthorized(
-            "Malformed Authorization header: send 'Authorization: Bearer <access token>'.",
-            errors={"Authorization": ["Expected 'Bearer <access token>'."]},
-        )
+    token = bearer_token(headers)
     api_key = (headers.get("x-api-key") or "").strip()
     if not api_key:
         raise ApiKeyMissing(
@@ -116,4 +111,22 @@ def caller_from_headers(headers: HeaderLookup) -> Caller:
             errors={"x-gw-ims-org-id": ["Missing data for required header."]},
         )
     sandbox = (headers.get("x-sandbox-name") or "").strip() or DEFAULT_SANDBOX
-    return Caller(org=org, sandbox=sandbox, api_key=api_key, token=token.strip())
+    return Caller(org=org, sandbox=sandbox, api_key=api_key, token=token)
+
+
+def bearer_token(headers: HeaderLookup) -> str:
+    """The access token of ``Authorization: Bearer <token>``, which every Platform API needs (the
+    gateway's first refusal: 403 without it, 401 for another scheme)."""
+    authorization = (headers.get("authorization") or "").strip()
+    scheme, _, token = authorization.partition(" ")
+    if not authorization or (scheme.lower() == "bearer" and not token.strip()):
+        raise TokenMissing(
+            "Missing Authorization header: send 'Authorization: Bearer <access token>'.",
+            errors={"Authorization": ["Missing data for required header."]},
+        )
+    if scheme.lower() != "bearer":
+        raise Unauthorized(
+            "Malformed Authorization header: send 'Authorization: Bearer <access token>'.",
+            errors={"Authorization": ["Expected 'Bearer <access token>'."]},
+        )
+    return token.strip()

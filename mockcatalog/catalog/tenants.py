@@ -30,9 +30,14 @@ from mockcatalog.catalog.model import (
     DATASET_FILES,
     DATASETS,
     SCHEMAS,
+    SUCCEEDED,
+    BatchStatus,
+    dataset_file_id,
     dataset_ids_of,
+    dataset_view_id,
     in_fixture_form,
     in_tenant,
+    new_dataset_file,
 )
 from mockcatalog.catalog.tenancy import Tenant, tenant_of
 from mockcatalog.core.json import Json
@@ -208,6 +213,13 @@ class TenantRegistry:
                     by_collection.setdefault(name, {})[object_id] = obj
                 for name, objects in by_collection.items():
                     data[name].add_to_base(objects)  # a test's own writes stay its own
+                files = {  # after the datasets, whose views they name
+                    file_id: dataset_file
+                    for batch_id, batch in by_collection.get(BATCHES, {}).items()
+                    for file_id, dataset_file in _files_of_loaded_batch(tenant, batch_id, batch, data).items()
+                    if data[DATASET_FILES].get(file_id) is None
+                }
+                data[DATASET_FILES].add_to_base(files)
         return added
 
     def reset(self) -> None:
@@ -261,3 +273,38 @@ class TenantRegistry:
         with self._registry:
             if self._tenants.get(tenant) is data:
                 del self._tenants[tenant]
+
+
+def _files_of_loaded_batch(tenant: Tenant, batch_id: str, batch: Json, data: TenantData) -> dict[str, Json]:
+    """The dataset files a batch of the fixtures stands for: one that succeeded (or was reverted
+    since) wrote its rows into its datasets, so Catalog lists a dataset file per related dataset
+    (the first holding its ``recordCount`` and ``size``), valid unless the batch was reverted. No
+    fixture holds their contents: Data Access lists them, and reading one says the mock holds none."""
+    status = batch.get("status")
+    if status not in SUCCEEDED and status != BatchStatus.INACTIVE:
+        return {}
+    org, sandbox = tenant
+    made_at = next(
+        (batch[n] for n in ("completed", "updated", "created") if isinstance(batch.get(n), int)), 0
+    )
+    files: dict[str, Json] = {}
+    for number, dataset_id in enumerate(dataset_ids_of(batch), start=1):
+        view_id = (data[DATASETS].get(dataset_id) or {}).get("viewId")
+        dataset_file = new_dataset_file(
+            org=org,
+            sandbox=sandbox,
+            now_ms=made_at,
+            file_id=dataset_file_id(batch_id, number),
+            batch_id=batch_id,
+            dataset_id=dataset_id,
+            view_id=view_id if isinstance(view_id, str) else dataset_view_id(dataset_id),
+            records=_count(batch.get("recordCount")) if number == 1 else 0,
+            size=_count(batch.get("size")) if number == 1 else 0,
+        )
+        files[dataset_file["id"]] = {**dataset_file, "isValid": status != BatchStatus.INACTIVE}
+    return files
+
+
+def _count(value: Any) -> int:
+    """A count a fixture gives, or 0 for anything that is not one."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0

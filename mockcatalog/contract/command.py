@@ -136,6 +136,9 @@ _BINDINGS = (
     (("lookupSchema", "listAllSchemas"), "path.container", "tenantContainer"),
     (("createBatch",), "body.datasetId", "batchDataSetId"),
     (("createBatch",), "body.replay.predecessors[*]", "batchIds"),
+    # every write of a batch must name the tenant's own datasets and replayed batches, as its create
+    (("createCatalogBatch", "updateBatch", "replaceBatch"), "body.relatedObjects[*].id", "batchDataSetId"),
+    (("updateBatch", "replaceBatch"), "body.replay.predecessors[*]", "batchIds"),
     (
         ("updateBatch", "replaceBatch", "deleteBatch", "updateDataSet", "replaceDataSet", "deleteDataSet"),
         "header.If-Match",
@@ -268,6 +271,31 @@ def gateway_document(spec_path: str | None = None) -> dict[str, Any]:
     return document
 
 
+def with_bearer_auth(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` declaring its ``Authorization`` header a bearer security scheme too, for
+    ``--strict-auth``: schemathesis then checks that an invalid token is refused. openapi.yaml
+    declares the header only as a parameter, as Adobe's specs do, since the mock takes any token
+    unless strict auth is on."""
+    components = {**document.get("components", {})}
+    components["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+    paths: dict[str, Any] = {}
+    for path, item in document["paths"].items():
+        paths[path] = {
+            method: {**operation, "security": [{"bearer": []}]}
+            if _declares_authorization(operation)
+            else operation
+            for method, operation in item.items()
+        }
+    return {**document, "components": components, "paths": paths}
+
+
+def _declares_authorization(operation: Any) -> bool:
+    return isinstance(operation, dict) and any(
+        isinstance(p, dict) and p.get("$ref", "").endswith("/authorization")
+        for p in operation.get("parameters", [])
+    )
+
+
 def schemathesis_command(
     url: str,
     *,
@@ -283,9 +311,13 @@ def schemathesis_command(
     run's scratch objects there first (:func:`prepare_contract_data`); the spec and configuration
     the command reads are written into ``work_dir``."""
     spec = default_spec_path()
-    if gateway_paths:
-        spec = work_dir / "openapi-gateway.yaml"
-        spec.write_text(yaml.safe_dump(gateway_document(), sort_keys=False), encoding="utf-8")
+    if gateway_paths or strict_auth:
+        document = gateway_document() if gateway_paths else dict(load_spec().document)
+        spec = work_dir / "openapi-checked.yaml"
+        spec.write_text(
+            yaml.safe_dump(with_bearer_auth(document) if strict_auth else document, sort_keys=False),
+            encoding="utf-8",
+        )
     config = work_dir / "schemathesis.toml"
     data = prepare_contract_data(url, gateway_paths=gateway_paths, environ=environ)
     config.write_text(contract_config(data), encoding="utf-8")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from marshmallow import ValidationError
 
 from mockcatalog.contract.schemas import fixture_schemas
-from mockcatalog.contract.validation import flatten
+from mockcatalog.contract.validation import flatten, naming_values
 from mockcatalog.core.errors import InvalidRequest
 from mockcatalog.core.json import Json
 
@@ -21,7 +21,8 @@ ObjectCheck = Callable[[str, Json], None]
 
 
 def object_validator(spec_path: str | None) -> ObjectCheck:
-    """Checks what a write would store against openapi.yaml's shapes (a 400 naming the fields)."""
+    """Checks what a write would store against openapi.yaml's shapes (a 400 naming the fields and
+    the values that break them)."""
     schemas = fixture_schemas(spec_path)
 
     def validate(collection: str, obj: Json) -> None:
@@ -29,7 +30,8 @@ def object_validator(spec_path: str | None) -> ObjectCheck:
             schemas[collection].load(obj)
         except ValidationError as exc:
             raise InvalidRequest(
-                f"The {collection} object would not match openapi.yaml.", errors=flatten(exc.messages)
+                f"The {collection} object would not match openapi.yaml.",
+                errors=naming_values(flatten(exc.messages), obj),
             ) from exc
 
     return validate

@@ -30,12 +30,14 @@ _INT_FORMAT_BOUNDS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 
 
 
 class JsonNumber(fields.Float):
-    """A JSON number: rejects strings and booleans that ``Float`` would coerce."""
+    """A JSON number: rejects strings and booleans that ``Float`` would coerce, and keeps an integer
+    an integer (``5`` reads back as ``5``, not ``5.0``)."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> float | int:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
+        number = super()._deserialize(value, attr, data, **kwargs)
+        return value if isinstance(value, int) else number
 
 
 class JsonBoolean(fields.Boolean):
@@ -45,6 +47,29 @@ class JsonBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
         return value
+
+
+class AnyOf(fields.Field[Any]):
+    """JSON Schema ``anyOf``: the value as the first alternative takes it; none taking it is one
+    error naming every alternative (``described``)."""
+
+    def __init__(self, alternatives: list[fields.Field[Any]], described: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.alternatives = alternatives
+        self.described = described
+
+    def _bind_to_schema(self, field_name: str, parent: Schema | fields.Field[Any]) -> None:
+        super()._bind_to_schema(field_name, parent)
+        for alternative in self.alternatives:
+            alternative._bind_to_schema(field_name, self)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        for alternative in self.alternatives:
+            try:
+                return alternative.deserialize(value, attr, data, **kwargs)
+            except ValidationError:
+                continue
+        raise ValidationError(f"Not {self.described}.")
 
 
 class Pattern(validate.Validator):
@@ -118,6 +143,10 @@ class SchemaBuilder:
         if node.get("nullable"):
             kwargs["allow_none"] = True
         kind = node.get("type")
+        if "anyOf" in node:
+            alternatives = [self.field(sub, flavour=flavour) for sub in node["anyOf"]]
+            described = " or ".join(_described(self._spec.deref(sub)) for sub in node["anyOf"])
+            return AnyOf(alternatives, described, **kwargs)
         if kind == "object":
             return self._object_field(node, flavour, kwargs)
         if kind == "array":
@@ -166,6 +195,16 @@ def fixture_schemas(spec_path: str | Path | None = None) -> dict[str, Schema]:
             ("dataSetFiles", "DataSetFile"),
         )
     }
+
+
+def _described(node: Json) -> str:
+    """An ``anyOf`` alternative in words: ``a string``, ``an array of strings``."""
+    kind = node.get("type")
+    if not isinstance(kind, str) or not kind:
+        return "any value"
+    if kind == "array":
+        return f"an array of {_described(node.get('items', {})).split(' ', 1)[1]}s"
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
 def _validators(node: Json) -> list[validate.Validator]:

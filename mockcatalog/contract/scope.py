@@ -9,9 +9,12 @@ not serve (unsupported, of the kind "not served") rather than as a violation.
 
 The table lists, per API, the operations of Adobe's published specifications (Catalog 2020-04 and
 2021-04, Data Ingestion 2021-08, Data Access) that ``openapi.yaml`` does not serve, with Adobe's
-operation ids (names, not text). An operation moves from here to ``openapi.yaml`` when the mock
-learns to serve it; ``tests/unit/contract/test_scope.py`` checks that no entry shadows a served operation.
-Matching is only tried for requests no route serves, so it costs nothing on the served paths.
+operation ids (names, not text), and a few Catalog operations that only Adobe's newer API reference
+and guides document and that aepp, Adobe's Python SDK, calls (the last batches of each dataset, a
+dataset's row-expiration bounds and its ``v2`` PATCH). An operation moves from here to
+``openapi.yaml`` when the mock learns to serve it; ``tests/unit/contract/test_scope.py`` checks
+that no entry shadows a served operation. Matching is only tried for requests no route serves, so it
+costs nothing on the served paths.
 """
 
 from __future__ import annotations
@@ -116,6 +119,10 @@ _NOT_SERVED: dict[str, str] = {
         GET /transforms/{id}/outputs/{dataSetId} get_outputs_by_transform_id_and_data_set_id
         DELETE /transforms/{id}/outputs/{dataSetId} delete_outputs_by_transform_id_and_data_set_id
         GET /tags/{tagNamespace} get_tags
+        GET /lastBatches listLastBatches
+        GET /ttl/{id} getDataSetTtl
+        PATCH /v2/dataSets/{id} patchDataSetV2
+        PATCH /v2/datasets/{id} patchDataSetV2
     """,
     INGESTION: """
         POST /collection/{connectionId} postStreamingMessage

@@ -52,7 +52,6 @@ class Operation:
     parameters: tuple[Parameter, ...]
     bodies: Mapping[str, Json] = field(default_factory=dict)  # media type -> schema
     body_required: bool = False
-    security: list[Any] | None = None  # the effective OpenAPI security requirements
     raw: Json = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -62,7 +61,9 @@ class Operation:
 
     @property
     def needs_credentials(self) -> bool:
-        return self.security != []
+        """Whether the gateway asks this operation's caller for credentials: it declares the
+        ``Authorization`` header (as Adobe's specs do; the fake IMS does not)."""
+        return any(p.name.lower() == "authorization" for p in self.params_in("header"))
 
     def params_in(self, location: str) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)
@@ -134,7 +135,6 @@ def _operations(document: Json) -> dict[str, Operation]:
                 ),
                 bodies={media_type: entry.get("schema", {}) for media_type, entry in content.items()},
                 body_required=bool(body.get("required", False)),
-                security=raw.get("security", document.get("security")),
                 raw=raw,
             )
     return operations

@@ -34,9 +34,12 @@ MAX_SUSPECTS, MAX_SHOWN_CHARS = 20, 64
 BINARY = "application/octet-stream"
 FORM = "application/x-www-form-urlencoded"
 
-#: Query kinds the real service also reads from request headers: the filters, and ``limit`` and
-#: ``start`` (Adobe's filtering guide: a query parameter wins over a header of the same name).
-HEADER_KINDS = frozenset({"equals", "related", "after", "before", "tags", "property", "limit", "start"})
+#: Query kinds the real service also reads from request headers: the filters, ``limit`` and
+#: ``start``, ``properties`` and ``orderBy`` (Adobe's Catalog guide: filters such as ``properties``
+#: and ``limit`` may be headers; its filtering guide: a query parameter wins over a header).
+HEADER_KINDS = frozenset(
+    {"equals", "related", "after", "before", "tags", "property", "limit", "start", "properties", "orderBy"}
+)
 #: Headers that HTTP clients and proxies send on their own are never read as filters (``Connection``
 #: would otherwise become the related-object filter ``connection``).
 STANDARD_HEADERS = frozenset(

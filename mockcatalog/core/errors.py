@@ -298,7 +298,14 @@ def registry_error_body(code: str, title: str, status: int, detail: str) -> dict
     }
 
 
+#: Titles Adobe's material shows: its one example of a service error body (the platform FAQ's 400)
+#: is titled ``BadRequestError``. Other statuses have no documented title: their reason phrase.
+DOCUMENTED_TITLES = {400: "BadRequestError"}
+
+
 def _title(status: int) -> str:
+    if status in DOCUMENTED_TITLES:
+        return DOCUMENTED_TITLES[status]
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -35,7 +35,7 @@ from typing import NamedTuple
 from flask import Request, Response
 
 from mockcatalog.catalog.query import ListQuery, build_query
-from mockcatalog.catalog.tenancy import Caller, caller_from_headers, one_value_each
+from mockcatalog.catalog.tenancy import Caller, bearer_token, caller_from_headers, one_value_each
 from mockcatalog.contract.validation import OperationValidator, ValidRequest, lowercase_headers
 from mockcatalog.control.plane import MockControl
 from mockcatalog.core.errors import Forbidden, Unauthorized, UriTooLong
@@ -217,9 +217,10 @@ def check_token(control: MockControl, caller: Caller | None) -> None:
         raise Unauthorized(problem, errors={"Authorization": [problem]})
 
 
-def credentials_of(request: Request) -> Caller:
-    """Who a request's gateway headers say calls, refused as the gateway refuses (401/403/400)."""
-    return caller_from_headers(one_value_each(lowercase_headers(request.environ)))
+def refuse_without_token(request: Request) -> None:
+    """The gateway's first refusal, which comes before any service sees a call: no bearer token.
+    The other credential headers are the service's to ask for (streaming takes none of them)."""
+    bearer_token(one_value_each(lowercase_headers(request.environ)))
 
 
 def checked(gate: Gate, request: Request) -> Admitted:

@@ -27,14 +27,18 @@ from mockcatalog.catalog.model import (
     LAST_BATCH_STATUS,
     SCHEMAS,
     SUCCEEDED,
+    TAGGED_ON_CREATE,
     BatchStatus,
     dataset_file_id,
     dataset_ids_of,
+    dataset_view_id,
+    failed_batch_location,
     made_by,
     new_batch,
     new_dataset_file,
     next_version,
 )
+from mockcatalog.catalog.references import require_predecessors
 from mockcatalog.catalog.store import CatalogStore
 from mockcatalog.catalog.tenancy import Caller
 from mockcatalog.catalog.tenants import TenantData
@@ -90,7 +94,7 @@ class BatchIngestion:
         with self.tenants.writing(caller.tenant) as data:
             dataset_id = body["datasetId"]
             self.store.require_datasets(data, [dataset_id], "datasetId")
-            _check_predecessors(data, body.get("replay"))
+            require_predecessors(data, body.get("replay"))
             input_format = dict(body.get("inputFormat") or {})
             input_format["format"] = str(input_format.get("format", "json")).lower()
             extra = {
@@ -98,6 +102,7 @@ class BatchIngestion:
                 for key in ("replay", "enableErrorDiagnostics", "partialIngestionPercentage", "externalId")
                 if key in body
             }
+            reflected = {tag: body[key] for key, tag in TAGGED_ON_CREATE.items() if key in body}
             now = self.store.clock.now_ms()
             batch = new_batch(
                 **made_by(caller),
@@ -105,7 +110,7 @@ class BatchIngestion:
                 now_ms=now,
                 related=[{"type": "dataSet", "id": dataset_id}],
                 inputFormat=input_format,
-                tags=dict(body.get("tags") or {}),
+                tags={**(body.get("tags") or {}), **reflected},
                 **extra,
             )
             self.store.save(data, BATCHES, batch["id"], batch)
@@ -118,6 +123,7 @@ class BatchIngestion:
         self._make_room(len(content))
         with self.tenants.writing(caller.tenant) as data:
             run = _loading_run(data, batch_id, dataset_id)
+            run.refuse_past_file_limit(path)
             data.runs[batch_id] = run.with_file(path, content, dataset_id)
             return path not in run.files
 
@@ -141,6 +147,7 @@ class BatchIngestion:
         """Start a large-file upload of ``path`` (again from nothing, if it was started before)."""
         with self.tenants.writing(caller.tenant) as data:
             run = _loading_run(data, batch_id, dataset_id)
+            run.refuse_past_file_limit(path)
             data.runs[batch_id] = run.with_large(path, large_files.new_upload())
 
     def upload_large_file_part(
@@ -298,12 +305,16 @@ class BatchIngestion:
             org, sandbox = data.tenant
             for number, produced in enumerate(outcome.produced, start=1):
                 file_id = dataset_file_id(batch_id, number)
+                dataset_id = run.datasets.get(produced.path, "")
+                view_id = (data[DATASETS].get(dataset_id) or {}).get("viewId")  # one of a snapshot's
                 dataset_file = new_dataset_file(
                     org=org,
                     sandbox=sandbox,
                     now_ms=batch["completed"],
+                    file_id=file_id,
                     batch_id=batch_id,
-                    dataset_id=run.datasets.get(produced.path, ""),
+                    dataset_id=dataset_id,
+                    view_id=view_id if isinstance(view_id, str) else dataset_view_id(dataset_id),
                     records=produced.records,
                     size=len(produced.accepted),
                 )
@@ -344,7 +355,10 @@ class BatchIngestion:
         return True
 
     def _finish(self, data: TenantData, batch_id: str, batch: Json) -> None:
-        """Store ``batch``; if it ended a run, point its dataset(s) at it."""
+        """Store ``batch`` (where its failed rows are read, if it failed); if it ended a run, point
+        its dataset(s) at it."""
+        if batch.get("status") == BatchStatus.FAILED:
+            batch = {**batch, "failedBatchLocation": failed_batch_location(batch_id)}
         self._saved_by_the_mock(data, BATCHES, batch_id, batch)
         status = batch.get("status")
         if status not in ENDS_A_RUN:
@@ -461,8 +475,9 @@ def _loading_run(data: TenantData, batch_id: str, dataset_id: str) -> Run:
     batch = _batch_into(data, batch_id, dataset_id)
     if batch.get("status") != BatchStatus.LOADING:
         raise BadRequest(
-            f"Batch {batch_id} is {batch['status']!r}: files can only be uploaded while it is 'loading'.",
-            errors={"id": [f"Batch status is {batch['status']!r}."]},
+            f"Batch {batch_id} is {str(batch['status'])!r}: files can only be uploaded while it is "
+            "'loading'.",
+            errors={"id": [f"Batch status is {str(batch['status'])!r}."]},
         )
     return _run(data, batch_id) or Run()
 
@@ -476,25 +491,3 @@ def _started(run: Run, path: str) -> large_files.Upload:
             errors={"filePath": [f"Not initialized: {path!r}."]},
         )
     return dict(upload)
-
-
-def _check_predecessors(data: TenantData, replay: Mapping[str, Any] | None) -> None:
-    """Every replayed batch, named by id or by ``externalId``, must be a batch of the tenant."""
-    if not replay:
-        return
-    batches = data[BATCHES]
-    unknown = {"replay.predecessors": [bid for bid in replay.get("predecessors", ()) if bid not in batches]}
-    by_external_id = replay.get("predecessorsByExternalId") or ()
-    if by_external_id:  # rare: a scan of the tenant's batches, under its lock, is bounded by them
-        known = {batch.get("externalId") for _, batch in batches.items()}
-        unknown["replay.predecessorsByExternalId"] = [eid for eid in by_external_id if eid not in known]
-    errors = {
-        field: [f"No batch {name!r} here." for name in names] for field, names in unknown.items() if names
-    }
-    if errors:
-        raise BadRequest(
-            "replay names batches that do not exist here: "
-            + ", ".join(name for names in unknown.values() for name in names)
-            + ".",
-            errors=errors,
-        )

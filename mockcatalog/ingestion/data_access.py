@@ -86,23 +86,45 @@ class DataAccess:
 
     def dataset_file(self, tenant: Tenant, file_id: str) -> KeptFile:
         """The contents of one of the tenant's dataset files; 404 when there is no such file, or when
-        its contents were dropped to keep the vault within its bound."""
+        the mock holds no contents of it (see :meth:`held_dataset_file`)."""
+        kept = self.held_dataset_file(tenant, file_id)
+        if kept is None:
+            raise self.no_contents(f"dataset file {file_id}")
+        return kept
+
+    def held_dataset_file(self, tenant: Tenant, file_id: str) -> KeptFile | None:
+        """The contents of one of the tenant's dataset files, or None when the mock holds none (a
+        file of a batch loaded from fixture or state files, or contents dropped to keep the vault
+        within its bound); 404 when there is no such file."""
         with self.tenants.reading(tenant) as data:
             if data[DATASET_FILES].get(file_id) is None:
                 raise NotFound.of("dataset file", file_id)
-        return self._kept(tenant, file_id, f"dataset file {file_id}")
+        return self.files.get(tenant, file_id)
 
-    def failed_files(self, tenant: Tenant, batch_id: str) -> list[KeptFile]:
+    def failed_file_names(self, tenant: Tenant, batch_id: str) -> list[tuple[str, KeptFile | None]]:
         """The failed-rows files of one of the tenant's batches (``parse_errors``, then
-        ``conversion_errors``): those its errors say processing left; [] when no row failed."""
+        ``conversion_errors``), those its errors say processing left, each with its contents when
+        the mock holds them (None for a batch loaded from fixture or state files, which carry no
+        contents, or for contents dropped from the vault); [] when no row failed. Listing them
+        needs no contents."""
         with self.tenants.reading(tenant) as data:
             batch = batch_of(data, batch_id)
         codes = _row_error_codes(batch)
         return [
-            self._kept(tenant, failed_rows_key(batch_id, name), f"the {name} of batch {batch_id}")
+            (name, self.files.get(tenant, failed_rows_key(batch_id, name)))
             for name, its_codes in FAILED_ROWS_FILES.items()
             if codes & its_codes
         ]
+
+    def failed_files(self, tenant: Tenant, batch_id: str) -> list[KeptFile]:
+        """The contents of the batch's failed-rows files, in :meth:`failed_file_names` order; a 404
+        saying why when the mock holds some file's contents no more (or never did)."""
+        found = []
+        for name, kept in self.failed_file_names(tenant, batch_id):
+            if kept is None:
+                raise self.no_contents(f"the {name} of batch {batch_id}")
+            found.append(kept)
+        return found
 
     def schema_failures(self, tenant: Tenant, max_rows: int = 5) -> dict[str, list[Json]]:
         """The batches written since the last reset that failed because rows did not fit their
@@ -150,16 +172,21 @@ class DataAccess:
             return [kept for file_id in made if (kept := self.files.get(tenant, file_id)) is not None]
         return [self._kept(tenant, file_id, f"dataset file {file_id}") for file_id in made]
 
+    def no_contents(self, what: str) -> ContentsDropped:
+        """The 404 for a file the mock lists but holds no contents of, saying both reasons it may
+        have none (it cannot tell which)."""
+        return ContentsDropped(
+            f"The mock holds no contents for {what}: objects loaded from fixture or state files come "
+            "without the contents of their files, and of the files processing writes it keeps the "
+            f"newest {self.files.max_bytes} bytes (--max-kept-file-bytes).",
+            bound="--max-kept-file-bytes",
+            value=self.files.max_bytes,
+        )
+
     def _kept(self, tenant: Tenant, key: str, what: str) -> KeptFile:
         kept = self.files.get(tenant, key)
         if kept is None:
-            raise ContentsDropped(
-                f"The contents of {what} are no longer kept: the mock keeps the newest "
-                f"{self.files.max_bytes} bytes of processed files (--max-kept-file-bytes), and none "
-                "across a restart from a state file.",
-                bound="--max-kept-file-bytes",
-                value=self.files.max_bytes,
-            )
+            raise self.no_contents(what)
         return kept
 
 

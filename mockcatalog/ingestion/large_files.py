@@ -2,13 +2,16 @@
 with ``Content-Range``), then COMPLETEd, which stitches the parts into one file that processing reads
 exactly like a small upload.
 
-A part is checked as it arrives, so a client learns of its mistake on the request that made it: a
-part overlapping bytes already received, one ending past the length the upload declared (a
-``Content-Range`` total, ``bytes 0-99/1000``), or one past the mock's bound on a file (413). Gaps
-can only be known at COMPLETE (parts may arrive in any order); COMPLETE names the bytes never sent.
+A part is checked as it arrives against what it declares: one ending past the length the upload
+declared (a ``Content-Range`` total, ``bytes 0-99/1000``), or one past the mock's bound on a file
+(413). Overlaps and gaps are checked at COMPLETE, when the parts are stitched, as Adobe's
+troubleshooting guides say the real service does (parts may arrive in any order, and an
+overlapping part is accepted when it arrives): COMPLETE is a 400 naming the bytes sent twice or
+never sent. A part sent again at the same range (a retry) replaces the first.
 
-An upload in progress is a plain dict, ``{"length": int | None, "parts": {first byte: bytes}}``,
-kept with the batch's run and replaced, never changed in place (the store's rule).
+An upload in progress is a plain dict, ``{"length": int | None, "parts": ((first byte, bytes), ...)}``,
+kept with the batch's run and replaced, never changed in place (the store's rule). The bytes its
+parts hold, overlaps counted, stay within the mock's bound on a file.
 """
 
 from __future__ import annotations
@@ -27,19 +30,28 @@ Ranges = list[tuple[int, int]]  # inclusive byte ranges, in order
 
 
 def new_upload() -> Upload:
-    return {"length": None, "parts": {}}
+    return {"length": None, "parts": ()}
 
 
 def received(upload: Mapping[str, Any]) -> Ranges:
-    """The byte ranges received so far, adjacent parts merged."""
+    """The byte ranges received so far, adjacent and overlapping parts merged."""
     merged: Ranges = []
-    for first, data in sorted(upload["parts"].items()):
-        last = first + len(data) - 1
-        if merged and merged[-1][1] + 1 == first:
-            merged[-1] = (merged[-1][0], last)
+    for first, last in _part_ranges(upload):
+        if merged and merged[-1][1] + 1 >= first:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
         else:
             merged.append((first, last))
     return merged
+
+
+def _part_ranges(upload: Mapping[str, Any]) -> Ranges:
+    """Each part's inclusive byte range, in byte order."""
+    return sorted((first, first + len(data) - 1) for first, data in upload["parts"])
+
+
+def held_bytes(upload: Mapping[str, Any]) -> int:
+    """The bytes an upload's parts hold (overlapping bytes counted each time they were sent)."""
+    return sum(len(data) for _, data in upload["parts"])
 
 
 def describe(ranges: Iterable[tuple[int, int]]) -> str:
@@ -81,13 +93,12 @@ def with_part(
         )
     if last >= max_bytes:
         raise _too_large(f"Bytes {first}-{last} go past it", max_bytes)
-    overlapping = [(f, lst) for f, lst in received(upload) if f <= last and first <= lst]
-    if overlapping:
-        raise BadRequest(
-            f"Bytes {first}-{last} overlap bytes already received ({describe(overlapping)}).",
-            errors={"Content-Range": [f"Already received: {describe(overlapping)}."]},
+    kept = tuple(part for part in upload["parts"] if (part[0], len(part[1])) != (first, len(data)))
+    if sum(len(part) for _, part in kept) + len(data) > max_bytes:
+        raise _too_large(
+            f"With bytes {first}-{last}, the parts sent (overlaps counted) go past it", max_bytes
         )
-    return {"length": total, "parts": {**upload["parts"], first: data}}
+    return {"length": total, "parts": (*kept, (first, data))}
 
 
 def _too_large(what: str, max_bytes: int) -> MockLimitReached:
@@ -101,7 +112,19 @@ def _too_large(what: str, max_bytes: int) -> MockLimitReached:
 
 
 def stitched(upload: Mapping[str, Any], path: str) -> bytes:
-    """The whole file, its parts in order; a 400 naming the bytes never sent."""
+    """The whole file, its parts in order; a 400 naming the bytes sent twice, or never sent."""
+    overlaps: Ranges = []
+    reached = -1  # the last byte the parts so far cover
+    for first, last in _part_ranges(upload):
+        if first <= reached:
+            overlaps.append((first, min(reached, last)))
+        reached = max(reached, last)
+    if overlaps:
+        raise BadRequest(
+            f"{path} has overlapping parts: {describe(overlaps)} were sent more than once; "
+            "INITIALIZE it again and send each byte once.",
+            errors={"filePath": [f"Overlapping {describe(overlaps)}."]},
+        )
     have = received(upload)
     end = upload["length"] if upload["length"] is not None else (have[-1][1] + 1 if have else 0)
     if end == 0:
@@ -119,4 +142,4 @@ def stitched(upload: Mapping[str, Any], path: str) -> bytes:
             f"{path} is incomplete: {describe(missing)} were never sent (of {end} bytes).",
             errors={"filePath": [f"Missing {describe(missing)}."]},
         )
-    return b"".join(data for _, data in sorted(upload["parts"].items()))
+    return b"".join(data for _, data in sorted(upload["parts"]))

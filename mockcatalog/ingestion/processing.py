@@ -39,8 +39,28 @@ TRANSITIONS: dict[str, dict[str, str]] = {
         BatchStatus.ACTIVE: BatchStatus.ACTIVE,
         FAILED: FAILED,
         BatchStatus.FAILURE: BatchStatus.FAILURE,
+        # statuses a batch reaches after its producer signalled completion (the troubleshooting
+        # guides: retrying COMPLETE is safe, and answers success once the batch was accepted)
+        BatchStatus.QUEUED: BatchStatus.QUEUED,
+        BatchStatus.RETRYING: BatchStatus.RETRYING,
+        BatchStatus.STALLED: BatchStatus.STALLED,
+        BatchStatus.STAGED: BatchStatus.STAGED,
+        BatchStatus.LOADED: BatchStatus.LOADED,
     },  # fmt: skip
-    "ABORT": {LOADING: ABORTED},
+    # Both ingestion guides: a batch may be cancelled while it is processing, not once it is final.
+    # (Their state table has no cancel after ``loaded``, so a loaded batch is not cancelled.)
+    "ABORT": {
+        status: ABORTED
+        for status in (
+            LOADING,
+            STAGING,
+            PROCESSING,
+            BatchStatus.QUEUED,
+            BatchStatus.RETRYING,
+            BatchStatus.STALLED,
+            BatchStatus.STAGED,
+        )
+    },  # fmt: skip
     "FAIL": {LOADING: FAILED, STAGING: FAILED},
     "REVERT": {SUCCESS: INACTIVE, BatchStatus.ACTIVE: INACTIVE},
 }

@@ -34,6 +34,7 @@ import pyarrow.parquet as pq
 from mockcatalog.catalog.model import (
     CONVERSION_CODE,
     CONVERSION_DESCRIPTION,
+    EMPTY_CSV_HEADER,
     EMPTY_FILE,
     REQUIRED_FIELD_CODE,
     REQUIRED_FIELD_DESCRIPTION,
@@ -46,6 +47,8 @@ from mockcatalog.ingestion import parquet
 from mockcatalog.ingestion.fast_rows import FastRows
 
 MAX_REPORTED_ROWS = 100
+#: File-level errors: any of them fails the batch, whatever its tolerated share of bad rows.
+FILE_ERRORS = frozenset({EMPTY_FILE["code"], "107", EMPTY_CSV_HEADER["code"]})
 #: JSON lines are read this much at a time (a block ends at a line's end): what reading holds
 #: besides the upload and what it produces.
 BLOCK_BYTES = 4 * 1024 * 1024
@@ -98,6 +101,8 @@ class Outcome:
     #: the failed-rows files by name (:data:`PARSE_ERRORS`, :data:`CONVERSION_ERRORS`): one JSON
     #: object a line, each at most :data:`MAX_FAILED_ROWS_BYTES`
     refused: dict[str, bytearray] = field(default_factory=dict)
+    #: read by the legacy path (CSV), which promotes a batch with no metrics (troubleshooting guides)
+    legacy: bool = False
 
     def refuse(self, path: str, row_text: str) -> None:
         """Count the next row as unreadable, and keep it for ``parse_errors`` while there is room:
@@ -148,26 +153,33 @@ class Outcome:
     def succeeds(self, partial_percentage: float) -> bool:
         """Whether the batch succeeds when it tolerates ``partial_percentage`` percent of bad rows
         (a share strictly greater fails it, as "up to N%" reads)."""
-        if self.records + self.failed == 0 or any(error["code"] in ("106", "107") for error in self.errors):
+        if self.records + self.failed == 0 or any(error["code"] in FILE_ERRORS for error in self.errors):
             return False
         return self.failed * 100 <= partial_percentage * (self.records + self.failed)
 
     def fields(self, succeeded: bool) -> Json:
-        """The batch fields processing fills in. ``metrics`` only on a batch that succeeded: the
-        ingestion guides show them there and never on a failed batch."""
+        """The batch fields processing fills in. ``metrics`` only on a batch that succeeded by the
+        modern path: the ingestion guides show them there, never on a failed batch, and the
+        troubleshooting guides say a batch promoted by a legacy path such as CSV has none; both sets
+        of names Adobe's guides use, the troubleshooting guide's sizes and the error diagnostics
+        guide's counts."""
         filled: Json = {
             "recordCount": self.records if succeeded else 0,
             "failedRecordCount": self.failed if succeeded else self.records + self.failed,
             "size": self.input_bytes,
             "errors": self.errors,
         }
-        if succeeded:
+        if succeeded and not self.legacy:
             filled["metrics"] = {
                 "inputByteSize": self.input_bytes,
                 "inputRecordSize": self.records + self.failed,
                 "outputByteSize": self.output_bytes,
                 "outputRecordSize": self.records,
                 "partitionCount": self.files,
+                "inputFileCount": self.files,
+                "inputRecordCount": self.records + self.failed,
+                "outputRecordCount": self.records,
+                "failedRecordCount": self.failed,
             }
         return filled
 
@@ -194,8 +206,8 @@ def process_files(
 ) -> Outcome:
     """Read every uploaded file (in upload order) as ``input_format`` says, the rows of a file that
     ``row_checks`` names (by path) converted and validated against its dataset's schema."""
-    outcome = Outcome(files=len(files))
     fmt = str(input_format.get("format", "json")).lower()
+    outcome = Outcome(files=len(files), legacy=fmt == "csv")
     checks = row_checks or {}
     for path, data in files.items():
         outcome.input_bytes += len(data)
@@ -207,7 +219,7 @@ def process_files(
         if fmt == "parquet":
             _parquet(path, data, outcome, accepted)
         elif fmt == "csv":
-            _csv(data, outcome, header=input_format.get("header", True) not in (False, "false"))
+            _csv(path, data, outcome, header=input_format.get("header", True) not in (False, "false"))
         else:
             _json(path, data, outcome, accepted, multiline=bool(input_format.get("isMultiLineJson")))
         records = outcome.records - records_before
@@ -354,8 +366,16 @@ def _blocks(data: bytes) -> Iterator[bytes]:
         start = end
 
 
-def _csv(data: bytes, outcome: Outcome, *, header: bool) -> None:
-    rows = [line for line in data.decode("utf-8", errors="replace").splitlines() if line.strip()]
+def _csv(path: str, data: bytes, outcome: Outcome, *, header: bool) -> None:
+    """A CSV file's rows, counted (the legacy path reads no further); a file whose header row is
+    blank fails the batch with error 118, as the troubleshooting guides list it."""
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    if header and lines and not lines[0].strip():
+        outcome.errors.append(
+            {**EMPTY_CSV_HEADER, "description": f"{path}: {EMPTY_CSV_HEADER['description']}"}
+        )
+        return
+    rows = [line for line in lines if line.strip()]
     outcome.records += max(0, len(rows) - (1 if header else 0))
 
 

@@ -12,8 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from mockcatalog.ingestion.large_files import Upload
+from mockcatalog.core.errors import BadRequest
+from mockcatalog.ingestion.large_files import Upload, held_bytes
 from mockcatalog.ingestion.reading import Outcome
+
+#: Adobe's limit on the files of one batch (the batch ingestion overview's constraints).
+MAX_FILES_PER_BATCH = 1500
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +45,19 @@ class Run:
             large[path] = upload
         return replace(self, large=large)
 
+    def refuse_past_file_limit(self, path: str) -> None:
+        """A 400 when a new file ``path`` would give the batch more files than Adobe allows
+        (replacing a file, or starting it again, adds none)."""
+        if path in self.files or path in self.large:
+            return
+        if len(self.files.keys() | self.large.keys()) >= MAX_FILES_PER_BATCH:
+            raise BadRequest(
+                f"The batch holds {MAX_FILES_PER_BATCH} files, the most a batch may hold; "
+                f"upload {path!r} in another batch.",
+                errors={"filePath": [f"Sent {path!r}: a batch holds at most {MAX_FILES_PER_BATCH} files."]},
+            )
+
     @property
     def held_bytes(self) -> int:
         """The bytes the run holds: its files and the parts of its large files in progress."""
-        parts = (part for upload in self.large.values() for part in upload["parts"].values())
-        return sum(map(len, self.files.values())) + sum(map(len, parts))
+        return sum(map(len, self.files.values())) + sum(map(held_bytes, self.large.values()))

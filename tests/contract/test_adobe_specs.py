@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 import schemathesis
 import yaml
 from flask.testing import FlaskClient
@@ -39,6 +40,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from mockcatalog import create_app
 from mockcatalog.http.extension import control_of
+from mockcatalog.server import LiveServer
 
 from ..conftest import ACME
 
@@ -98,6 +100,13 @@ ADOBE_SPEC_SLIPS: tuple[tuple[str, dict[str, Any], str], ...] = (
         "Adobe's ingestion spec (IngestBatch inputFormat.header) and its batch ingestion guide send a "
         'boolean; the Catalog specs type it a string and their examples show "true". A batch keeps the '
         "value its producer sent, so either is what the real Catalog answers (README, fidelity choices).",
+    ),
+    (
+        "/definitions/batchResponse/properties/tags",
+        {"type": "object", "additionalProperties": {"type": ["array", "string", "number", "boolean"]}},
+        "Adobe's example batches in its error diagnostics and partial ingestion guides carry a boolean "
+        "and a number as tag values (acp_enableErrorDiagnostics, acp_partialIngestionPercent); the specs "
+        "type every tag value an array of strings. Examples win (README, fidelity choices).",
     ),
 )
 
@@ -517,3 +526,43 @@ def test_schema_registry_reads_answer_as_adobe_describes() -> None:
     ]  # fmt: skip
     reports = [failure for failure in reads if failure is not None]
     assert not reports, "\n\n".join(reports)
+
+
+@pytest.mark.parametrize("version", ["2020-04", "2021-04"])
+def test_a_write_with_if_none_match_answers_as_adobe_describes(version: str) -> None:
+    """Both specs declare ``If-None-Match`` on PUT and PATCH: a write it does not stop answers (and
+    leaves an object that reads) as Adobe describes."""
+    control_of(APP).reset()
+    spec = SPECS_BY_VERSION[version]
+    for method in ("PUT", "PATCH"):
+        operation = _operation(spec, method, "/dataSets/{id}")
+        assert operation is not None
+        ids = dict.fromkeys(re.findall(r"\{(\w+)\}", operation.path), DATASETS[0])
+        case = operation.Case(
+            path_parameters=ids,
+            headers={**HEADERS, "If-None-Match": '"0.0.1-never"', "Content-Type": "application/json"},
+            body={"name": f"written with If-None-Match ({method})"},
+            media_type="application/json",
+        )
+        response = case.call_and_validate()
+        assert response.status_code == 200, response.text
+        assert _read(spec, "/dataSets/{id}", DATASETS[0]) is None
+
+
+@pytest.mark.parametrize("path", ["/batches", "/dataSets"])
+def test_a_gzip_answer_over_the_wire_decodes_to_what_adobe_describes(path: str) -> None:
+    """Both specs declare ``Accept-Encoding`` with gzip: the served mock compresses, and the body a
+    client decodes is what Adobe describes."""
+    control_of(APP).reset()
+    operation = _operation(SPEC_2021, "GET", path)
+    assert operation is not None
+    with LiveServer(APP) as server:
+        case = operation.Case(headers={**HEADERS, "Accept-Encoding": "gzip"}, query={"limit": "100"})
+        response = case.call(base_url=server.url + BASE)
+        case.validate_response(response)
+        wire = requests.get(
+            f"{server.url}{BASE}{path}?limit=100", headers=case.headers, timeout=10, stream=True
+        )
+        wire.close()
+    assert response.status_code == 200 and response.json()  # decoded, and as Adobe describes it
+    assert wire.headers["Content-Encoding"] == "gzip"  # as it crossed the wire

@@ -29,7 +29,7 @@ DATASET = "6ac98000f2a74de452e6b438"
 BATCH = "01M702VXG016CKDXKNSJ0YEKQN"
 CREDENTIALS = {"Authorization": "Bearer t", "x-api-key": "k", "x-gw-ims-org-id": ORG}
 #: Operations behind the gateway (the fake IMS is another host, with no gateway in front).
-GATED = [op for op in load_spec().operations.values() if op.security != []]
+GATED = [op for op in load_spec().operations.values() if op.needs_credentials]
 #: (what is sent instead of the credentials, status, code, message)
 REFUSALS = {
     "no token": ({"Authorization": None}, 403, "403010", "Oauth token is missing."),

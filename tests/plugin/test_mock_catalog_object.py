@@ -190,7 +190,7 @@ def test_dataset_files_whose_contents_were_dropped_say_why(mock: MockCatalog) ->
     body = {"datasetId": dataset_id, "inputFormat": {"format": "json"}}
     batch_id = requests.post(base, json=body, headers=mock.headers, timeout=10).json()["id"]
     upload = f"{base}/{batch_id}/datasets/{dataset_id}/files/a.json"
-    assert requests.put(upload, data=b'{"a": 1}\n', headers=headers, timeout=10).status_code == 201
+    assert requests.put(upload, data=b'{"a": 1}\n', headers=headers, timeout=10).status_code == 200
     requests.post(f"{base}/{batch_id}?action=COMPLETE", headers=mock.headers, timeout=10)
     assert mock.dataset_files(batch_id) == {"a.json": b'{"a": 1}\n'}
     mock.control.files.clear()

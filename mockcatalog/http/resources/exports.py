@@ -28,6 +28,7 @@ def list_batch_files(call: Call) -> Response:
     entries = [
         {
             "dataSetFileId": file_id,
+            "dataSetViewId": str(dataset_file.get("dataSetViewId", "")),
             "version": str(dataset_file.get("version", "")),
             "created": str(dataset_file.get("created", "")),
             "updated": str(dataset_file.get("updated", "")),
@@ -49,33 +50,46 @@ def dataset_preview(call: Call) -> Response:
 
 def list_failed_batch_files(call: Call) -> Response:
     """The batch's failed-rows files listed (``parse_errors``, ``conversion_errors``), or one read
-    with ``path`` (the partial ingestion guide)."""
+    with ``path`` (the partial ingestion guide). The list needs no contents: a file whose contents
+    the mock does not hold (a fixture batch's) is listed without ``length``, and reading it is the
+    404 saying why."""
     batch_id = call.valid.path["id"]
-    kept = call.control.data_access.failed_files(call.who.tenant, batch_id)
+    access = call.control.data_access
+    files = access.failed_file_names(call.who.tenant, batch_id)
     path = call.valid.query.get("path")
     if path is not None:
-        named = next((file for file in kept if file.name == path), None)
+        named = next((pair for pair in files if pair[0] == path), None)
         if named is None:
-            names = ", ".join(repr(file.name) for file in kept)
+            names = ", ".join(repr(name) for name, _ in files)
             raise NotFound(
                 f"Batch {batch_id} has no failed-rows file {path!r}"
-                + (f"; it has {names}." if kept else ": none of its rows was refused."),
+                + (f"; it has {names}." if files else ": none of its rows was refused."),
                 errors={"path": [f"Not a file of this batch: {path!r}."]},
             )
-        return Response(named.data, 200, mimetype=named.media_type)  # JSON: no ranges of it
-    entries = [_entry(call, file, f"/batches/{batch_id}/failed") for file in kept]
+        kept = named[1]
+        if kept is None:
+            raise access.no_contents(f"the {path} of batch {batch_id}")
+        return Response(kept.data, 200, mimetype=kept.media_type)  # JSON: no ranges of it
+    at = f"/batches/{batch_id}/failed"
+    entries = [
+        _entry(call, kept, at) if kept is not None else _unheld(call, name, at) for name, kept in files
+    ]
     return json_response(_page(call, entries))
 
 
 def get_file(call: Call) -> Response:
     """A dataset file's entry, or (with ``path``) its contents, honouring one ``Range``."""
     file_id = call.valid.path["dataSetFileId"]
-    kept = call.control.data_access.dataset_file(call.who.tenant, file_id)
+    access = call.control.data_access
     path = call.valid.query.get("path")
     if path is None:  # ``start`` names the first file to list: a name, not an offset
+        held = access.held_dataset_file(call.who.tenant, file_id)
+        name = held.name if held is not None else UNHELD_FILE_NAME
         first = call.valid.query.get("start")
-        listed = [] if first is not None and kept.name < first else [_entry(call, kept, f"/files/{file_id}")]
-        return json_response(_listed(call, listed))
+        at = f"/files/{file_id}"
+        entry = _entry(call, held, at) if held is not None else _unheld(call, name, at)
+        return json_response(_listed(call, [] if first is not None and name < first else [entry]))
+    kept = access.dataset_file(call.who.tenant, file_id)
     if path != kept.name:
         raise NotFound(
             f"Dataset file {file_id} holds {kept.name!r}, not {path!r}.",
@@ -116,6 +130,18 @@ def _entry(call: Call, kept: KeptFile, at: str) -> Json:
         "length": str(len(kept.data)),
         "_links": {"self": {"href": _export_url(call, f"{at}?{query}")}},
     }
+
+
+#: The name a dataset file whose contents the mock does not hold is listed under: the data lake
+#: keeps a dataset's rows as Parquet (Data Access's tutorial reads ``profiles.parquet``).
+UNHELD_FILE_NAME = "part-00000.parquet"
+
+
+def _unheld(call: Call, name: str, at: str) -> Json:
+    """A file listed whose contents the mock does not hold: its name and link, no ``length`` (the
+    mock cannot know it)."""
+    query = urllib.parse.urlencode({"path": name})
+    return {"name": name, "_links": {"self": {"href": _export_url(call, f"{at}?{query}")}}}
 
 
 def _listed(call: Call, entries: Sequence[Json]) -> Json:

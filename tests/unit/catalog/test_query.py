@@ -98,13 +98,25 @@ def test_related_filter_matches_type_and_id() -> None:
         ("version>1.0.9", ["b"]),
         ("version>=1.0.9", ["a", "b"]),
         ("name<c", ["b"]),
+        # nested fields, named by dots (aepp filters datasets by schemaRef.id)
+        ("availableDates.startDate==7", ["c"]),
+        ("availableDates.startDate>4", ["a", "c"]),
+        ("availableDates.endDate!=9", ["b", "c"]),  # b has no availableDates: != keeps it
+        ("availableDates.startDate", ["a", "c"]),
+        ("!availableDates.startDate", ["b"]),
+        ("tags.ns", ["a", "b"]),
+        ("name.first", []),  # through a value that is not an object: absent
+        ("!name.first", ["a", "b", "c"]),
+        ("availableDates.startDate~^5$", ["a"]),
     ],
 )
 def test_property_expressions(expression: str, expected: list[str]) -> None:
     assert run(parse_property(expression)) == expected
 
 
-@pytest.mark.parametrize("expression", ["name~(", "name~[a-", "1name", "na me==x", ""])
+@pytest.mark.parametrize(
+    "expression", ["name~(", "name~[a-", "1name", "na me==x", "", "schemaRef.==x", ".id==x", "a..b"]
+)
 def test_bad_property_expression_is_a_400_naming_the_parameter(expression: str) -> None:
     with pytest.raises(BadRequest) as raised:
         parse_property(expression)
@@ -298,3 +310,16 @@ def test_unique_values_stop_reading_once_the_page_is_full() -> None:
 
     assert ListQuery(limit=2).unique_values("status", objects()) == ["failed", "success"]
     assert read == ["b1", "b2"]
+
+
+def test_a_dataset_page_asking_for_observable_schema_is_capped_at_20() -> None:
+    kinds = build_validators()["listDataSets"].query_kinds
+    assert kinds["properties"]["capped"] == {"observableSchema": 20}
+    capped = build_query({"properties": "name,observableSchema", "limit": 50}, kinds)
+    assert capped.limit == 20 and capped.properties == ("name", "observableSchema")
+    assert build_query({"properties": "observableSchema"}, kinds).limit == 20  # no limit given
+    assert build_query({"properties": "observableSchema", "limit": 5}, kinds).limit == 5
+    assert build_query({"properties": "name", "limit": 50}, kinds).limit == 50
+    batches = build_validators()["listBatches"].query_kinds
+    assert build_query({"properties": "observableSchema", "limit": 50}, batches).limit == 50
+    assert build_query({"expansion": "files"}, kinds).predicates == ()  # accepted, filters nothing

@@ -74,9 +74,11 @@ def test_indexed_lists_answer_what_a_full_scan_answers(control: MockControl) -> 
     kinds = build_validators()["listBatches"].query_kinds
     for _ in range(3):
         control.ingestion.create_batch(caller(), {"datasetId": "dsA"})
+    control.store.add((ORG_A, "prod"), "dataSets", lambda _: {"imsOrg": ORG_A, "name": "x"}, "dsX")
     control.store.write_object(
         caller(), "batches", "b1", fields={"relatedObjects": [{"type": "dataSet", "id": "dsX"}]}
     )
+    control.store.delete_object(caller(), "dataSets", "dsX")  # a batch may outlive its dataset
     for values in ({"dataSet": "dsA"}, {"dataSet": "dsX,dsA"}, {"dataSet": "dsA", "orderBy": "desc:created"}):
         query = build_query({**values, "limit": 100}, kinds)
         indexed = control.store.list_objects((ORG_A, "prod"), "batches", query)
@@ -97,6 +99,7 @@ def test_a_summary_follows_every_write_to_its_dataset_and_the_reset(control: Moc
     control.ingestion.create_batch(caller(), {"datasetId": "dsA"})
     assert batch_count() == 2  # the dataset's remembered rows were dropped by the write
     assert batch_count(ListQuery(limit=1)) == 1  # paging goes the general way
+    control.store.add((ORG_A, "prod"), "dataSets", lambda _: {"imsOrg": ORG_A, "name": "x"}, "x")
     control.store.write_object(
         caller(), "batches", "b1", fields={"relatedObjects": [{"type": "dataSet", "id": "x"}]}
     )
@@ -132,3 +135,26 @@ def test_unique_values_follow_writes_and_name_their_generation(control: MockCont
     after = control.store.unique_values(tenant, "batches", "id", ListQuery(limit=None))
     assert after.values == [*before.values, made] and after.generation != before.generation
     assert after.generation == control.store.generation(tenant, "batches")
+
+
+def test_a_write_keeps_what_only_the_service_sets_without_changing_the_stored_object() -> None:
+    fresh = new_control(seed=3)
+    adls = {"adlsType": "GEN2", "location": "abfs://x"}
+    stored = {"imsOrg": ORG_A, "name": "a", "persistence": {"adls": adls}, "lastBatchId": "b1"}
+    fresh.tenants.load(Fixtures(collections={"dataSets": {"dsP": stored}}))
+    tenant = (ORG_A, "prod")
+    before = fresh.store.get_objects(tenant, "dataSets", ["dsP"])["dsP"]
+    persistence = {"datastream": {"source": "s"}, "adls": {"adlsType": "GEN1"}}
+    fields = {"persistence": persistence, "lastBatchId": "x"}
+    fresh.store.write_object(caller(), "dataSets", "dsP", fields=fields)
+    after = fresh.store.get_objects(tenant, "dataSets", ["dsP"])["dsP"]
+    assert after["persistence"] == {"datastream": {"source": "s"}, "adls": adls}
+    assert after["lastBatchId"] == "b1"
+    assert before["persistence"] == {"adls": adls} and after["version"] == "1.0.1"  # before: unchanged
+    fresh.store.write_object(caller(), "dataSets", "dsP", fields={"name": "b"}, replace=True)
+    replaced = fresh.store.get_objects(tenant, "dataSets", ["dsP"])["dsP"]
+    assert replaced["persistence"] == {"adls": adls} and replaced["lastBatchId"] == "b1"
+    assert (replaced["state"], replaced["tags"]) == ("DRAFT", {})
+    with pytest.raises(BadRequest):  # a PUT without a name, even past the HTTP check
+        fresh.store.write_object(caller(), "dataSets", "dsP", fields={"description": "d"}, replace=True)
+    assert fresh.store.get_objects(tenant, "dataSets", ["dsP"])["dsP"] == replaced

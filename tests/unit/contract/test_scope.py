@@ -53,4 +53,4 @@ def test_only_under_adobes_base_paths() -> None:
 def test_the_table_is_adobes_ids_without_repeats() -> None:
     labels = [operation.label for operation in NOT_SERVED]
     assert len(labels) == len(set(labels))
-    assert all(re.fullmatch(r"[A-Za-z_]+", operation.operation_id) for operation in NOT_SERVED)
+    assert all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", operation.operation_id) for operation in NOT_SERVED)

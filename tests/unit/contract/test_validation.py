@@ -17,7 +17,7 @@ from mockcatalog.contract.validation import (
 )
 from mockcatalog.core.errors import BadRequest, InvalidContentType, UnsupportedMediaType
 
-HEADERS = {"x-api-key": "k", "x-gw-ims-org-id": "ORG@AdobeOrg"}
+HEADERS = {"authorization": "Bearer t", "x-api-key": "k", "x-gw-ims-org-id": "ORG@AdobeOrg"}
 
 
 def validator(operation_id: str) -> OperationValidator:

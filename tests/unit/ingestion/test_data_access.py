@@ -47,3 +47,23 @@ def test_contents_dropped_from_the_vault_are_a_404_that_says_why() -> None:
     batch_id = processed_batch(control)
     with pytest.raises(NotFound, match="--max-kept-file-bytes"):
         control.data_access.dataset_file(ME.tenant, f"{batch_id}-1")
+
+
+def test_a_fixture_batch_lists_its_failed_rows_file_without_contents() -> None:
+    """A failed batch loaded from fixtures names its refused rows (code 1401) but comes without
+    the file's contents: the file is listed all the same, and reading it says why it is empty."""
+    control = new_control()
+    failed = {"imsOrg": ME.org, "status": "failed", "errors": [{"code": "1401", "rows": [3, 17]}]}
+    control.tenants.load(Fixtures(collections={"batches": {"fixtureFailed": failed}}))
+    access = control.data_access
+    assert access.failed_file_names(ME.tenant, "fixtureFailed") == [(PARSE_ERRORS, None)]
+    with pytest.raises(NotFound, match="loaded from fixture or state files") as raised:
+        access.failed_files(ME.tenant, "fixtureFailed")
+    assert PARSE_ERRORS in raised.value.detail
+
+
+def test_a_processed_batch_lists_its_failed_rows_file_with_its_contents() -> None:
+    control = new_control()
+    batch_id = processed_batch(control)
+    ((name, kept),) = control.data_access.failed_file_names(ME.tenant, batch_id)
+    assert name == PARSE_ERRORS and kept is not None and kept.name == PARSE_ERRORS

@@ -20,10 +20,30 @@ def test_parts_in_any_order_are_stitched_in_byte_order() -> None:
     assert stitched(upload, "a.json") == FILE
 
 
-def test_an_overlap_names_the_bytes_already_received() -> None:
-    upload = with_part(new_upload(), 0, FILE[:10], None, MAX)
-    with pytest.raises(BadRequest, match=r"Bytes 5-14 overlap bytes already received \(bytes 0-9\)"):
-        with_part(upload, 5, FILE[5:15], None, MAX)
+def test_an_overlapping_part_is_taken_and_complete_names_the_bytes_sent_twice() -> None:
+    """Adobe's troubleshooting guides: overlaps are found when the parts are stitched."""
+    upload = with_part(new_upload(), 0, FILE[:10], 20, MAX)
+    upload = with_part(upload, 5, FILE[5:15], None, MAX)
+    upload = with_part(upload, 12, FILE[12:], None, MAX)
+    assert received(upload) == [(0, 19)]
+    with pytest.raises(
+        BadRequest, match=r"overlapping parts: bytes 5-9,12-14 were sent more than once"
+    ) as refused:
+        stitched(upload, "a.json")
+    assert refused.value.errors == {"filePath": ["Overlapping bytes 5-9,12-14."]}
+
+
+def test_a_part_sent_again_at_the_same_range_replaces_the_first() -> None:
+    upload = with_part(new_upload(), 0, b"x" * 10, 20, MAX)
+    upload = with_part(upload, 0, FILE[:10], None, MAX)
+    upload = with_part(upload, 10, FILE[10:], None, MAX)
+    assert stitched(upload, "a.json") == FILE
+
+
+def test_overlapping_parts_count_against_the_bound_each_time_they_are_sent() -> None:
+    upload = with_part(new_upload(), 0, b"x" * 600, None, MAX)
+    with pytest.raises(MockLimitReached, match="overlaps counted"):
+        with_part(upload, 1, b"y" * 500, None, MAX)
 
 
 def test_the_declared_length_holds_for_every_part() -> None:
@@ -53,7 +73,7 @@ def test_complete_names_every_gap_and_the_missing_end() -> None:
 def test_a_part_is_never_changed_in_place() -> None:
     first = new_upload()
     second = with_part(first, 0, FILE, None, MAX)
-    assert first == new_upload() and second["parts"] == {0: FILE}
+    assert first == new_upload() and second["parts"] == ((0, FILE),)
 
 
 def test_a_file_comes_in_a_bounded_number_of_parts_and_a_declared_length_within_the_bound() -> None:

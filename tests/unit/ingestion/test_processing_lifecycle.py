@@ -14,6 +14,15 @@ ALLOWED = [
     ("success", "COMPLETE", "success"),
     ("failed", "COMPLETE", "failed"),
     ("loading", "ABORT", "aborted"),
+    # both ingestion guides: a batch can be cancelled while it is processing
+    ("staging", "ABORT", "aborted"),
+    ("processing", "ABORT", "aborted"),
+    ("retrying", "ABORT", "aborted"),
+    # the troubleshooting guides: a retried COMPLETE of an accepted batch answers success
+    ("queued", "COMPLETE", "queued"),
+    ("retrying", "COMPLETE", "retrying"),
+    ("stalled", "COMPLETE", "stalled"),
+    ("loaded", "COMPLETE", "loaded"),
     ("loading", "FAIL", "failed"),
     ("staging", "FAIL", "failed"),
     ("success", "REVERT", "inactive"),
@@ -22,8 +31,10 @@ ALLOWED = [
 REFUSED = [
     ("aborted", "COMPLETE"),
     ("inactive", "COMPLETE"),
-    ("staging", "ABORT"),
+    ("archived", "COMPLETE"),
+    ("loaded", "ABORT"),  # the state table: no cancel once loaded
     ("success", "ABORT"),
+    ("failed", "ABORT"),
     ("success", "FAIL"),
     ("aborted", "FAIL"),
     ("loading", "REVERT"),

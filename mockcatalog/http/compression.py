@@ -1,0 +1,75 @@
+"""gzip on the wire: what the Platform's edge does for a client that sends ``Accept-Encoding: gzip``
+(both Catalog specs declare the header, with gzip the one supported encoding).
+
+It wraps the app where it is served over HTTP (``serve``, the plugin's live server), as the real
+edge sits in front of the services: the app itself, called in process (Flask's test client,
+schemathesis on the WSGI app), answers uncompressed, so no in-process caller has to undo it.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from werkzeug.datastructures import Accept
+from werkzeug.http import parse_accept_header
+
+#: Bodies shorter than this go out as they are: compressing them costs more than it saves.
+MIN_COMPRESSED_BYTES = 1024
+#: gzip's fastest level: the mock answers on loopback, where time matters more than bytes.
+GZIP_LEVEL = 1
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header gives gzip (or ``*``) a quality above zero."""
+    if not accept_encoding or ("gzip" not in accept_encoding and "*" not in accept_encoding):
+        return False
+    return parse_accept_header(accept_encoding, Accept).quality("gzip") > 0
+
+
+class GzipOnTheWire:
+    """WSGI middleware: a response gzip-compressed when the client accepts it. Left alone: small,
+    empty and already-encoded answers, partial ones (206, whose ``Content-Range`` counts the file's
+    own bytes), and ``HEAD`` (whose headers must match what the same ``GET`` sends uncompressed)."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") == "HEAD" or not accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")):
+            return self.app(environ, start_response)
+        started: list[Any] = []
+
+        def hold(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], None]:
+            started[:] = [status, headers, exc_info]
+            return lambda data: None  # the app's writes: unused by Flask
+
+        answer = self.app(environ, hold)
+        try:
+            body = b"".join(answer)
+        finally:
+            close = getattr(answer, "close", None)
+            if close is not None:
+                close()
+        status, headers, exc_info = started
+        names = {name.lower() for name, _ in headers}
+        if (
+            len(body) >= MIN_COMPRESSED_BYTES
+            and not status.startswith("206")
+            and "content-encoding" not in names
+        ):
+            body = gzip.compress(body, GZIP_LEVEL, mtime=0)
+            headers = [(n, v) for n, v in headers if n.lower() not in ("content-length", "vary")]
+            vary = [v for n, v in started[1] if n.lower() == "vary"]
+            headers += [
+                ("Content-Encoding", "gzip"),
+                ("Content-Length", str(len(body))),
+                ("Vary", ", ".join([*vary, "Accept-Encoding"])),
+            ]
+        start_response(status, headers, exc_info)
+        return [body]
