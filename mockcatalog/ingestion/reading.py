@@ -47,6 +47,11 @@ from mockcatalog.ingestion import parquet
 from mockcatalog.ingestion.fast_rows import FastRows
 
 MAX_REPORTED_ROWS = 100
+#: Adobe's limit on the fields of one row (the batch ingestion overview's constraints): a row with
+#: more is refused as one that cannot be read. Each field takes at least five bytes (``"":0,``), so
+#: a row written in fewer than this many cannot pass it and is never counted.
+MAX_FIELDS_PER_ROW = 10_000
+LONGEST_ROW_WITHIN_LIMIT = 5 * MAX_FIELDS_PER_ROW
 #: File-level errors: any of them fails the batch, whatever its tolerated share of bad rows.
 FILE_ERRORS = frozenset({EMPTY_FILE["code"], "107", EMPTY_CSV_HEADER["code"]})
 #: JSON lines are read this much at a time (a block ends at a line's end): what reading holds
@@ -309,8 +314,11 @@ _UNREADABLE = object()
 
 
 def _take(row: Any, text: str, path: str, outcome: Outcome, accepted: _Accepted) -> None:
-    """One parsed row: refused if it is not an object or does not fit the schema, else accepted."""
-    if not isinstance(row, dict):
+    """One parsed row: refused if it is not an object, has more fields than Adobe allows a row, or
+    does not fit the schema, else accepted."""
+    if not isinstance(row, dict) or (
+        len(text) > LONGEST_ROW_WITHIN_LIMIT and _fields_of(row) > MAX_FIELDS_PER_ROW
+    ):
         outcome.refuse(path, text)
         return
     check = accepted.check
@@ -322,6 +330,27 @@ def _take(row: Any, text: str, path: str, outcome: Outcome, accepted: _Accepted)
         row = converted
     outcome.records += 1
     accepted.add(row, text.encode("utf-8", errors="replace"))  # a lone surrogate a JSON escape made
+
+
+def _fields_of(row: Json) -> int:
+    """How many fields a row has: every member of every object in it, nested ones and those of
+    objects in arrays included."""
+    count, pending = 0, list[Any]([row])
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            count += len(node)
+            pending.extend(value for value in node.values() if isinstance(value, dict | list))
+        elif isinstance(node, list):
+            pending.extend(value for value in node if isinstance(value, dict | list))
+    return count
+
+
+def _may_hold_too_many_fields(block: bytes) -> bool:
+    """Whether a line of ``block`` is long enough to hold more fields than a row may have."""
+    return (
+        len(block) > LONGEST_ROW_WITHIN_LIMIT and max(map(len, block.split(b"\n"))) > LONGEST_ROW_WITHIN_LIMIT
+    )
 
 
 def _json(path: str, data: bytes, outcome: Outcome, accepted: _Accepted, *, multiline: bool) -> None:
@@ -345,7 +374,7 @@ def _json(path: str, data: bytes, outcome: Outcome, accepted: _Accepted, *, mult
         data = data[len(codecs.BOM_UTF8) :]
     fast = FastRows.for_check(accepted.check) if accepted.check is not None else None
     for block in _blocks(data):
-        table = fast.read(block) if fast is not None else None
+        table = fast.read(block) if fast is not None and not _may_hold_too_many_fields(block) else None
         if table is not None:  # every row of the block plainly fine: taken whole
             outcome.records += table.num_rows
             accepted.add_table(table)

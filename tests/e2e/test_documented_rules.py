@@ -254,11 +254,29 @@ def test_l5_a_batch_holds_at_most_1500_files(client: FlaskClient) -> None:
     )
 
 
-def test_l7_not_built_a_row_of_more_than_10000_fields_is_ingested(client: FlaskClient) -> None:
-    """Adobe caps a row at 10,000 fields; the mock counts only Parquet columns and schema fields."""
-    row = json.dumps({f"f{number}": number for number in range(10_001)}).encode() + b"\n"
-    batch = ingest(client, row)
-    assert (batch["status"], batch["recordCount"]) == ("success", 1)
+@pytest.mark.parametrize("dataset", [WEB_EVENTS, LOYALTY])  # kept as sent; checked by a schema
+def test_l7_a_row_of_more_than_10000_fields_is_refused(client: FlaskClient, dataset: str) -> None:
+    """Adobe caps a row at 10,000 fields, nested ones counted: a row past it is refused (error 1401,
+    a row that cannot be taken), one at it is not."""
+    flat = {f"f{number}": number for number in range(10_001)}
+    nested = {
+        "a": {f"f{number}": number for number in range(5_000)},
+        "b": [{f"g{n}": n for n in range(5_000)}],
+    }
+    at_limit = {f"f{number}": number for number in range(9_999)}  # and `_id` below: 10,000
+    rows = [{**row, "_id": "x"} for row in (flat, nested, at_limit)]
+    batch_id = new_batch(client, dataset)
+    assert (
+        upload(
+            client, batch_id, b"".join(json.dumps(row).encode() + b"\n" for row in rows), dataset=dataset
+        ).status_code
+        == 200
+    )
+    assert action(client, batch_id, "COMPLETE").status_code == 200
+    batch = read_batch(client, batch_id)
+    assert batch["status"] == "failed" and batch["failedRecordCount"] >= 2
+    refused = next(error for error in batch["errors"] if error["code"] == "1401")
+    assert refused["rows"] == ["1", "2"]  # the row at the limit is not one of them
 
 
 def test_l8_not_built_batches_are_not_rate_limited(client: FlaskClient) -> None:
