@@ -63,3 +63,9 @@ class TokenIssuer:
         if now_ms >= issued.expires_at_ms:
             return "The bearer token has expired; get a new one from POST /ims/token/v3."
         return None
+
+    def client_of(self, token: str) -> str | None:
+        """The client a token was issued to (what its caller's ``x-api-key`` must be), or None."""
+        with self._lock:
+            issued = self._tokens.get(token)
+        return issued.client_id if issued is not None else None

@@ -120,6 +120,14 @@ class ApiKeyMissing(GatewayRefusal):
     message = "Api Key is required"
 
 
+class ApiKeyInvalid(GatewayRefusal):
+    """With strict auth: an ``x-api-key`` that is not the client the token was issued to."""
+
+    status = 403
+    error_code = "403003"
+    message = "Api Key is invalid"
+
+
 class OrgHeaderMissing(GatewayRefusal):
     status = 400
     error_code = "400003"

@@ -9,7 +9,8 @@ Each route has a :class:`Gate` (made once, by the routing) and runs these checks
 2. **fault**: an injected fault answers, waits or drops the connection instead (gateway paths only);
 3. **credentials**: ``Authorization``, ``x-api-key``, ``x-gw-ims-org-id`` (401/403), for
    operations that need them;
-4. **token**: with strict auth, a token the fake IMS issued and that has not expired (401);
+4. **token**: with strict auth, a token the fake IMS issued and that has not expired (401), sent
+   with the API key of the client it was issued to (403 ``403003``);
 5. **parameters and body**: validated against the operation's spec-generated schemas (400/415),
    one error listing every bad field.
 
@@ -38,7 +39,7 @@ from mockcatalog.catalog.query import ListQuery, build_query
 from mockcatalog.catalog.tenancy import Caller, bearer_token, caller_from_headers, one_value_each
 from mockcatalog.contract.validation import OperationValidator, ValidRequest, lowercase_headers
 from mockcatalog.control.plane import MockControl
-from mockcatalog.core.errors import Forbidden, Unauthorized, UriTooLong
+from mockcatalog.core.errors import ApiKeyInvalid, Forbidden, Unauthorized, UriTooLong
 from mockcatalog.http.request_memo import RequestMemo
 from mockcatalog.http.responses import json_response
 
@@ -208,13 +209,20 @@ def host_may_reach_admin(host: str, allowed: str) -> bool:
 
 
 def check_token(control: MockControl, caller: Caller | None) -> None:
-    """With strict auth, the caller's token must be one the fake IMS issued and not expired (401).
-    It changes with the clock, so it is checked on every request, remembered or not."""
+    """With strict auth, the caller's token must be one the fake IMS issued and not expired (401),
+    and its ``x-api-key`` the client the token was issued to (403 ``403003``, Adobe's FAQ). It
+    changes with the clock, so it is checked on every request, remembered or not."""
     if caller is None or not control.settings.strict_auth:
         return
     problem = control.tokens.problem(caller.token, control.clock.now_ms())
     if problem:
         raise Unauthorized(problem, errors={"Authorization": [problem]})
+    client = control.tokens.client_of(caller.token)
+    if client is not None and caller.api_key != client:  # the FAQ's 403003: the key is the client's id
+        raise ApiKeyInvalid(
+            f"x-api-key {caller.api_key!r} is not the client the token was issued to ({client!r}).",
+            errors={"x-api-key": [f"Sent {caller.api_key!r}; the token's client is {client!r}."]},
+        )
 
 
 def refuse_without_token(request: Request) -> None:

@@ -376,9 +376,10 @@ def test_t21_t24_csv_over_http_blank_header_is_118_and_no_metrics(client: FlaskC
     assert modern["status"] == "success" and modern["metrics"]["outputRecordCount"] == 1
 
 
-def test_t28_t29_not_built_strict_auth_checks_neither_the_key_nor_the_org() -> None:
-    """Adobe's FAQ: 403003 for an invalid API key, 403025 for a token not entitled to the org; the
-    mock knows no valid keys and no entitlements, so even strict auth takes both."""
+def test_t28_strict_auth_refuses_another_clients_key_and_t29_is_not_built() -> None:
+    """Adobe's FAQ: 403003 for an invalid API key, 403025 for a token not entitled to the org. With
+    strict auth the key must be the client the token was issued to; the mock keeps no entitlements
+    between clients and organizations, so any organization is taken."""
     client = create_app({"seed": 1, "strict_auth": True}).test_client()
     issued = client.post(
         "/ims/token/v3",
@@ -396,9 +397,12 @@ def test_t28_t29_not_built_strict_auth_checks_neither_the_key_nor_the_org() -> N
         == 401
     )
     assert (
-        client.get(url, headers={**make_credentials(api_key="client-B"), "Authorization": token}).status_code
+        client.get(url, headers={**make_credentials(api_key="client-A"), "Authorization": token}).status_code
         == 200
     )
+    wrong_key = client.get(url, headers={**make_credentials(api_key="client-B"), "Authorization": token})
+    assert wrong_key.status_code == 403
+    assert wrong_key.get_json() == {"error_code": "403003", "message": "Api Key is invalid"}
     other_org = {**make_credentials(GLOBEX, api_key="client-A"), "Authorization": token}
     assert client.get(url, headers=other_org).status_code == 200
 
