@@ -9,8 +9,6 @@ path) and of ``admin-openapi.yaml`` (under ``/__admin``). What a request goes th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -18,7 +16,7 @@ from flask import Flask
 from mockcatalog.catalog.fixture_files import Fixtures, default_fixture_dir, read_fixtures, rebase_timestamps
 from mockcatalog.contract.objects import object_validator
 from mockcatalog.contract.schemas import fixture_schemas
-from mockcatalog.contract.spec import load_spec
+from mockcatalog.contract.spec import admin_spec_path, load_spec
 from mockcatalog.contract.validation import build_validators
 from mockcatalog.control.plane import MockControl
 from mockcatalog.core.settings import Settings
@@ -32,24 +30,23 @@ class _MockCatalogFlask(Flask):
     json_provider_class = FastJSONProvider  # orjson; key order is the result order
 
 
-def admin_spec_path() -> Path:
-    return Path(str(resources.files("mockcatalog") / "admin-openapi.yaml"))
-
-
-def create_app(settings: Settings | Mapping[str, Any] | None = None) -> Flask:
+def create_app(settings: Settings | Mapping[str, Any] | None = None, *, load_fixtures: bool = True) -> Flask:
     """Build the mock. ``settings``: a :class:`~mockcatalog.core.settings.Settings`, or a mapping of
-    setting names (``{"seed": 7, "fixtures": "tests/data"}``); unknown names are a ValueError."""
+    setting names (``{"seed": 7, "fixtures": "tests/data"}``); unknown names are a ValueError.
+    ``load_fixtures=False`` starts with no objects at all (``serve --state`` restores a saved state
+    instead of reading fixtures it would throw away)."""
     if not isinstance(settings, Settings):
         settings = Settings.from_mapping(settings or {})
-    return _assembled(settings)
+    return _assembled(settings, load_fixtures)
 
 
-def _assembled(settings: Settings) -> Flask:
+def _assembled(settings: Settings, load_fixtures: bool) -> Flask:
     app = _MockCatalogFlask("mockcatalog")
     app.url_map.merge_slashes = False  # `a//b` is an unknown path (404), not a redirect echoing Host
     spec = load_spec(settings.spec)
     control = MockControl(settings, spec, object_validator(settings.spec))
-    control.tenants.load(_fixtures(settings, control.clock.now_ms()))
+    if load_fixtures:
+        control.tenants.load(_fixtures(settings, control.clock.now_ms()))
     install_control(app, control)
     admin_path = str(admin_spec_path())
     admin_views = {**admin.VIEWS, **dashboard.VIEWS}

@@ -6,8 +6,10 @@ import importlib.util
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+import urllib.parse
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,10 @@ import click
 from mockcatalog.app import create_app
 from mockcatalog.catalog.factories import DEFAULT_ORG, generate_fixtures, write_fixtures
 from mockcatalog.catalog.fixture_files import FixtureError
-from mockcatalog.contract.command import schemathesis_command, unreachable
+from mockcatalog.catalog.model import BATCHES, DATASETS, SCHEMAS
+from mockcatalog.catalog.tenancy import DEFAULT_SANDBOX, Tenant
+from mockcatalog.contract.command import schemathesis_command, unreachable, wait_until_answering
+from mockcatalog.control.journal import RawExchange, RecordedRequest, verdict
 from mockcatalog.control.state_file import StateFileError, StateKeeper, restore_state
 from mockcatalog.core.settings import ServeOptions, Setting, Settings
 from mockcatalog.http.extension import control_of
@@ -39,7 +44,7 @@ def _from_table(row: Setting) -> Callable[[Callable[..., Any]], Callable[..., An
     assert row.flag is not None
     flag = row.flag
     names = [f"{flag}/--no-{flag.removeprefix('--')}" if row.kind == "optional-bool" else flag, row.name]
-    unit = {"duration": " (e.g. 2s, 500ms, 1.5)", "bytes": " (bytes)"}.get(row.kind, "")
+    unit = " (e.g. 2s, 500ms, 1.5)" if row.kind == "duration" else ""
     return click.option(
         *names,
         is_flag=row.kind in ("bool", "optional-bool"),
@@ -53,7 +58,7 @@ def _from_table(row: Setting) -> Callable[[Callable[..., Any]], Callable[..., An
         else int
         if row.kind in ("int", "count", "bytes")
         else None,
-        metavar="DURATION" if row.kind == "duration" else None,
+        metavar={"duration": "DURATION", "bytes": "BYTES"}.get(row.kind),
         help=row.help[0].upper() + row.help[1:] + unit + ".",
     )
 
@@ -74,10 +79,12 @@ def _serve_options(function: Callable[..., Any]) -> Callable[..., Any]:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="mockcatalog")
 def main() -> None:
-    """In-memory mock of Adobe Experience Platform's Catalog Service and Batch Ingestion API.
+    """In-memory mock of Adobe Experience Platform's Catalog Service, Batch Ingestion and Data
+    Access APIs, for testing the code that calls them.
 
-    Run `mockcatalog serve` and point your client at the URL it prints: the seed operations answer
-    at their own paths and under /data/foundation/catalog and /data/foundation/import.
+    Run `mockcatalog serve` and point your client at the URL it prints, in place of
+    https://platform.adobe.io: the operations answer under their real base paths
+    (/data/foundation/catalog, /data/foundation/import, /data/foundation/export).
     """
 
 
@@ -86,7 +93,8 @@ def main() -> None:
 def serve(**values: Any) -> None:
     """Serve the mock until interrupted (Ctrl-C); prints the base URL once it accepts connections.
 
-    Every option can also be set by the environment variable shown.
+    Open that URL in a browser for the dashboard, and /docs for the API docs. Every option can also
+    be set by the environment variable shown.
     """
     options = ServeOptions.from_mapping({row.name: values.pop(row.name) for row in ServeOptions.rows()})
     if options.freeze_clock:
@@ -94,26 +102,29 @@ def serve(**values: Any) -> None:
     if values.get("fixtures") is not None and not Path(values["fixtures"]).is_dir():
         raise click.BadParameter(f"{values['fixtures']}: not a directory", param_hint="--fixtures")
     source = values.get("fixtures") or "the packaged fixtures"
-    click.echo(f"mockcatalog: loading {source} ...", err=True)
+    state_path = Path(options.state) if options.state is not None else None
+    restoring = state_path is not None and state_path.exists()
+    if restoring:
+        _say(f"restoring the state saved in {state_path} (not loading {source}) ...")
+    else:
+        _say(f"loading {source} ...")
     started = time.perf_counter()
     try:
-        app = create_app(Settings.from_mapping(values))
+        app = create_app(Settings.from_mapping(values), load_fixtures=not restoring)
     except FixtureError as exc:
         raise click.BadParameter(str(exc), param_hint="--fixtures") from exc
-    counts = control_of(app).tenants.counts()
-    click.echo(
-        f"mockcatalog: loaded {counts['dataSets']:,} datasets and {counts['batches']:,} batches "
-        f"in {time.perf_counter() - started:.1f} s",
-        err=True,
-    )
+    control = control_of(app)
     keeper = None
-    if options.state is not None:
-        state_path = Path(options.state)
-        control = control_of(app)
+    if state_path is not None:
         try:
             restore_state(control, state_path)
         except StateFileError as exc:
             raise click.BadParameter(f"{exc} (it was left as it is)", param_hint="--state") from exc
+    for line in load_report(control.tenants.counts_by_tenant(), time.perf_counter() - started):
+        _say(line)
+    if state_path is not None:
+        if not restoring:
+            _say(f"no state saved in {state_path} yet: it will be written there on exit")
         keeper = StateKeeper(
             control,
             state_path,
@@ -121,6 +132,8 @@ def serve(**values: Any) -> None:
             on_error=lambda message: click.echo(message, err=True),
         )
         keeper.start()
+    if options.log_requests:
+        control.journal.listeners.append(_request_logger())
 
     def announce(url: str) -> None:
         click.echo(f"mockcatalog serving on {url}", nl=True)
@@ -140,21 +153,115 @@ def serve(**values: Any) -> None:
     except KeyboardInterrupt:
         pass  # Ctrl-C is how a server in a terminal is stopped: exit 0, no traceback
     finally:
-        if keeper is not None:
+        if keeper is not None and state_path is not None:
             keeper.stop()
+            counted = _counted(control.tenants.counts())
+            _say(f"saved the state to {state_path} ({counted})")
+
+
+def _say(line: str) -> None:
+    click.echo(f"mockcatalog: {line}", err=True)
+
+
+#: Past this many tenants, the start-up report says how many more there are.
+TENANTS_LISTED = 10
+_NOUNS = {DATASETS: ("dataset", "datasets"), BATCHES: ("batch", "batches"), SCHEMAS: ("schema", "schemas")}
+
+
+def _counted(counts: Mapping[str, int]) -> str:
+    """``2 datasets, 5 batches``: the collections that hold anything."""
+    parts = [f"{count:,} {_NOUNS[name][count != 1]}" for name, count in counts.items() if count]
+    return ", ".join(parts) or "no objects"
+
+
+def load_report(by_tenant: Mapping[Tenant, Mapping[str, int]], seconds: float) -> list[str]:
+    """What start-up loaded, per tenant (``2 datasets, 5 batches in ORG/prod``), and a warning when
+    none of it is in the tenant that clients reach by default (:func:`unseen_warning`)."""
+    loaded = {tenant: counts for tenant, counts in by_tenant.items() if any(counts.values())}
+    totals = {name: sum(counts.get(name, 0) for counts in loaded.values()) for name in _NOUNS}
+    tenants = f", in {len(loaded)} tenants:" if len(loaded) > 1 else ":" if loaded else ""
+    lines = [f"loaded {_counted(totals)} in {seconds:.1f} s{tenants}"]
+    lines += [
+        f"  {_counted(counts)} in {org}/{sandbox}"
+        for (org, sandbox), counts in list(loaded.items())[:TENANTS_LISTED]
+    ]
+    if len(loaded) > TENANTS_LISTED:
+        lines.append(f"  and {len(loaded) - TENANTS_LISTED:,} more tenants")
+    warning = unseen_warning(loaded)
+    return [*lines, warning] if warning else lines
+
+
+def unseen_warning(loaded: Mapping[Tenant, Mapping[str, int]]) -> str | None:
+    """A warning when objects were loaded, but none into the tenant the docs' examples, ``mockcatalog
+    contract`` and the pytest plugin call as by default: there, every list would answer ``{}``."""
+    default = (DEFAULT_ORG, DEFAULT_SANDBOX)
+    held = {tenant: sum(counts.values()) for tenant, counts in loaded.items() if any(counts.values())}
+    if not held or default in held:
+        return None
+    org, sandbox = max(held, key=lambda tenant: held[tenant])
+    headers = f"x-gw-ims-org-id: {org}" + (
+        f" and x-sandbox-name: {sandbox}" if sandbox != DEFAULT_SANDBOX else ""
+    )
+    return (
+        f"warning: nothing was loaded into {DEFAULT_ORG}/{DEFAULT_SANDBOX}, the org and sandbox the "
+        "docs' examples, `mockcatalog contract` and the pytest plugin send by default: lists answer {} "
+        f"there. To see what was loaded, send {headers}."
+    )
+
+
+def _request_logger() -> Callable[[RawExchange], None]:
+    """``serve --log-requests``: a line on stderr per request the journal records."""
+    lock = threading.Lock()
+
+    def log(entry: RawExchange) -> None:
+        line = access_line(entry.recorded())
+        with lock:
+            try:
+                click.echo(line, err=True)
+            except OSError:  # stderr closed or full: the request was answered all the same
+                pass
+
+    return log
+
+
+def access_line(entry: RecordedRequest) -> str:
+    """``GET /batches?limit=2 -> 200 ok``; for anything but ok, why (cut to a line)."""
+    query = urllib.parse.urlencode(entry.query, doseq=True)
+    status = str(entry.status) if entry.status else "dropped"
+    said = verdict(entry)
+    suspects = "; ".join(f"{name}: {messages[0]}" for name, messages in entry.suspects.items() if messages)
+    mock_error = (entry.mock_error or "").strip().splitlines()[-1:] or [""]
+    why = {
+        "violation": entry.violation,
+        "unsupported": entry.unsupported,
+        "suspect": suspects,
+        "mock-error": mock_error[0],
+    }.get(said)
+    line = f"mockcatalog: {entry.method} {entry.path}{'?' + query if query else ''} -> {status} {said}"
+    if why:
+        line += f": {why}"
+    return line if len(line) <= 300 else line[:299] + "…"
 
 
 @main.group()
 def fixtures() -> None:
-    """Make fixture directories."""
+    """Make fixture directories (the datasets and batches `serve --fixtures DIR` serves)."""
 
 
 @fixtures.command()
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="The same seed gives byte-identical files."
 )
-@click.option("--datasets", type=click.IntRange(1, 100_000), default=10, show_default=True)
-@click.option("--batches", type=click.IntRange(0, 10_000_000), default=100, show_default=True)
+@click.option(
+    "--datasets", type=click.IntRange(1, 100_000), default=10, show_default=True, help="How many datasets."
+)
+@click.option(
+    "--batches",
+    type=click.IntRange(0, 10_000_000),
+    default=100,
+    show_default=True,
+    help="How many batches, spread over the datasets.",
+)
 @click.option(
     "--org",
     "orgs",
@@ -163,7 +270,7 @@ def fixtures() -> None:
     show_default=True,
     help="IMS org of the data; repeat for several (datasets are spread over them).",
 )
-@click.option("--sandbox", default="prod", show_default=True)
+@click.option("--sandbox", default="prod", show_default=True, help="Sandbox of the data.")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -197,7 +304,9 @@ def generate(seed: int, datasets: int, batches: int, orgs: tuple[str, ...], sand
 @click.option(
     "--phases", default=None, help="Comma-separated: examples, coverage, fuzzing, stateful (default all)."
 )
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Operations checked at once."
+)
 @click.option(
     "--strict-auth",
     is_flag=True,
@@ -209,6 +318,16 @@ def generate(seed: int, datasets: int, batches: int, orgs: tuple[str, ...], sand
     help="Send every operation under its real gateway base path (/data/foundation/...), "
     "for implementations that answer only there.",
 )
+@click.option(
+    "--wait",
+    "wait_seconds",
+    type=click.FloatRange(0, 3600),
+    default=0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wait up to this long for the URL to answer before checking (polls it), for an "
+    "implementation just started in the background; 0 checks at once.",
+)
 def contract(
     url: str,
     max_examples: int,
@@ -216,8 +335,10 @@ def contract(
     workers: int,
     strict_auth: bool,
     gateway_paths: bool,
+    wait_seconds: float,
 ) -> None:
-    """Check an implementation against openapi.yaml (schemathesis, every check).
+    """Check an implementation of the Catalog, Batch Ingestion and Data Access APIs against
+    openapi.yaml (schemathesis, every check): this mock, another fake, or a real sandbox.
 
     Deterministic: the same command sends the same requests. Exits non-zero on any finding, with a
     report. Credentials come from MOCKCATALOG_CONTRACT_TOKEN,
@@ -225,7 +346,12 @@ def contract(
     """
     if importlib.util.find_spec("schemathesis") is None:
         raise click.ClickException("contract checks need schemathesis: install mockcatalog with [contract]")
-    problem = unreachable(url)
+    if wait_seconds > 0:
+        problem, waited = wait_until_answering(url, wait_seconds)
+        if problem is None and waited >= 0.5:
+            click.echo(f"mockcatalog contract: {url} answered after {waited:.1f} s", err=True)
+    else:
+        problem = unreachable(url)
     if problem is not None:
         raise click.ClickException(problem)
     with tempfile.TemporaryDirectory(prefix="mockcatalog-contract-") as work_dir:

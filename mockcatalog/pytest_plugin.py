@@ -13,6 +13,10 @@ does not grow with them), the journal is emptied and faults are cleared. After e
   service answers), with one report that says which is which. ``strict`` relaxes violations and
   unsupported calls, ``strict_suspects`` suspects.
 
+With ``--mockcatalog-intercept`` (or ``@pytest.mark.mockcatalog(intercept=True)``) a test's calls
+to Adobe's hosts are answered by the mock in process (:mod:`mockcatalog.interception`), whether or
+not it asks for ``mock_catalog``; every interception a test started is undone at its teardown.
+
 Options come from the settings table (:mod:`mockcatalog.core.settings`): each is an ini option
 ``mockcatalog_<name>`` and a flag ``--mockcatalog-<name>``. Flask and the rest are imported only
 when the fixture is first used, so installing mockcatalog costs nothing to test sessions that do
@@ -60,8 +64,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "mockcatalog(strict=False, strict_suspects=False, org=..., sandbox=...): per-test settings of "
-        "the mock_catalog fixture",
+        "mockcatalog(strict=False, strict_suspects=False, org=..., sandbox=..., intercept=True, "
+        "pass_through=True): per-test settings of the mock_catalog fixture",
     )
     config.stash[_SESSION_MOCKS] = []
     config.stash[_WORKER_COVERAGE] = []
@@ -114,18 +118,26 @@ def mock_catalog(mockcatalog_session: MockCatalog, request: pytest.FixtureReques
     """The mock, reset to its pristine fixtures, seen as the configured tenant.
 
     ``@pytest.mark.mockcatalog(strict=False, strict_suspects=False, strict_data=False, org=...,
-    sandbox=...)`` changes it for one test: ``strict`` is about violations and unsupported calls,
-    ``strict_suspects`` about suspects, ``strict_data`` (``strict`` unless given) about batches that
-    failed because their rows do not fit their dataset's schema.
+    sandbox=..., intercept=True, pass_through=True)`` changes it for one test: ``strict`` is about
+    violations and unsupported calls, ``strict_suspects`` about suspects, ``strict_data``
+    (``strict`` unless given) about batches that failed because their rows do not fit their
+    dataset's schema; ``intercept`` answers calls to Adobe's hosts with the mock in process
+    (``--mockcatalog-intercept`` for every test), ``pass_through`` lets calls to other hosts reach
+    the network. Interceptions the test started are undone when it ends.
     """
-    marker = request.node.get_closest_marker("mockcatalog")
-    options = dict(marker.kwargs) if marker else {}
+    options = _marker_options(request)
     mockcatalog_session.control.reset()
     mock = mockcatalog_session.tenant(org=options.get("org"), sandbox=options.get("sandbox"))
     mock.strict = options.get("strict", bool(setting(request.config, "strict")))
     mock.strict_suspects = options.get("strict_suspects", bool(setting(request.config, "strict_suspects")))
     strict_data = options.get("strict_data", mock.strict)
-    yield mock
+    if _intercepting(request):
+        pass_through = options.get("pass_through", bool(setting(request.config, "pass_through")))
+        mock.intercept(pass_through=pass_through)
+    try:
+        yield mock
+    finally:
+        mock.stop_intercepting()
     mock.control.faults.clear()
     if mock.mock_errors:
         pytest.fail(mock.mock_error_report(), pytrace=False)
@@ -133,27 +145,47 @@ def mock_catalog(mockcatalog_session: MockCatalog, request: pytest.FixtureReques
     unsupported = mock.unsupported if mock.strict else []
     suspects = mock.suspects if mock.strict_suspects else []
     if violations or suspects or unsupported:
-        relax = [
-            *(
-                ["strict=False (" + " and ".join(_strict_kinds(violations, unsupported)) + ")"]
+        relax = {  # what each argument of the marker relaxes in this report
+            **(
+                {"strict=False": " and ".join(_strict_kinds(violations, unsupported))}
                 if violations or unsupported
-                else []
+                else {}
             ),
-            *(["strict_suspects=False (suspects)"] if suspects else []),
-        ]
+            **({"strict_suspects=False": "suspects"} if suspects else {}),
+        }
         pytest.fail(
             mock.contract_report(violations, suspects, unsupported)
-            + "\n(strict contract mode: fix the request, or mark the test "
-            f"@pytest.mark.mockcatalog({', '.join(relax)}) if it is on purpose)",
+            + "\nstrict contract mode: fix the request or, if it is on purpose, mark the test ("
+            + "; ".join(f"{argument} for {kinds}" for argument, kinds in relax.items())
+            + f"):\n@pytest.mark.mockcatalog({', '.join(relax)})",
             pytrace=False,
         )
     data_report = mock.data_contract_report() if strict_data else ""
     if data_report:
         pytest.fail(
-            data_report + "\n(strict mode, the data contract: fix the rows, or mark the test "
-            "@pytest.mark.mockcatalog(strict_data=False) if they fail on purpose)",
+            data_report + "\nstrict mode, the data contract: fix the rows or, if they fail on purpose, "
+            "mark the test:\n@pytest.mark.mockcatalog(strict_data=False)",
             pytrace=False,
         )
+
+
+@pytest.fixture(autouse=True)
+def _mockcatalog_intercept(request: pytest.FixtureRequest) -> None:
+    """With ``--mockcatalog-intercept`` (or the marker's ``intercept=True``), every test has the
+    mock and its interception, whether it asks for ``mock_catalog`` or only runs code that calls
+    Adobe's hosts; otherwise nothing (no mock is started for a test that does not use it)."""
+    if _intercepting(request) and "mock_catalog" not in request.fixturenames:
+        request.getfixturevalue("mock_catalog")
+
+
+def _marker_options(request: pytest.FixtureRequest) -> dict[str, Any]:
+    marker = request.node.get_closest_marker("mockcatalog")
+    return dict(marker.kwargs) if marker else {}
+
+
+def _intercepting(request: pytest.FixtureRequest) -> bool:
+    """The marker's ``intercept=``, else the session's ``--[no-]mockcatalog-intercept``."""
+    return bool(_marker_options(request).get("intercept", setting(request.config, "intercept")))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -7,13 +7,15 @@ from __future__ import annotations
 import gc
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from mockcatalog.core.wsgi import WSGIApp
 from mockcatalog.http.compression import GzipOnTheWire
+from mockcatalog.http.gateway import DROP_CONNECTION
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -78,7 +80,7 @@ def serve_forever(
 
     try:
         server: Any = create_server(
-            GzipOnTheWire(app),
+            _DropsConnections(GzipOnTheWire(app)),
             host=host,
             port=port,
             threads=threads,
@@ -97,6 +99,26 @@ def serve_forever(
         server.run()
     finally:
         server.close()
+
+
+class _DropsConnections:
+    """Under waitress, a dropped connection (an injected fault) is closed before any answer, as the
+    development server's is: waitress writes nothing and closes a connection whose application
+    raises its ``ClientDisconnected`` (anything else it answers with a 500)."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        answer = self.app(environ, start_response)
+        if not environ.get(DROP_CONNECTION):
+            return answer
+        close = getattr(answer, "close", None)
+        if close is not None:
+            close()
+        from waitress.channel import ClientDisconnected
+
+        raise ClientDisconnected
 
 
 class CannotListen(Exception):

@@ -8,9 +8,9 @@ works without pytest too (``MockCatalog.start()``), for other test runners.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -33,6 +33,9 @@ from mockcatalog.core.settings import Settings
 from mockcatalog.http.extension import control_of
 from mockcatalog.ingestion.processing import ProcessingPolicy
 from mockcatalog.server import LiveServer
+
+if TYPE_CHECKING:  # imported when used: interception needs the `intercept` extra
+    from mockcatalog.interception import Interception
 
 DEFAULT_API_KEY = "mockcatalog-test-client"
 DEFAULT_TOKEN = "mockcatalog-test-token"
@@ -79,6 +82,8 @@ class MockCatalog:
         #: An in-process client for the same store (no socket): fast, for tests that need no HTTP.
         #: It sends this tenant's credentials with every request (``credentials=False``: none).
         self.client = TenantClient(app, self.headers)
+        #: the interceptions :meth:`intercept` started, shared with :meth:`tenant`'s views of the mock
+        self._interceptions: list[Interception] = []
 
     @classmethod
     def start(cls, settings: Settings | dict[str, Any] | None = None, **tenant: Any) -> MockCatalog:
@@ -88,6 +93,7 @@ class MockCatalog:
         return cls(app, LiveServer(app).start(), **tenant)
 
     def stop(self) -> None:
+        self.stop_intercepting()
         self.server.stop()
 
     def reset(self) -> None:
@@ -139,8 +145,9 @@ class MockCatalog:
         }
 
     def tenant(self, org: str | None = None, sandbox: str | None = None) -> MockCatalog:
-        """The same mock seen as another tenant (to test isolation, say)."""
-        return MockCatalog(
+        """The same mock seen as another tenant (to test isolation, say); it shares this one's
+        interceptions (stopping them through either stops them all)."""
+        view = MockCatalog(
             self.app,
             self.server,
             org=org or self.org,
@@ -149,10 +156,40 @@ class MockCatalog:
             strict=self.strict,
             strict_suspects=self.strict_suspects,
         )
+        view._interceptions = self._interceptions
+        return view
 
     @property
     def control(self) -> MockControl:
         return control_of(self.app)
+
+    # --- interception ---------------------------------------------------------------------------
+
+    def intercept(self, *, hosts: Iterable[str] | None = None, pass_through: bool = False) -> Interception:
+        """Answer the ``requests`` and ``httpx`` (sync and async) calls of any code in this process to
+        Adobe's hosts (``https://platform.adobe.io``, the IMS hosts) with this mock, in process: no
+        socket, no change to the client. Requests to other hosts raise
+        :class:`~mockcatalog.interception.NetworkBlocked` naming the host, or reach the network with
+        ``pass_through=True`` (the mock's own live server, :attr:`url`, is reached either way);
+        ``hosts`` replaces the hosts answered. Started at once: use it as a context manager, or as a
+        plain call that lasts until :meth:`stop_intercepting` (the ``mock_catalog`` fixture's
+        teardown). Needs the ``intercept`` extra."""
+        from mockcatalog.interception import DEFAULT_HOSTS, Interception
+
+        interception = Interception(
+            self.app,
+            hosts=DEFAULT_HOSTS if hosts is None else hosts,
+            pass_through=pass_through,
+            allow=(self.url,),
+        )
+        self._interceptions[:] = [running for running in self._interceptions if running.active]
+        self._interceptions.append(interception.start())
+        return interception
+
+    def stop_intercepting(self) -> None:
+        """Undo every interception :meth:`intercept` started (newest first)."""
+        while self._interceptions:
+            self._interceptions.pop().stop()
 
     # --- seeding --------------------------------------------------------------------------------
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+import os
 import re
+import socket
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -33,6 +36,26 @@ def make_credentials(
 def concrete(operation: PlatformOperation) -> str:
     """A path a consumer would call for a Platform ``operation``: each parameter given a value."""
     return re.sub(r"\{\w+\}", "abc123", operation.path)
+
+
+def free_port() -> int:
+    """A port nothing listens on at 127.0.0.1 right now (for a server a test starts later)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def needs(module: str, extra: str) -> None:
+    """Skip the calling test when ``module``, from the optional ``extra`` (``pip install -e
+    '.[extra]'``), is not installed; under CI, which installs every extra the README's test command
+    names, fail instead: a missing one is a broken install, not a test to skip."""
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        why = f"{module} is not installed (the [{extra}] extra)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{why}; CI installs it", pytrace=False)
+        pytest.skip(why)
 
 
 @pytest.fixture

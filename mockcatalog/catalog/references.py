@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mockcatalog.catalog.model import BATCHES
-from mockcatalog.catalog.tenants import TenantData
+from mockcatalog.catalog.fixture_files import Fixtures
+from mockcatalog.catalog.model import BATCHES, DATASETS, dataset_ids_of
+from mockcatalog.catalog.tenancy import Tenant, tenant_of
+from mockcatalog.catalog.tenants import TenantData, TenantRegistry
 from mockcatalog.core.errors import BadRequest
 
 
@@ -54,3 +56,50 @@ def new_names(replay: Any, kept: Any, field: str) -> list[str]:
 
     before = set(names(kept))
     return [name for name in names(replay) if name not in before]
+
+
+def require_loaded_references(tenants: TenantRegistry, fixtures: Fixtures) -> None:
+    """What a write of each batch checks, for batches loaded as fixtures (``POST /__admin/fixtures``):
+    the datasets it relates to and the batches it replays exist in its tenant, stored or loaded with
+    it. A 400 naming each batch, field and name otherwise; nothing is read for a load of no batches."""
+    batches = fixtures.collections.get(BATCHES) or {}
+    by_tenant: dict[Tenant, list[tuple[str, Mapping[str, Any]]]] = {}
+    for batch_id, batch in batches.items():
+        by_tenant.setdefault(tenant_of(batch), []).append((batch_id, batch))
+    errors: dict[str, list[str]] = {}
+    for tenant, loaded in by_tenant.items():
+        datasets = {
+            oid for oid, obj in (fixtures.collections.get(DATASETS) or {}).items() if tenant_of(obj) == tenant
+        }
+        batch_ids = {batch_id for batch_id, _ in loaded}
+        external_ids = {named.get("externalId") for _, named in loaded}
+        with tenants.reading(tenant) as data:
+            for batch_id, written in loaded:
+                where = f"{BATCHES}.{batch_id}"
+                for dataset_id in dataset_ids_of(written):
+                    if dataset_id not in datasets and dataset_id not in data[DATASETS]:
+                        errors.setdefault(f"{where}.relatedObjects", []).append(
+                            f"Names dataset {dataset_id!r}, which {tenant[0]}/{tenant[1]} does not hold "
+                            "(nor this load); load the dataset too."
+                        )
+                for batch_name in new_names(written.get("replay"), None, "predecessors"):
+                    if batch_name not in batch_ids and batch_name not in data[BATCHES]:
+                        errors.setdefault(f"{where}.replay.predecessors", []).append(
+                            f"Names batch {batch_name!r}, which {tenant[0]}/{tenant[1]} does not hold "
+                            "(nor this load)."
+                        )
+                by_external_id = new_names(written.get("replay"), None, "predecessorsByExternalId")
+                if by_external_id:
+                    known = external_ids | {stored.get("externalId") for _, stored in data[BATCHES].items()}
+                    for external_id in by_external_id:
+                        if external_id not in known:
+                            errors.setdefault(f"{where}.replay.predecessorsByExternalId", []).append(
+                                f"Names batch externalId {external_id!r}, which no batch of "
+                                f"{tenant[0]}/{tenant[1]} has (nor of this load)."
+                            )
+    if errors:
+        raise BadRequest(
+            "Batches name objects that do not exist in their organization and sandbox (a write of them "
+            "would be refused): " + ", ".join(errors) + ".",
+            errors=errors,
+        )

@@ -96,10 +96,14 @@ class CatalogStore:
     ) -> None:
         """The one way an object is written: checked against the spec, then stored under its id
         (unless not ``persist``: ``Pragma: validate-only`` checks everything and stores nothing)."""
-        if self._validate is not None:
-            self._validate(collection, obj)
+        self.check(collection, obj)
         if persist:
             data[collection].put(object_id, obj)
+
+    def check(self, collection: str, obj: Json) -> None:
+        """The check :meth:`save` runs (openapi.yaml's shape): an InvalidRequest naming the fields."""
+        if self._validate is not None:
+            self._validate(collection, obj)
 
     @staticmethod
     def unused_id(objects: Collection, make: Callable[[int], str], now_ms: int) -> str:

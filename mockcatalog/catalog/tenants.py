@@ -17,6 +17,7 @@ Rules that keep it simple and safe under a threaded server:
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -148,11 +149,19 @@ class TenantRegistry:
     def counts(self) -> dict[str, int]:
         """How many objects of each collection all tenants hold."""
         totals = dict.fromkeys(COLLECTIONS, 0)
-        for data in list(self._tenants.values()):
-            with data.lock:
-                for name in COLLECTIONS:
-                    totals[name] += len(data[name])
+        for counted in self.counts_by_tenant().values():
+            for name, count in counted.items():
+                totals[name] += count
         return totals
+
+    def counts_by_tenant(self) -> dict[Tenant, dict[str, int]]:
+        """Per tenant (in order), how many objects of each collection it holds (what ``serve``
+        reports at start-up)."""
+        counted = {}
+        for tenant, data in sorted(list(self._tenants.items())):
+            with data.lock:
+                counted[tenant] = {name: len(data[name]) for name in COLLECTIONS}
+        return counted
 
     def overview(self) -> list[Json]:
         """Per tenant: its datasets and batches counted, batches by status, its schemas and the
@@ -181,6 +190,32 @@ class TenantRegistry:
                 }
             )
         return described
+
+    def newest_objects(self, tenant: Tenant, limit: int) -> Json:
+        """A tenant's newest ``limit`` datasets and batches (by ``created``), each in a few fields
+        (its id, name or status, ...), with how many it holds (for the dashboard)."""
+        with self.reading(tenant) as current:  # settles due processing: statuses are current
+            datasets, batches = current[DATASETS].snapshot(), current[BATCHES].snapshot()
+        return {
+            DATASETS: {
+                "total": len(datasets),
+                "newest": [
+                    {"id": dataset_id, **{key: dataset.get(key) for key in _DATASET_LINE}}
+                    for _, (dataset_id, dataset) in _newest(datasets.items(), limit)
+                ],
+            },
+            BATCHES: {
+                "total": len(batches),
+                "newest": [
+                    {
+                        "id": batch_id,
+                        "dataSetIds": list(dataset_ids_of(batch)),
+                        **{key: batch.get(key) for key in _BATCH_LINE},
+                    }
+                    for _, (batch_id, batch) in _newest(batches.items(), limit)
+                ],
+            },
+        }
 
     def known(self) -> list[Tenant]:
         """Every tenant that holds something now (or that the fixtures name)."""
@@ -303,6 +338,19 @@ def _files_of_loaded_batch(tenant: Tenant, batch_id: str, batch: Json, data: Ten
         )
         files[dataset_file["id"]] = {**dataset_file, "isValid": status != BatchStatus.INACTIVE}
     return files
+
+
+#: The fields of a dataset and of a batch that :meth:`TenantRegistry.newest_objects` shows.
+_DATASET_LINE = ("name", "state", "created", "lastBatchStatus")
+_BATCH_LINE = ("status", "created", "recordCount", "failedRecordCount")
+
+
+def _newest(items: Iterable[tuple[str, Json]], limit: int) -> list[tuple[int, tuple[str, Json]]]:
+    """The newest ``limit`` of ``items`` (by ``created``; of two made in one millisecond, the one
+    stored later), numbered in store order."""
+    return heapq.nlargest(
+        limit, enumerate(items), key=lambda item: (_count(item[1][1].get("created")), item[0])
+    )
 
 
 def _count(value: Any) -> int:

@@ -13,6 +13,8 @@ import json
 import os
 import socket
 import sys
+import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
@@ -45,6 +47,41 @@ def unreachable(url: str, timeout_seconds: float = 3.0) -> str | None:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         return f"nothing answers at {parts.hostname}:{port} ({reason}); is the implementation running?"
+    return None
+
+
+def wait_until_answering(url: str, seconds: float, *, poll_seconds: float = 0.25) -> tuple[str | None, float]:
+    """Poll ``url`` until it answers HTTP (any status: it is up) or ``seconds`` have passed, for a CI
+    job that starts the implementation in the background and checks it at once. Returns why it
+    never answered (None once it did) and the seconds waited."""
+    started = time.monotonic()
+    deadline = started + seconds
+    while True:
+        left = deadline - time.monotonic()
+        problem = _no_http_answer(url, timeout_seconds=min(3.0, max(0.2, left)))
+        waited = time.monotonic() - started
+        if problem is None:
+            return None, waited
+        if time.monotonic() + poll_seconds > deadline:
+            return f"{problem}, after waiting {seconds:g} s; is the implementation running?", waited
+        time.sleep(poll_seconds)
+
+
+def _no_http_answer(url: str, timeout_seconds: float) -> str | None:
+    """Why ``GET url`` got no HTTP answer, or None (any status is an answer). Sent directly, never
+    through a proxy, as :func:`unreachable` connects."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{url!r} is not an http:// or https:// URL"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        opener.open(urllib.request.Request(url, method="GET"), timeout=timeout_seconds).close()
+    except urllib.error.HTTPError as answered:  # a 404 or a 500 is an answer: something is up
+        answered.close()
+    except (OSError, ValueError) as exc:  # URLError, a reset, a timeout, a malformed URL
+        reason = getattr(exc, "reason", None) or exc
+        reason = getattr(reason, "strerror", None) or str(reason)
+        return f"nothing answers at {url} ({reason})"
     return None
 
 

@@ -15,6 +15,9 @@ from mockcatalog.contract.spec import Spec
 
 FOLD_EVERY = 1000
 UNKNOWN = "(undocumented)"  # the one name every undocumented parameter is counted under
+#: Statuses the mock never answers on its own (only when a fault injects them, or, for 500, on a bug
+#: of its own): listed as seen when they were, never as "never answered", which no request can change.
+ONLY_BY_FAULTS = frozenset({"500", "503"})
 
 
 class ContractCoverage:
@@ -67,7 +70,11 @@ class ContractCoverage:
                     },
                     "statuses": {
                         "seen": sorted(seen),
-                        "unseen": [code for code in declared_statuses if code not in seen],
+                        "unseen": [
+                            code
+                            for code in declared_statuses
+                            if code not in seen and code not in ONLY_BY_FAULTS
+                        ],
                     },
                 }
         exercised = sum(1 for entry in operations.values() if entry["calls"])

@@ -82,6 +82,11 @@ def default_spec_path() -> Path:
     return Path(str(resources.files("mockcatalog") / "openapi.yaml"))
 
 
+def admin_spec_path() -> Path:
+    """The admin API's own document (``admin-openapi.yaml``), kept apart from the contract."""
+    return Path(str(resources.files("mockcatalog") / "admin-openapi.yaml"))
+
+
 @functools.lru_cache(maxsize=8)
 def load_spec(path: str | Path | None = None) -> Spec:
     """Parse the spec at ``path`` (default: the packaged one) into a :class:`Spec`."""

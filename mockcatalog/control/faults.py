@@ -72,9 +72,13 @@ class Fault:
     @classmethod
     def from_wire(cls, body: dict[str, Any]) -> Fault:
         """A fault as the admin API describes it: durations in milliseconds, named so (``delayMs``);
-        in Python they are seconds (``delay``)."""
+        in Python they are seconds (``delay``). One that gives a delay and nothing to answer instead
+        (no ``status``, ``body``, ``headers`` or ``drop``) is a delay, with the defaults of
+        Python's ``delay()``: it answers normally, late, until cleared."""
         fields = dict(body)
         delay_ms = fields.pop("delayMs", 0)
+        if delay_ms and not fields.keys() & {"status", "body", "headers"} and not fields.get("drop"):
+            fields = {"status": None, "times": None, **fields}
         return cls(**fields, delay=delay_ms / 1000)
 
     def to_dict(self) -> dict[str, Any]:

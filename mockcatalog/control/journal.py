@@ -11,8 +11,12 @@ a limit of the mock (413 naming the bound).
 
 All are bounded (a long-lived server must not grow without limit): the journal keeps the newest
 ``maxlen`` requests, with each body cut to :data:`MAX_BODY_BYTES` as it is recorded (a 48 MiB
-upload costs the journal 64 KiB); the violation and mock-error lists keep the first ``maxlen``
+upload costs the journal 64 KiB), and the mock's answer to it kept only when it is JSON or text,
+cut to :data:`MAX_ANSWER_BYTES`; the violation and mock-error lists keep the first ``maxlen``
 (the first ones explain the rest). Credentials are masked before anything is shown.
+
+Each entry has a number (``seq``), counted from 1 and never reused (not even after a clear), by
+which the dashboard opens it; :func:`verdict` says in one word what it was.
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ from mockcatalog.contract.validation import parse_json
 from mockcatalog.core.errors import InvalidRequest
 
 MAX_BODY_BYTES = 64 * 1024
+#: What a journal entry keeps of the mock's answer (JSON or text only: a file's bytes are counted,
+#: not kept): every error body whole, a page of a list only in part.
+MAX_ANSWER_BYTES = 8 * 1024
 #: What a journal entry keeps of the request's URL and headers, in characters; past it, the longest
 #: values are cut (a 200 KB token stays a few KB in each of the thousand entries).
 MAX_ENVIRON_CHARS, MAX_VALUE_CHARS = 16 * 1024, 2 * 1024
@@ -56,6 +63,10 @@ class RecordedRequest:
     unsupported: str | None = None
     #: ... and which kind of "cannot" that was: "not served", "not built" or "limit"
     cannot: str | None = None
+    seq: int = 0  # the entry's number in the journal (from 1; never reused)
+    body_size: int = 0  # the request body's size, of which ``body`` keeps MAX_BODY_BYTES
+    answer: Any = None  # the answer's body, as ``body`` (None if empty, or neither JSON nor text)
+    answer_size: int = 0  # the answer body's size, of which ``answer`` keeps MAX_ANSWER_BYTES
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,6 +76,23 @@ class RecordedRequest:
         query = "&".join(f"{k}={v}" for k, values in self.query.items() for v in values)
         body = "" if self.body is None else " " + json.dumps(self.body, sort_keys=True)[:200]
         return f"{self.method} {self.path}{'?' + query if query else ''}{body} -> {self.status}"
+
+
+#: What a request was, in one word, most telling first: the real service would reject it; the mock
+#: failed on it; the mock could not answer it as the real service does; it named a parameter Adobe
+#: does not document; none of these.
+VERDICTS = ("violation", "mock-error", "unsupported", "suspect", "ok")
+
+
+def verdict(entry: RecordedRequest | RawExchange) -> str:
+    """One of :data:`VERDICTS`: the first that applies to ``entry``."""
+    if entry.violation:
+        return "violation"
+    if entry.mock_error:
+        return "mock-error"
+    if entry.unsupported:
+        return "unsupported"
+    return "suspect" if entry.suspects else "ok"
 
 
 #: Objects a WSGI environ carries besides the request's variables; a journal entry drops them, so it
@@ -97,6 +125,10 @@ class RawExchange:
     suspects: dict[str, list[str]] | None = None
     unsupported: str | None = None
     cannot: str | None = None
+    answer: bytes = b""  # at most MAX_ANSWER_BYTES of it, and only of JSON or text
+    answer_size: int = 0
+    answer_type: str | None = None
+    seq: int = 0  # set by the journal as it records it
 
     @classmethod
     def of(
@@ -112,6 +144,8 @@ class RawExchange:
         suspects: dict[str, list[str]] | None = None,
         unsupported: str | None = None,
         cannot: str | None = None,
+        answer: bytes = b"",
+        answer_type: str | None = None,
     ) -> RawExchange:
         kept = environ.copy()
         for name in SERVER_OBJECTS:
@@ -119,6 +153,9 @@ class RawExchange:
         if sum(len(value) for value in kept.values() if value.__class__ is str) > MAX_ENVIRON_CHARS:
             kept = _cut_environ(kept)
         cut = body[:MAX_BODY_BYTES] if len(body) > MAX_BODY_BYTES else body
+        answer_size = len(answer)
+        if answer_size > MAX_ANSWER_BYTES or not _is_text(answer_type):
+            answer = answer[:MAX_ANSWER_BYTES] if _is_text(answer_type) else b""
         return cls(
             kept,
             operation,
@@ -132,6 +169,9 @@ class RawExchange:
             suspects,
             unsupported,
             cannot,
+            answer,
+            answer_size,
+            answer_type,
         )
 
     def recorded(self) -> RecordedRequest:
@@ -154,7 +194,16 @@ class RawExchange:
             suspects=dict(self.suspects or {}),
             unsupported=self.unsupported,
             cannot=self.cannot,
+            seq=self.seq,
+            body_size=self.body_size,
+            answer=recorded_body(self.answer, self.answer_size, self.answer_type),
+            answer_size=self.answer_size,
         )
+
+
+def _is_text(media_type: str | None) -> bool:
+    """Whether an answer of this type is worth keeping to read: JSON or text."""
+    return media_type is not None and ("json" in media_type or media_type.startswith("text/"))
 
 
 def _cut_environ(environ: dict[str, Any]) -> dict[str, Any]:
@@ -180,7 +229,7 @@ def recorded_body(kept: bytes, size: int, content_type: str | None) -> Any:
     """The body as JSON when it was whole and parses, else as (cut) text; None when empty."""
     if not kept:
         return None
-    if "json" in (content_type or "") and size <= MAX_BODY_BYTES:
+    if "json" in (content_type or "") and size <= len(kept):
         try:
             return parse_json(kept)  # as the request was checked: nothing deeper than it allows
         except InvalidRequest:
@@ -198,10 +247,15 @@ class Journal:
         self._unsupported: list[RawExchange] = []
         self._mock_errors: list[RawExchange] = []
         self._max_kept = maxlen
+        self._numbered = 0  # the last entry's seq
         self._lock = threading.Lock()
+        #: told of every entry as it is recorded (``serve --log-requests``), outside the lock
+        self.listeners: list[Callable[[RawExchange], None]] = []
 
     def record(self, entry: RawExchange) -> None:
         with self._lock:
+            self._numbered += 1
+            entry.seq = self._numbered
             self._entries.append(entry)
             if entry.violation and len(self._violations) < self._max_kept:
                 self._violations.append(entry)
@@ -211,11 +265,31 @@ class Journal:
                 self._unsupported.append(entry)
             if entry.mock_error and len(self._mock_errors) < self._max_kept:
                 self._mock_errors.append(entry)
+        for listener in self.listeners:
+            listener(entry)
 
     def entries(self) -> list[RecordedRequest]:
         with self._lock:
             raw = list(self._entries)
         return [entry.recorded() for entry in raw]
+
+    def entry(self, seq: int) -> RecordedRequest | None:
+        """The entry numbered ``seq``, if it is still kept."""
+        with self._lock:
+            if not self._entries or not 0 <= (index := seq - self._entries[0].seq) < len(self._entries):
+                return None
+            raw = self._entries[index]  # numbers rise by one from the oldest kept to the newest
+        return raw.recorded()
+
+    def newest(
+        self, count: int, keep: Callable[[RawExchange], bool] | None = None
+    ) -> tuple[list[RecordedRequest], int]:
+        """The newest ``count`` entries that ``keep`` keeps, newest first, and how many it keeps in
+        all (only those shown are turned into :class:`RecordedRequest`)."""
+        with self._lock:
+            raw = list(self._entries)
+        kept = raw if keep is None else [entry for entry in raw if keep(entry)]
+        return [entry.recorded() for entry in reversed(kept[-count:])] if count else [], len(kept)
 
     def violations(self) -> list[RecordedRequest]:
         with self._lock:

@@ -134,18 +134,22 @@ class Settings(_Table):
         None, "a fixed 'now' in Unix milliseconds (default: wall-clock time)", "int", minimum=0
     )
     journal_size: int = setting(
-        1000, "how many requests the journal keeps (the newest)", "count", flag="--journal-size", minimum=1
+        1000,
+        "how many received requests are kept for /__admin/requests and the dashboard (the newest)",
+        "count",
+        flag="--journal-size",
+        minimum=1,
     )
     max_body_bytes: int = setting(
         1024 * 1024,
-        "Catalog request bodies over this many bytes answer 413",
+        "request bodies over this many bytes answer 413 (file uploads apart: --max-file-bytes)",
         "bytes",
         flag="--max-body-bytes",
         minimum=0,
     )
     max_file_bytes: int = setting(
         64 * 1024 * 1024,
-        "uploaded files over this many bytes answer 413 (kept in memory)",
+        "an uploaded file over this many bytes answers 413 (uploads are held in memory)",
         "bytes",
         flag="--max-file-bytes",
         minimum=0,
@@ -159,7 +163,8 @@ class Settings(_Table):
     )
     max_kept_file_bytes: int = setting(
         256 * 1024 * 1024,
-        "contents of processed files kept for Data Access, in all tenants (oldest dropped first)",
+        "contents of ingested files kept for reading back through Data Access, in all tenants (the "
+        "oldest are dropped first)",
         "bytes",
         flag="--max-kept-file-bytes",
         minimum=0,
@@ -246,6 +251,13 @@ class ServeOptions(_Table):
     threads: int = setting(
         8, "worker threads of the WSGI server", "count", flag="--threads", minimum=1, maximum=256
     )
+    log_requests: bool = setting(
+        False,
+        "print a line per request on stderr: method, path, status and verdict (ok, violation, suspect, "
+        "unsupported, mock-error); the admin API, dashboard and docs are not logged",
+        "bool",
+        flag="--log-requests",
+    )
 
 
 @dataclass(frozen=True)
@@ -271,6 +283,15 @@ class PluginOptions(_Table):
     )
     coverage_json: str | None = setting(
         None, "also write that contract coverage report to this JSON file", "path"
+    )
+    intercept: bool = setting(
+        False,
+        "in every test, answer requests and httpx calls to Adobe's hosts (https://platform.adobe.io, "
+        "IMS) with the mock, in process; calls to other hosts fail (the intercept extra)",
+        "bool",
+    )
+    pass_through: bool = setting(
+        False, "with intercept: let calls to other hosts reach the network instead of failing", "bool"
     )
 
 

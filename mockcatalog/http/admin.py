@@ -12,27 +12,48 @@ from typing import Any
 from flask import Response
 
 from mockcatalog.catalog.fixture_files import FIXTURE_FILES, FixtureError, Fixtures, check_collection
-from mockcatalog.contract.schemas import fixture_schemas
-from mockcatalog.contract.spec import default_spec_path, load_spec
+from mockcatalog.catalog.model import SCHEMAS, in_tenant
+from mockcatalog.catalog.references import require_loaded_references
+from mockcatalog.catalog.tenancy import tenant_of
+from mockcatalog.contract.operation_names import UnknownOperation
+from mockcatalog.contract.spec import admin_spec_path, default_spec_path, load_spec
 from mockcatalog.control.faults import Fault
 from mockcatalog.control.journal import contract_report
-from mockcatalog.core.errors import BadRequest
+from mockcatalog.control.verify import Criteria, matching
+from mockcatalog.core.errors import BadRequest, InvalidRequest
 from mockcatalog.http.gateway import Call
 from mockcatalog.http.responses import json_response
 from mockcatalog.ingestion.processing import ProcessingPolicy
 
 
-def _fixtures(call: Call, body: Mapping[str, Any]) -> Fixtures:
-    """The body's collections as checked fixtures; a bad object is a 400 naming it."""
-    schemas = fixture_schemas(call.control.settings.spec)
+def _fixtures(call: Call, body: Mapping[str, Any], *, references: bool) -> Fixtures:
+    """The body's collections, checked as writes are: each object's form (its tenant, its id; an
+    XDM schema compiled), its shape as the store would keep it (openapi.yaml's, the check
+    ``CatalogStore.save`` runs) and, with ``references``, that what its batches name exists. A bad
+    object is a 400 naming it and its fields."""
     fixtures = Fixtures()
+    store = call.control.store
     for collection in FIXTURE_FILES:
         objects = body.get(collection) or {}
         try:
-            check_collection(collection, objects, schemas, where=collection)
+            check_collection(collection, objects, {}, where=collection)
         except FixtureError as exc:
             raise BadRequest(str(exc), errors={collection: [str(exc)]}) from exc
+        if collection != SCHEMAS:  # an XDM schema, compiled above, has no shape in openapi.yaml
+            for object_id, obj in objects.items():
+                try:
+                    store.check(collection, in_tenant(dict(obj), tenant_of(obj)))
+                except InvalidRequest as exc:
+                    raise BadRequest(
+                        f"{collection}: object {object_id!r}: {exc.detail}",
+                        errors={
+                            f"{collection}.{object_id}.{name}": found
+                            for name, found in (exc.errors or {}).items()
+                        },
+                    ) from exc
         fixtures.collections[collection] = objects
+    if references:
+        require_loaded_references(call.control.tenants, fixtures)
     return fixtures
 
 
@@ -43,21 +64,30 @@ def reset_mock(call: Call) -> Response:
 
 def load_fixtures(call: Call) -> Response:
     body = call.valid.body
-    added = call.control.tenants.load(_fixtures(call, body), baseline=body.get("baseline", False))
+    added = call.control.tenants.load(
+        _fixtures(call, body, references=True), baseline=body.get("baseline", False)
+    )
     return json_response({name: added.get(name, []) for name in FIXTURE_FILES}, 201)
 
 
 def list_requests(call: Call) -> Response:
+    """The journal, or the requests of one ``operation`` named as the Python ``calls()`` takes it
+    (``POST /batches``, with its base path, ``createBatch``, ``*``, or a concrete path); any other
+    name is a 400 naming the closest operation, never an empty list."""
     operation = call.valid.query.get("operation")
     entries = call.control.journal.entries()
-    return json_response(
-        {"requests": [e.to_dict() for e in entries if operation is None or e.operation == operation]}
-    )
+    if operation is not None:
+        try:
+            label = call.control.operations.label(operation)
+        except UnknownOperation as unknown:
+            raise BadRequest(str(unknown), errors={"operation": [str(unknown)]}) from unknown
+        entries = matching(entries, Criteria(label))
+    return json_response({"requests": [entry.to_dict() for entry in entries]})
 
 
 def clear_requests(call: Call) -> Response:
     call.control.journal.clear()
-    return Response(status=204)
+    return json_response({"status": "cleared"})
 
 
 def list_violations(call: Call) -> Response:
@@ -89,7 +119,7 @@ def add_fault(call: Call) -> Response:
 
 def clear_faults(call: Call) -> Response:
     call.control.faults.clear()
-    return Response(status=204)
+    return json_response({"status": "cleared"})
 
 
 def export_state(call: Call) -> Response:
@@ -97,7 +127,7 @@ def export_state(call: Call) -> Response:
 
 
 def import_state(call: Call) -> Response:
-    fixtures = _fixtures(call, call.valid.body)
+    fixtures = _fixtures(call, call.valid.body, references=False)  # an export of any state imports
     call.control.replace_all(fixtures)
     return json_response({name: list(objects) for name, objects in fixtures.collections.items()})
 
@@ -157,6 +187,31 @@ def get_spec_json(call: Call) -> Response:
     return json_response(load_spec(call.control.settings.spec).document)
 
 
+def get_admin_spec_yaml(call: Call) -> Response:
+    return Response(admin_spec_path().read_bytes(), mimetype="application/yaml")
+
+
+def get_admin_index(call: Call) -> Response:
+    """Every endpoint of the admin API (``admin-openapi.yaml``), by path, with what it does."""
+    operations = sorted(load_spec(admin_spec_path()).operations.values(), key=lambda op: (op.path, op.method))
+    return json_response(
+        {
+            "name": "mockcatalog admin API",
+            "spec": "/__admin/openapi.yaml",
+            "docs": "/docs",
+            "endpoints": [
+                {
+                    "method": operation.method,
+                    "path": operation.path,
+                    "operationId": operation.operation_id,
+                    "summary": operation.raw.get("summary", ""),
+                }
+                for operation in operations
+            ],
+        }
+    )
+
+
 def _version() -> str:
     try:
         return metadata.version("mockcatalog")
@@ -183,4 +238,6 @@ VIEWS: Mapping[str, Callable[[Call], Response]] = {
     "getHealth": get_health,
     "getSpecYaml": get_spec_yaml,
     "getSpecJson": get_spec_json,
+    "getAdminIndex": get_admin_index,
+    "getAdminSpecYaml": get_admin_spec_yaml,
 }

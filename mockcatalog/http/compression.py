@@ -15,12 +15,12 @@ from typing import Any
 from werkzeug.datastructures import Accept
 from werkzeug.http import parse_accept_header
 
+from mockcatalog.core.wsgi import WSGIApp, call_to_the_end
+
 #: Bodies shorter than this go out as they are: compressing them costs more than it saves.
 MIN_COMPRESSED_BYTES = 1024
 #: gzip's fastest level: the mock answers on loopback, where time matters more than bytes.
 GZIP_LEVEL = 1
-
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def accepts_gzip(accept_encoding: str | None) -> bool:
@@ -41,22 +41,7 @@ class GzipOnTheWire:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") == "HEAD" or not accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")):
             return self.app(environ, start_response)
-        started: list[Any] = []
-
-        def hold(
-            status: str, headers: list[tuple[str, str]], exc_info: Any = None
-        ) -> Callable[[bytes], None]:
-            started[:] = [status, headers, exc_info]
-            return lambda data: None  # the app's writes: unused by Flask
-
-        answer = self.app(environ, hold)
-        try:
-            body = b"".join(answer)
-        finally:
-            close = getattr(answer, "close", None)
-            if close is not None:
-                close()
-        status, headers, exc_info = started
+        status, headers, body, exc_info = call_to_the_end(self.app, environ)
         names = {name.lower() for name, _ in headers}
         if (
             len(body) >= MIN_COMPRESSED_BYTES
@@ -64,8 +49,8 @@ class GzipOnTheWire:
             and "content-encoding" not in names
         ):
             body = gzip.compress(body, GZIP_LEVEL, mtime=0)
+            vary = [v for n, v in headers if n.lower() == "vary"]
             headers = [(n, v) for n, v in headers if n.lower() not in ("content-length", "vary")]
-            vary = [v for n, v in started[1] if n.lower() == "vary"]
             headers += [
                 ("Content-Encoding", "gzip"),
                 ("Content-Length", str(len(body))),

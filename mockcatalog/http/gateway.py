@@ -86,13 +86,23 @@ class Call:
         return self.list_query
 
 
+#: Set in the WSGI environ of a request whose connection is to be dropped, for a server that does
+#: not hand its socket over (waitress): ``server.serve_forever`` closes it before any answer.
+DROP_CONNECTION = "mockcatalog.drop_connection"
+
+
 class DroppedConnection(Response):
-    """A response that promises more bytes than it sends, so the server closes the connection
-    mid-response: the client sees a broken connection, not an HTTP status."""
+    """The connection closed before any answer (no status line): a ``requests`` client raises
+    ``ConnectionError``, under the plugin's server and under ``mockcatalog serve`` alike.
+
+    The development server hands its socket over, shut here; waitress is told through
+    :data:`DROP_CONNECTION`. Elsewhere (in process) the response promises more bytes than it
+    sends, so a server that writes it closes the connection mid-response."""
 
     def __init__(self, environ: dict[str, object]) -> None:
         super().__init__(b"", status=200)
         self.headers["Content-Length"] = "1024"
+        environ[DROP_CONNECTION] = True
         sock = environ.get("werkzeug.socket")  # the development server hands its socket over
         if isinstance(sock, socket.socket):
             try:

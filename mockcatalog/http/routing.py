@@ -241,6 +241,12 @@ def _why_unrouted(req: Request, status: int) -> MockCatalogError:
         return platform_operation.not_served()
     if status == 405:
         return MethodNotAllowed(f"{req.method} is not allowed on {req.path}.")
+    closest = control_of(current_app).operations.closest_path(req.method, req.path)
+    if closest is not None:
+        return NoSuchOperation(
+            f"No operation at {req.path}; did you mean {closest}? (openapi.yaml lists the paths this "
+            "mock serves.)"
+        )
     return NoSuchOperation(f"No operation at {req.path}; openapi.yaml lists the paths this mock serves.")
 
 
@@ -282,8 +288,21 @@ def record(
             suspects or None,
             cannot.detail if cannot else None,
             cannot.cannot if cannot else None,
+            answer=_answer_body(req, response),  # the journal keeps a bounded part of JSON and text
+            answer_type=response.headers.get("Content-Type"),
         )
     )
+
+
+def _answer_body(req: Request, response: Response) -> bytes:
+    """The body the mock answered: never a stream's (reading it would spend it), never a HEAD's (it
+    sends none). The mock's answers are one ``bytes``, taken as they are (no copy, no join)."""
+    body = response.response
+    if req.method == "HEAD" or response.is_streamed:
+        return b""
+    if body.__class__ is list and len(body) == 1 and body[0].__class__ is bytes:
+        return body[0]
+    return response.get_data()
 
 
 def _body_read_so_far(req: Request) -> bytes:

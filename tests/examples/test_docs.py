@@ -12,7 +12,6 @@ import fcntl
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +23,7 @@ from mockcatalog import create_app
 from mockcatalog.http.extension import control_of
 from mockcatalog.server import LiveServer
 
-from ..conftest import ACME
+from ..conftest import ACME, free_port
 from ..doc_blocks import DOCUMENTED_URL, ROOT, Block, doc_block, doc_blocks, pointed_at, serving
 
 pytestmark = pytest.mark.e2e
@@ -66,12 +65,6 @@ def run_shell(text: str, cwd: Path, timeout: float = 300) -> subprocess.Complete
         ["bash", "-euo", "pipefail", "-c", text],
         cwd=cwd, env=environment(), capture_output=True, text=True, timeout=timeout,
     )  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_every_block_says_what_it_is_and_names_are_unique() -> None:
@@ -137,8 +130,7 @@ def _run_ci_job(cwd: Path) -> subprocess.CompletedProcess[str]:
     url = f"http://127.0.0.1:{port}"
     script = "\n".join(
         [
-            serve.replace("--port 8080", f"--port {port}"),
-            f'for _ in $(seq 150); do curl -s -o /dev/null "{url}/__admin/health" && break; sleep 0.2; done',
+            serve.replace("--port 8080", f"--port {port}"),  # in the background: the check waits for it
             "status=0",
             pointed_at(check, url) + " || status=$?",  # the server is stopped whatever it found
             "kill %1",
@@ -149,8 +141,9 @@ def _run_ci_job(cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_ci_job_runs_its_steps(ci_job: subprocess.CompletedProcess[str]) -> None:
-    install = ci_job_steps()[0]
+    install, serve, check = ci_job_steps()
     assert "[contract]" in install and "contract =" in (ROOT / "setup.cfg").read_text()  # the extra exists
+    assert serve.rstrip().split("#")[0].rstrip().endswith("&") and " --wait " in check  # it cannot race
     assert ci_job.returncode == 0, ci_job.stdout[-3000:] + ci_job.stderr[-2000:]
     assert "passed" in ci_job.stdout.split("SUMMARY")[-1]
 
@@ -261,3 +254,11 @@ def test_every_test_the_fidelity_audit_names_exists() -> None:
     assert not missing, missing
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "](docs/fidelity.md)" in readme.split("## Fidelity", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_is_a_quickstart_with_recipes_under_12_kb() -> None:
+    """A quickstart and recipes, each recipe a test module run above; the reference lives in docs/."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.encode("utf-8")) < 12 * 1024
+    recipes = readme.split("## Recipes", 1)[1].split("\n## ", 1)[0]
+    assert recipes.count("def test_") >= 3 and recipes.count("```") >= 10

@@ -76,7 +76,8 @@ def test_sorts_the_wrong_way(mock_catalog):
             "*1 request(s) naming parameters Adobe does not document (suspects*",
             "*GET /data/foundation/catalog/batches?sort=desc:created -> 200*",
             "*sort: *filter on a property 'sort'*Did you mean 'orderBy'?*",
-            "*@pytest.mark.mockcatalog(strict=False (violations), strict_suspects=False (suspects))*",
+            "*mark the test (strict=False for violations; strict_suspects=False for suspects):",
+            "@pytest.mark.mockcatalog(strict=False, strict_suspects=False)",
         ]
     )
 
@@ -134,7 +135,8 @@ def test_lists_connectors_knowingly(mock_catalog):
             "*1 call(s) to Platform operations the mock does not serve*",
             "*GET /data/foundation/catalog/connectors -> 501*",
             "*Catalog Service's get_connectors*",
-            "*@pytest.mark.mockcatalog(strict=False (unsupported calls))*",
+            "*mark the test (strict=False for unsupported calls):",
+            "@pytest.mark.mockcatalog(strict=False)",
         ]
     )
     result.stdout.no_fnmatch_line("*would reject*")

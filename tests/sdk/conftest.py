@@ -19,7 +19,7 @@ import requests
 from mockcatalog import create_app
 from mockcatalog.server import LiveServer
 
-from ..conftest import ACME
+from ..conftest import ACME, needs
 from ..doc_blocks import doc_block, pointed_at
 
 ORG = ACME  # the packaged fixtures' organization
@@ -28,6 +28,7 @@ ORG = ACME  # the packaged fixtures' organization
 @pytest.fixture
 def sdk() -> Iterator[tuple[Any, Any, LiveServer]]:
     """aepp's Catalog and DataIngestion clients, configured against a mock with strict auth."""
+    needs("aepp", "sdk")
     import aepp
     from aepp import catalog, ingestion
 

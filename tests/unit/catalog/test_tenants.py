@@ -46,3 +46,18 @@ def test_export_then_replace_round_trips_every_tenant(control: MockControl) -> N
             )
     fresh.reset()
     assert len(everything(fresh.store, (ORG_A, "dev"), "batches")) == 1  # imported state is the new baseline
+
+
+def test_a_tenants_newest_objects_are_listed_newest_first_bounded_with_their_status(
+    control: MockControl,
+) -> None:
+    made = [control.ingestion.create_batch(caller(ORG_B), {"datasetId": "dsB"})["id"] for _ in range(3)]
+    newest = control.tenants.newest_objects((ORG_B, "prod"), 2)
+    assert newest["batches"]["total"] == 3
+    assert [(b["id"], b["status"], b["dataSetIds"]) for b in newest["batches"]["newest"]] == [
+        (batch_id, "loading", ["dsB"]) for batch_id in made[:0:-1]
+    ]
+    assert [d["id"] for d in newest["dataSets"]["newest"]] == ["dsB"]
+    before = control.tenants.known()
+    assert control.tenants.newest_objects(("nobody", "prod"), 5)["batches"] == {"total": 0, "newest": []}
+    assert control.tenants.known() == before  # reading made no tenant

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from mockcatalog.control.journal import (
+    MAX_ANSWER_BYTES,
     MAX_BODY_BYTES,
     Journal,
     RawExchange,
@@ -14,6 +15,7 @@ from mockcatalog.control.journal import (
     recorded_body,
     recorded_headers,
     suspect_report,
+    verdict,
     violation_report,
 )
 from mockcatalog.control.verify import Criteria, assert_called, matching
@@ -131,3 +133,44 @@ def test_a_body_is_cut_to_the_journal_limit_when_recorded_not_when_read() -> Non
     )
     assert len(kept.body) == MAX_BODY_BYTES and kept.body_size == len(huge)
     assert len(kept.recorded().body) == MAX_BODY_BYTES
+
+
+def test_an_answer_is_kept_cut_and_only_when_it_is_json_or_text() -> None:
+    environ = {"REQUEST_METHOD": "GET"}
+    error = RawExchange.of(
+        environ, None, b"", 400, 0, answer=b'{"status": 400}', answer_type="application/json"
+    )
+    assert error.recorded().answer == {"status": 400} and error.recorded().answer_size == 15
+    page = b'{"a": "' + b"x" * MAX_ANSWER_BYTES + b'"}'
+    cut = RawExchange.of(environ, None, b"", 200, 0, answer=page, answer_type="application/json").recorded()
+    assert cut.answer == page[:MAX_ANSWER_BYTES].decode() and cut.answer_size == len(page)  # cut: as text
+    parquet = RawExchange.of(
+        environ, None, b"", 200, 0, answer=b"PAR1" * 9, answer_type="application/octet-stream"
+    )
+    assert parquet.answer == b"" and parquet.recorded().answer is None and parquet.answer_size == 36
+
+
+def test_entries_are_numbered_and_read_by_number_or_newest_first_through_a_filter() -> None:
+    journal = Journal(maxlen=3)
+    for status in (200, 400, 201, 404, 200):
+        journal.record(raw(status, violation="bad" if status == 400 else None))
+    assert [e.seq for e in journal.entries()] == [3, 4, 5]  # the first two dropped
+    found = journal.entry(4)
+    assert found is not None and found.status == 404
+    assert journal.entry(2) is None and journal.entry(6) is None and journal.entry(0) is None
+    newest, matched = journal.newest(1, lambda e: e.status >= 200)
+    assert [e.seq for e in newest] == [5] and matched == 3
+    journal.clear()
+    journal.record(raw(200))
+    assert [e.seq for e in journal.entries()] == [6]  # never reused: a stale link opens nothing else
+    assert journal.newest(0) == ([], 1)
+
+
+def test_the_verdict_is_the_most_telling_of_what_applies() -> None:
+    assert verdict(entry(violation="bad", suspects={"sort": ["?"]})) == "violation"
+    assert verdict(entry(mock_error="Traceback")) == "mock-error"
+    assert (
+        verdict(entry(unsupported="not served", cannot="not served", suspects={"x": ["?"]})) == "unsupported"
+    )
+    assert verdict(entry(suspects={"sort": ["?"]})) == "suspect"
+    assert verdict(entry()) == verdict(raw(200)) == "ok"

@@ -10,7 +10,7 @@ from flask import Flask
 
 from mockcatalog import create_app
 from mockcatalog.catalog.tenancy import Caller
-from mockcatalog.core.errors import TokenMissing, Unauthorized, UriTooLong
+from mockcatalog.core.errors import ApiKeyInvalid, TokenMissing, Unauthorized, UriTooLong
 from mockcatalog.http import gateway
 from mockcatalog.http.extension import control_of
 from mockcatalog.http.routing import Route
@@ -41,8 +41,10 @@ def test_the_token_check_reads_only_the_control_plane_and_the_caller() -> None:
     gateway.check_token(strict, None)  # an operation without credentials
     with pytest.raises(Unauthorized):
         gateway.check_token(strict, stranger)
-    issued = strict.tokens.issue("client", "openid", strict.clock.now_ms())["access_token"]
+    issued = strict.tokens.issue("k", "openid", strict.clock.now_ms())["access_token"]
     gateway.check_token(strict, dataclasses.replace(stranger, token=issued))
+    with pytest.raises(ApiKeyInvalid):  # the key must be the client the token was issued to
+        gateway.check_token(strict, dataclasses.replace(stranger, token=issued, api_key="another"))
 
 
 def test_a_remembered_request_skips_validation_but_not_the_token(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,8 +61,8 @@ def test_a_remembered_request_skips_validation_but_not_the_token(monkeypatch: py
         return real_validate(**kwargs)
 
     monkeypatch.setattr(route.gate.validator, "validate", counting)
-    token = control.tokens.issue("client", "openid", control.clock.now_ms())["access_token"]
-    headers = {**make_credentials(), "Authorization": f"Bearer {token}"}
+    token = control.tokens.issue("test-client", "openid", control.clock.now_ms())["access_token"]
+    headers = {**make_credentials(api_key="test-client"), "Authorization": f"Bearer {token}"}
     for _ in range(3):
         assert client.get("/batches?limit=2", headers=headers).status_code == 200
     assert len(validated) == 1  # checked once, remembered twice

@@ -1,0 +1,36 @@
+"""Strict mode's hint is Python to paste: the marker line it prints, put above the failing test as
+it is, makes the test pass; and a path off by its case is reported with the served one."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_pytest_plugin import run
+
+FAILING = """
+def test_{name}(mock_catalog):
+    url = mock_catalog.url + "/data/foundation/catalog/datasets"  # dataSets, in Adobe's spelling
+    assert requests.get(url, headers=mock_catalog.headers, timeout=5).status_code == 404
+    assert list_batches(mock_catalog, sort="desc:created").status_code == 200
+"""
+
+
+def marker_line(result: pytest.RunResult) -> str:
+    (line,) = [line for line in result.outlines if line.startswith("@pytest.mark.mockcatalog(")]
+    return line
+
+
+def test_the_printed_marker_pasted_above_the_test_makes_it_pass(pytester: pytest.Pytester) -> None:
+    failed = run(pytester, FAILING.format(name="typo"))
+    failed.assert_outcomes(passed=1, errors=1)
+    failed.stdout.fnmatch_lines(
+        [
+            "*GET /data/foundation/catalog/datasets -> 404*",
+            "*did you mean /data/foundation/catalog/dataSets?*",
+            "*mark the test (strict=False for violations; strict_suspects=False for suspects):",
+        ]
+    )
+    marker = marker_line(failed)
+    assert marker == "@pytest.mark.mockcatalog(strict=False, strict_suspects=False)"
+    pasted = run(pytester, "import pytest\n\n" + marker + FAILING.format(name="typo_on_purpose"))
+    pasted.assert_outcomes(passed=1)
