@@ -141,7 +141,7 @@ def mock_catalog(mockcatalog_session: MockCatalog, request: pytest.FixtureReques
     mock.control.faults.clear()
     if mock.mock_errors:
         pytest.fail(mock.mock_error_report(), pytrace=False)
-    violations = mock.violations if mock.strict else []
+    violations = mock.unexpected_violations if mock.strict else []
     unsupported = mock.unsupported if mock.strict else []
     suspects = mock.suspects if mock.strict_suspects else []
     if violations or suspects or unsupported:

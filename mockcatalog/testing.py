@@ -8,7 +8,8 @@ works without pytest too (``MockCatalog.start()``), for other test runners.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,6 +85,8 @@ class MockCatalog:
         self.client = TenantClient(app, self.headers)
         #: the interceptions :meth:`intercept` started, shared with :meth:`tenant`'s views of the mock
         self._interceptions: list[Interception] = []
+        #: the journal numbers of violations sent on purpose (:meth:`expect_violation`), shared too
+        self._expected: set[int] = set()
 
     @classmethod
     def start(cls, settings: Settings | dict[str, Any] | None = None, **tenant: Any) -> MockCatalog:
@@ -156,7 +159,7 @@ class MockCatalog:
             strict=self.strict,
             strict_suspects=self.strict_suspects,
         )
-        view._interceptions = self._interceptions
+        view._interceptions, view._expected = self._interceptions, self._expected
         return view
 
     @property
@@ -336,6 +339,34 @@ class MockCatalog:
     def violations(self) -> list[RecordedRequest]:
         """Requests the real Catalog would have rejected (what strict mode fails the test for)."""
         return self.control.journal.violations()
+
+    @property
+    def unexpected_violations(self) -> list[RecordedRequest]:
+        """The violations not sent inside :meth:`expect_violation` (what strict mode fails the test for)."""
+        return [request for request in self.violations if request.seq not in self._expected]
+
+    @contextmanager
+    def expect_violation(self, operation: str = "*") -> Iterator[list[RecordedRequest]]:
+        """A block that sends, on purpose, a request the real service would reject (to ``operation``,
+        named as :meth:`calls` takes it): the block fails unless it sent one, and strict mode does
+        not fail the test for those it sent. Yields the list of them, filled when the block ends::
+
+            with mock_catalog.expect_violation("GET /batches") as refused:
+                client.list_batches(limit=0)
+            assert refused[0].status == 400
+        """
+        __tracebackhide__ = True
+        label = self.control.operations.label(operation)  # a name no operation has fails at once
+        before = max((request.seq for request in self.requests), default=0)
+        sent: list[RecordedRequest] = []
+        yield sent
+        of_operation = {request.seq for request in matching(self.requests, Criteria(label))}
+        sent += [v for v in self.violations if v.seq > before and v.seq in of_operation]
+        if not sent:
+            raise AssertionError(
+                f"expected a request to {operation} that the real service would reject; none was sent"
+            )
+        self._expected.update(request.seq for request in sent)
 
     def violation_report(self) -> str:
         return violation_report(self.violations)

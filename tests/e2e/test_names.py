@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import requests
 import yaml
+from flask.testing import FlaskClient
 
 from mockcatalog.contract.operation_names import OperationNames
 from mockcatalog.contract.spec import admin_spec_path, load_spec
@@ -211,3 +212,18 @@ def test_the_api_docs_show_the_admin_api_beside_the_contract(browser: Any, live_
     assert "/__admin/openapi.yaml" in text_of(browser, "#docs")
     sources = [tag.get_attribute("src") for tag in browser.find_elements("css selector", "script[src]")]
     assert sources and all(source.startswith(live_server.url) for source in sources)  # nothing from a CDN
+
+
+def test_docs_try_it_out_needs_no_typing_the_credentials_are_filled_in(client: FlaskClient) -> None:
+    """Swagger UI fills a parameter's ``example`` into "Try it out": every credential header of every
+    operation has one, and a call made of them alone is answered."""
+    examples: dict[str, str] = {}
+    for operation in load_spec().operations.values():
+        if not operation.needs_credentials:
+            continue
+        for param in operation.params_in("header"):
+            if param.name in ("Authorization", "x-api-key", "x-gw-ims-org-id"):
+                examples[param.name] = param.raw["example"]
+    assert set(examples) == {"Authorization", "x-api-key", "x-gw-ims-org-id"}
+    answer = client.get("/data/foundation/catalog/batches?limit=1", headers=examples)
+    assert answer.status_code == 200 and len(answer.get_json()) == 1

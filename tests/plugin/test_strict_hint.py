@@ -34,3 +34,38 @@ def test_the_printed_marker_pasted_above_the_test_makes_it_pass(pytester: pytest
     assert marker == "@pytest.mark.mockcatalog(strict=False, strict_suspects=False)"
     pasted = run(pytester, "import pytest\n\n" + marker + FAILING.format(name="typo_on_purpose"))
     pasted.assert_outcomes(passed=1)
+
+
+EXPECTING = """
+import pytest
+
+def test_refused_on_purpose(mock_catalog):
+    with mock_catalog.expect_violation("GET /batches") as refused:
+        list_batches(mock_catalog, limit=0)
+    assert [request.status for request in refused] == [400]
+
+def test_expected_but_not_sent(mock_catalog):
+    with mock_catalog.expect_violation("GET /batches"):
+        list_batches(mock_catalog, limit=1)
+
+def test_expected_elsewhere(mock_catalog):
+    with mock_catalog.expect_violation("GET /batches"):
+        list_batches(mock_catalog, limit=0)
+    list_batches(mock_catalog, limit=999)  # outside the block: still a violation
+
+def test_an_unknown_operation_is_named(mock_catalog):
+    with pytest.raises(ValueError, match="did you mean 'GET /batches'"):
+        with mock_catalog.expect_violation("GET /batch"):
+            pass
+"""
+
+
+def test_a_violation_sent_on_purpose_is_expected_in_a_block_not_marked_and_asserted(
+    pytester: pytest.Pytester,
+) -> None:
+    """``expect_violation`` is the marker and the assertion in one: the block must send a request
+    the real service would reject, and strict mode lets the test pass for it, not for others."""
+    result = run(pytester, EXPECTING)
+    result.assert_outcomes(passed=3, failed=1, errors=1)
+    result.stdout.fnmatch_lines(["*expected a request to GET /batches that the real service would reject*"])
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_expected_elsewhere*", "*limit=999*"])
