@@ -9,7 +9,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +18,9 @@ import click
 from mockcatalog.app import create_app
 from mockcatalog.catalog.factories import DEFAULT_ORG, generate_fixtures, write_fixtures
 from mockcatalog.catalog.fixture_files import FixtureError
-from mockcatalog.catalog.model import BATCHES, DATASETS, SCHEMAS
-from mockcatalog.catalog.tenancy import DEFAULT_SANDBOX, Tenant
 from mockcatalog.contract.command import schemathesis_command, unreachable, wait_until_answering
 from mockcatalog.control.journal import RawExchange, RecordedRequest, verdict
+from mockcatalog.control.load_report import counted, load_report
 from mockcatalog.control.state_file import StateFileError, StateKeeper, restore_state
 from mockcatalog.core.settings import ServeOptions, Setting, Settings
 from mockcatalog.http.extension import control_of
@@ -155,8 +154,7 @@ def serve(**values: Any) -> None:
     finally:
         if keeper is not None and state_path is not None:
             keeper.stop()
-            counted = _counted(control.tenants.counts())
-            _say(f"saved the state to {state_path} ({counted})")
+            _say(f"saved the state to {state_path} ({counted(control.tenants.counts())})")
 
 
 def _say(line: str) -> None:
@@ -164,51 +162,6 @@ def _say(line: str) -> None:
 
 
 #: Past this many tenants, the start-up report says how many more there are.
-TENANTS_LISTED = 10
-_NOUNS = {DATASETS: ("dataset", "datasets"), BATCHES: ("batch", "batches"), SCHEMAS: ("schema", "schemas")}
-
-
-def _counted(counts: Mapping[str, int]) -> str:
-    """``2 datasets, 5 batches``: the collections that hold anything."""
-    parts = [f"{count:,} {_NOUNS[name][count != 1]}" for name, count in counts.items() if count]
-    return ", ".join(parts) or "no objects"
-
-
-def load_report(by_tenant: Mapping[Tenant, Mapping[str, int]], seconds: float) -> list[str]:
-    """What start-up loaded, per tenant (``2 datasets, 5 batches in ORG/prod``), and a warning when
-    none of it is in the tenant that clients reach by default (:func:`unseen_warning`)."""
-    loaded = {tenant: counts for tenant, counts in by_tenant.items() if any(counts.values())}
-    totals = {name: sum(counts.get(name, 0) for counts in loaded.values()) for name in _NOUNS}
-    tenants = f", in {len(loaded)} tenants:" if len(loaded) > 1 else ":" if loaded else ""
-    lines = [f"loaded {_counted(totals)} in {seconds:.1f} s{tenants}"]
-    lines += [
-        f"  {_counted(counts)} in {org}/{sandbox}"
-        for (org, sandbox), counts in list(loaded.items())[:TENANTS_LISTED]
-    ]
-    if len(loaded) > TENANTS_LISTED:
-        lines.append(f"  and {len(loaded) - TENANTS_LISTED:,} more tenants")
-    warning = unseen_warning(loaded)
-    return [*lines, warning] if warning else lines
-
-
-def unseen_warning(loaded: Mapping[Tenant, Mapping[str, int]]) -> str | None:
-    """A warning when objects were loaded, but none into the tenant the docs' examples, ``mockcatalog
-    contract`` and the pytest plugin call as by default: there, every list would answer ``{}``."""
-    default = (DEFAULT_ORG, DEFAULT_SANDBOX)
-    held = {tenant: sum(counts.values()) for tenant, counts in loaded.items() if any(counts.values())}
-    if not held or default in held:
-        return None
-    org, sandbox = max(held, key=lambda tenant: held[tenant])
-    headers = f"x-gw-ims-org-id: {org}" + (
-        f" and x-sandbox-name: {sandbox}" if sandbox != DEFAULT_SANDBOX else ""
-    )
-    return (
-        f"warning: nothing was loaded into {DEFAULT_ORG}/{DEFAULT_SANDBOX}, the org and sandbox the "
-        "docs' examples, `mockcatalog contract` and the pytest plugin send by default: lists answer {} "
-        f"there. To see what was loaded, send {headers}."
-    )
-
-
 def _request_logger() -> Callable[[RawExchange], None]:
     """``serve --log-requests``: a line on stderr per request the journal records."""
     lock = threading.Lock()

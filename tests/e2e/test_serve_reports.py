@@ -17,8 +17,8 @@ import requests
 
 from mockcatalog import create_app
 from mockcatalog.catalog.factories import DEFAULT_ORG
-from mockcatalog.cli import load_report, unseen_warning
 from mockcatalog.contract.command import wait_until_answering
+from mockcatalog.control.load_report import load_report, unseen_warning
 from mockcatalog.server import LiveServer
 from mockcatalog.testing import MockCatalog
 

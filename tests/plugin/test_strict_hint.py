@@ -1,7 +1,12 @@
-"""Strict mode's hint is Python to paste: the marker line it prints, put above the failing test as
-it is, makes the test pass; and a path off by its case is reported with the served one."""
+"""What strict mode and the session tell a consumer: the hint is Python to paste (the marker line
+it prints, put above the failing test, makes it pass; a path off by its case is reported with the
+served one); a violation on purpose is expected where it is sent; and fixtures that miss the tests'
+tenant are warned about."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +21,8 @@ def test_{name}(mock_catalog):
 
 
 def marker_line(result: pytest.RunResult) -> str:
-    (line,) = [line for line in result.outlines if line.startswith("@pytest.mark.mockcatalog(")]
+    # once in the report, and again in the short summary where it is shown whole (under CI)
+    (line,) = {line for line in result.outlines if line.startswith("@pytest.mark.mockcatalog(")}
     return line
 
 
@@ -69,3 +75,26 @@ def test_a_violation_sent_on_purpose_is_expected_in_a_block_not_marked_and_asser
     result.assert_outcomes(passed=3, failed=1, errors=1)
     result.stdout.fnmatch_lines(["*expected a request to GET /batches that the real service would reject*"])
     result.stdout.fnmatch_lines(["*ERROR at teardown of test_expected_elsewhere*", "*limit=999*"])
+
+
+def test_fixtures_that_miss_the_tests_tenant_are_warned_about(
+    pytester: pytest.Pytester, tmp_path: Path
+) -> None:
+    """Fixtures loaded only into an org the tests never call as: every list answers {} there, so the
+    session says where they went and which header reaches them (and says nothing otherwise)."""
+    elsewhere = "ELSE000000000000000000AA@AdobeOrg"
+    (tmp_path / "dataSets.json").write_text(json.dumps({"d1": {"imsOrg": elsewhere, "name": "there"}}))
+    # (this suite turns warnings into errors; a consumer's session shows them in its summary)
+    pytester.makeini(f"[pytest]\nmockcatalog_fixtures = {tmp_path}\nfilterwarnings = default\n")
+    missed = run(
+        pytester, "def test_lists(mock_catalog):\n    assert list_batches(mock_catalog).json() == {}\n"
+    )
+    missed.assert_outcomes(passed=1, warnings=1)
+    missed.stdout.fnmatch_lines(
+        [f"*FixturesElsewhere*nothing was loaded into*send x-gw-ims-org-id: {elsewhere}*"]
+    )
+    pytester.makeini(f"[pytest]\nmockcatalog_fixtures = {tmp_path}\nmockcatalog_org = {elsewhere}\n")
+    seen = run(
+        pytester, "def test_lists(mock_catalog):\n    assert mock_catalog.client.get('/dataSets').json\n"
+    )
+    seen.assert_outcomes(passed=1, warnings=0)
