@@ -95,9 +95,10 @@ class Upstream:
     def secrets(self) -> list[tuple[str, str]]:
         """Each secret with what replaces it in written objects, also in the form a dataset's query
         table tag gives a name holding it (``key-8d2E`` as ``key_8d2e``)."""
-        found = [(self.token, "REDACTED-TOKEN"), (self.api_key, "REDACTED-API-KEY")]
-        found += [(query_table_name(secret, ""), replacement) for secret, replacement in found]
-        return sorted(((s, r) for s, r in set(found) if s), key=lambda pair: -len(pair[0]))
+        found = [(s, r) for s, r in [(self.token, "REDACTED-TOKEN"), (self.api_key, "REDACTED-API-KEY")] if s]
+        table_forms = [(query_table_name(secret, ""), replacement) for secret, replacement in found]
+        found += [(form, r) for form, r in table_forms if form and form != query_table_name("", "")]
+        return sorted(set(found), key=lambda pair: -len(pair[0]))
 
 
 @dataclass

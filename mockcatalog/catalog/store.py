@@ -290,8 +290,9 @@ class CatalogStore:
                     written.setdefault("status", current["status"])  # the lifecycle owns it
             else:
                 written = {**current, **client_fields(fields or {}, collection)}
-            for name, value in write_defaults(collection).items():
-                written.setdefault(name, value)
+            if replace:  # a PUT starts from a create's defaults; a merge writes only what was sent
+                for name, value in write_defaults(collection).items():
+                    written.setdefault(name, value)
             set_once = SET_ONCE.get(collection, ())
             _refuse_lost_or_changed(collection, current, written, patched=patch is not None)
             if collection == BATCHES:  # what it newly names must exist, as on a create

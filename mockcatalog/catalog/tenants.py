@@ -239,22 +239,19 @@ class TenantRegistry:
                 with self._registry:
                     self._baseline.add(tenant)
             with self.writing(tenant) as data:
-                if not baseline:
-                    for name, object_id, obj in placed:
-                        data[name].put(object_id, obj)
-                    continue
                 by_collection: dict[str, dict[str, Json]] = {}
                 for name, object_id, obj in placed:
                     by_collection.setdefault(name, {})[object_id] = obj
+                by_collection.pop(DATASET_FILES, None)  # made below, never loaded
                 for name, objects in by_collection.items():
-                    data[name].add_to_base(objects)  # a test's own writes stay its own
+                    _add(data[name], objects, baseline)
                 files = {  # after the datasets, whose views they name
                     file_id: dataset_file
                     for batch_id, batch in by_collection.get(BATCHES, {}).items()
                     for file_id, dataset_file in _files_of_loaded_batch(tenant, batch_id, batch, data).items()
                     if data[DATASET_FILES].get(file_id) is None
                 }
-                data[DATASET_FILES].add_to_base(files)
+                _add(data[DATASET_FILES], files, baseline)
         return added
 
     def reset(self) -> None:
@@ -308,6 +305,16 @@ class TenantRegistry:
         with self._registry:
             if self._tenants.get(tenant) is data:
                 del self._tenants[tenant]
+
+
+def _add(collection: Collection, objects: Mapping[str, Json], baseline: bool) -> None:
+    """Loaded objects into ``collection``: into its base (what a reset returns to; a test's own
+    writes stay its own), or as writes, which the next reset removes."""
+    if baseline:
+        collection.add_to_base(dict(objects))
+        return
+    for object_id, obj in objects.items():
+        collection.put(object_id, obj)
 
 
 def _files_of_loaded_batch(tenant: Tenant, batch_id: str, batch: Json, data: TenantData) -> dict[str, Json]:

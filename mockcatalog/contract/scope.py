@@ -39,6 +39,13 @@ class PlatformOperation:
     def label(self) -> str:
         return f"{self.method} {self.path}"
 
+    @property
+    def token_only(self) -> bool:
+        """Whether the gateway asks its caller for the bearer token alone: the streaming operations,
+        whose spec declares only ``Authorization`` (every other operation needs the API key and
+        the org too)."""
+        return self.operation_id in STREAMING
+
     def describe(self) -> dict[str, str]:
         """What a 501 body says of the operation."""
         return {"api": self.api, "method": self.method, "path": self.path, "operationId": self.operation_id}
@@ -47,6 +54,10 @@ class PlatformOperation:
         """The 501 a call of this operation answers."""
         return NotServedByTheMock(self.label, self.describe())
 
+
+#: The streaming operations (Adobe's ingestion spec), which take a bearer token and no other
+#: credential header.
+STREAMING = frozenset({"postStreamingMessage", "postBatchOfStreamingMessages"})
 
 CATALOG, INGESTION, DATA_ACCESS = "Catalog Service", "Data Ingestion", "Data Access"
 SCHEMA_REGISTRY = "Schema Registry"

@@ -19,6 +19,8 @@ from mockcatalog.core.wsgi import WSGIApp, call_to_the_end
 
 #: Bodies shorter than this go out as they are: compressing them costs more than it saves.
 MIN_COMPRESSED_BYTES = 1024
+#: What is compressed: the API's JSON answers (Data Access's file contents never are).
+JSON = "application/json"
 #: gzip's fastest level: the mock answers on loopback, where time matters more than bytes.
 GZIP_LEVEL = 1
 
@@ -31,9 +33,10 @@ def accepts_gzip(accept_encoding: str | None) -> bool:
 
 
 class GzipOnTheWire:
-    """WSGI middleware: a response gzip-compressed when the client accepts it. Left alone: small,
-    empty and already-encoded answers, partial ones (206, whose ``Content-Range`` counts the file's
-    own bytes), and ``HEAD`` (whose headers must match what the same ``GET`` sends uncompressed)."""
+    """WSGI middleware: a JSON answer gzip-compressed when the client accepts it (the Catalog specs
+    declare the header; Data Access's and ingestion's do not, and a file's bytes go out as they
+    are, so a client streaming one to disk writes the file, and ``HEAD``'s ``Content-Length`` is
+    the ``GET``'s). Left alone too: small, empty and already-encoded answers, and ``HEAD``."""
 
     def __init__(self, app: WSGIApp) -> None:
         self.app = app
@@ -42,12 +45,9 @@ class GzipOnTheWire:
         if environ.get("REQUEST_METHOD") == "HEAD" or not accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")):
             return self.app(environ, start_response)
         status, headers, body, exc_info = call_to_the_end(self.app, environ)
-        names = {name.lower() for name, _ in headers}
-        if (
-            len(body) >= MIN_COMPRESSED_BYTES
-            and not status.startswith("206")
-            and "content-encoding" not in names
-        ):
+        content_type = next((v for n, v in headers if n.lower() == "content-type"), "")
+        encoded = any(n.lower() == "content-encoding" for n, _ in headers)
+        if len(body) >= MIN_COMPRESSED_BYTES and content_type.startswith(JSON) and not encoded:
             body = gzip.compress(body, GZIP_LEVEL, mtime=0)
             vary = [v for n, v in headers if n.lower() == "vary"]
             headers = [(n, v) for n, v in headers if n.lower() not in ("content-length", "vary")]

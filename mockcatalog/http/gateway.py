@@ -235,10 +235,15 @@ def check_token(control: MockControl, caller: Caller | None) -> None:
         )
 
 
-def refuse_without_token(request: Request) -> None:
-    """The gateway's first refusal, which comes before any service sees a call: no bearer token.
-    The other credential headers are the service's to ask for (streaming takes none of them)."""
-    bearer_token(one_value_each(lowercase_headers(request.environ)))
+def refuse_without_credentials(request: Request, *, token_only: bool) -> None:
+    """The gateway's refusals, which come before any service sees a call (the platform FAQ: no
+    token 403010, no API key 403000, no org 400003); ``token_only`` for an operation whose spec asks
+    for the token alone (streaming)."""
+    headers = one_value_each(lowercase_headers(request.environ))
+    if token_only:
+        bearer_token(headers)
+    else:
+        caller_from_headers(headers)
 
 
 def checked(gate: Gate, request: Request) -> Admitted:

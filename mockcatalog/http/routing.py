@@ -235,7 +235,7 @@ def _why_unrouted(req: Request, status: int) -> MockCatalogError:
     platform_operation = scope.not_served(req.method, req.path)
     if platform_operation is not None:
         try:
-            gateway.refuse_without_token(req)
+            gateway.refuse_without_credentials(req, token_only=platform_operation.token_only)
         except MockCatalogError as refused:
             return refused
         return platform_operation.not_served()

@@ -66,7 +66,8 @@ def with_part(
     ``Content-Range`` declares, if any."""
     last = first + len(data) - 1
     declared = upload["length"]
-    if len(upload["parts"]) >= MAX_PARTS:
+    kept = tuple(part for part in upload["parts"] if (part[0], len(part[1])) != (first, len(data)))
+    if len(kept) >= MAX_PARTS:  # a part sent again replaces its first copy: no part more
         raise MockLimitReached(
             f"A file may arrive in at most {MAX_PARTS} parts in the mock; send larger ones.",
             bound="large-file parts",
@@ -93,7 +94,6 @@ def with_part(
         )
     if last >= max_bytes:
         raise _too_large(f"Bytes {first}-{last} go past it", max_bytes)
-    kept = tuple(part for part in upload["parts"] if (part[0], len(part[1])) != (first, len(data)))
     if sum(len(part) for _, part in kept) + len(data) > max_bytes:
         raise _too_large(
             f"With bytes {first}-{last}, the parts sent (overlaps counted) go past it", max_bytes

@@ -482,3 +482,44 @@ def test_a_fixture_batch_that_succeeded_has_its_dataset_files(client: FlaskClien
     for reverted_id in reverted:
         answer = client.get(f"{CATALOG}/dataSetFiles?batchId={reverted_id}", headers=make_credentials())
         assert all(f["isValid"] is False for f in answer.get_json().values())
+
+
+def test_a_succeeded_batch_loaded_for_one_test_has_its_dataset_files_too(client: FlaskClient) -> None:
+    """Fixtures loaded until the next reset (not as baseline) stand for their files as baseline
+    ones do; the reset takes both away."""
+    batch = {
+        "imsOrg": make_credentials()["x-gw-ims-org-id"],
+        "status": "success",
+        "recordCount": 3,
+        "size": 30,
+        "relatedObjects": [{"type": "dataSet", "id": WEB_EVENTS}],
+    }
+    loaded = client.post("/__admin/fixtures", json={"batches": {"LOADED1": batch}, "baseline": False})
+    assert loaded.status_code == 201, loaded.text
+    files = client.get(f"{CATALOG}/dataSetFiles?batchId=LOADED1", headers=make_credentials()).get_json()
+    assert list(files) == ["LOADED1-1"] and files["LOADED1-1"]["records"] == 3
+    client.post("/__admin/reset")
+    assert client.get(f"{CATALOG}/dataSetFiles?batchId=LOADED1", headers=make_credentials()).get_json() == {}
+
+
+def test_a_merge_patch_writes_only_what_was_sent(client: FlaskClient) -> None:
+    """A PUT starts from a create's defaults; a merge PATCH of a fixture dataset without them adds none."""
+    loaded = client.post(
+        "/__admin/fixtures",
+        json={"dataSets": {"BARE1": {"imsOrg": make_credentials()["x-gw-ims-org-id"], "name": "bare"}}},
+    )
+    assert loaded.status_code == 201, loaded.text
+    assert (
+        client.patch(
+            f"{CATALOG}/dataSets/BARE1", json={"description": "d"}, headers=make_credentials()
+        ).status_code
+        == 200
+    )
+    patched = client.get(f"{CATALOG}/dataSets/BARE1", headers=make_credentials()).get_json()["BARE1"]
+    assert patched["description"] == "d" and not {"state", "classification"} & set(patched)
+    assert (
+        client.put(f"{CATALOG}/dataSets/BARE1", json={"name": "bare"}, headers=make_credentials()).status_code
+        == 200
+    )
+    replaced = client.get(f"{CATALOG}/dataSets/BARE1", headers=make_credentials()).get_json()["BARE1"]
+    assert replaced["state"] == "DRAFT" and replaced["classification"] == {"dataBehavior": "time-series"}

@@ -168,6 +168,8 @@ def test_an_operation_the_mock_does_not_serve_is_refused_first_without_credentia
         requests.post(streaming, json={}, headers={"Authorization": "Bearer t"}, timeout=10).status_code
         == 501
     )
+    no_key = {"Authorization": "Bearer t", "x-gw-ims-org-id": "ORG@AdobeOrg"}
+    assert requests.get(url, headers=no_key, timeout=10).json()["error_code"] == "403000"  # the gateway's
     served = requests.get(url, headers=make_credentials(), timeout=10)
     assert served.status_code == 501 and served.json()["operation"]["operationId"] == "get_accounts"
 
@@ -227,3 +229,24 @@ def test_a_single_upload_past_adobes_ceiling_is_the_clients_413_whatever_the_moc
     refused = client.put(upload, data=b"{}", headers=headers, environ_overrides=claimed)
     assert refused.status_code == 413 and "INITIALIZE" in refused.json["detail"]
     assert "limit" not in refused.json  # not a limit of the mock: a request the real service refuses
+
+
+def test_a_files_contents_go_out_as_they_are_whatever_the_client_accepts(live_server: LiveServer) -> None:
+    """Only the Catalog specs declare Accept-Encoding: a Data Access file streamed to disk is the
+    file, and its HEAD's Content-Length is the GET's."""
+    api = requests.Session()
+    api.headers.update(make_credentials())
+    dataset = api.post(f"{live_server.url}{CATALOG}/dataSets", json={"name": "raw"}, timeout=10).json()[0]
+    dataset_id = dataset.rsplit("/", 1)[1]
+    imports = f"{live_server.url}/data/foundation/import/batches"
+    batch = api.post(
+        imports, json={"datasetId": dataset_id, "inputFormat": {"format": "json"}}, timeout=10
+    ).json()["id"]
+    rows = b"".join(b'{"id": %d, "note": "a row long enough to pass the bound"}\n' % n for n in range(100))
+    octets = {"Content-Type": "application/octet-stream"}
+    api.put(f"{imports}/{batch}/datasets/{dataset_id}/files/a.json", data=rows, headers=octets, timeout=10)
+    api.post(f"{imports}/{batch}?action=COMPLETE", timeout=10)
+    contents = f"{live_server.url}/data/foundation/export/files/{batch}-1?path=a.json"
+    streamed = api.get(contents, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10)
+    assert streamed.headers.get("Content-Encoding") is None and streamed.raw.read() == rows
+    assert api.head(contents, timeout=10).headers["Content-Length"] == str(len(rows))

@@ -376,3 +376,12 @@ def test_the_readme_recipe_runs(upstream: LiveServer, tmp_path: Path) -> None:
         pytest.skip("the README holds no snapshot recipe yet")
     assert "snapshot-recipe" in (ROOT / "README.md").read_text()
     run_documented(doc_block("snapshot-recipe"), upstream, tmp_path)
+
+
+def test_an_empty_or_wordless_secret_redacts_nothing_else() -> None:
+    """A secret's query-table form is redacted too, but never the form of nothing (``dataset_``)."""
+    assert Upstream(url="http://x", org=ACME, token="tok", api_key="").secrets() == [
+        ("tok", "REDACTED-TOKEN")
+    ]
+    forms = dict(Upstream(url="http://x", org=ACME, token="---", api_key="key-8d2E").secrets())
+    assert forms == {"key-8d2E": "REDACTED-API-KEY", "key_8d2e": "REDACTED-API-KEY", "---": "REDACTED-TOKEN"}

@@ -82,6 +82,8 @@ def test_a_file_comes_in_a_bounded_number_of_parts_and_a_declared_length_within_
         upload = with_part(upload, first * 2, b"x", None, MAX_PARTS * 4)  # one byte, one gap
     with pytest.raises(MockLimitReached, match=f"at most {MAX_PARTS} parts"):
         with_part(upload, MAX_PARTS * 2, b"x", None, MAX_PARTS * 4)
+    retried = with_part(upload, 0, b"y", None, MAX_PARTS * 4)  # the same range again: no part more
+    assert len(retried["parts"]) == MAX_PARTS
     with pytest.raises(MockLimitReached, match="declares a file of 2000 bytes"):
         with_part(new_upload(), 0, b"x", 2000, MAX)
     with pytest.raises(BadRequest, match="declares a file of 0 bytes"):
