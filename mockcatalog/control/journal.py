@@ -22,6 +22,7 @@ which the dashboard opens it; :func:`verdict` says in one word what it was.
 from __future__ import annotations
 
 import json
+import re
 import threading
 import urllib.parse
 from collections import deque
@@ -40,6 +41,10 @@ MAX_ANSWER_BYTES = 8 * 1024
 #: values are cut (a 200 KB token stays a few KB in each of the thousand entries).
 MAX_ENVIRON_CHARS, MAX_VALUE_CHARS = 16 * 1024, 2 * 1024
 _MASKED_HEADERS = frozenset({"authorization", "cookie"})
+#: Secrets a body or a query string may carry (the fake IMS takes a client secret and answers a
+#: token; with interception a real client's own secret arrives there): shown as ``***``.
+_MASKED_FIELDS = frozenset({"client_secret", "access_token", "refresh_token", "jwt_token", "password"})
+_MASKED_FORM_FIELD = re.compile(r"(?<![^&?])(" + "|".join(sorted(_MASKED_FIELDS)) + r")=[^&\s]*")
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,12 @@ class RawExchange:
             method=environ.get("REQUEST_METHOD", ""),
             path=_wsgi_text(environ.get("PATH_INFO", "")),
             operation=self.operation,
-            query=urllib.parse.parse_qs(_wsgi_text(environ.get("QUERY_STRING", "")), keep_blank_values=True),
+            query={
+                name: ["***"] * len(values) if name in _MASKED_FIELDS else values
+                for name, values in urllib.parse.parse_qs(
+                    _wsgi_text(environ.get("QUERY_STRING", "")), keep_blank_values=True
+                ).items()
+            },
             headers=recorded_headers((name.replace("_", "-").title(), value) for name, value in headers),
             body=recorded_body(self.body, self.body_size, environ.get("CONTENT_TYPE")),
             status=self.status,
@@ -231,10 +241,19 @@ def recorded_body(kept: bytes, size: int, content_type: str | None) -> Any:
         return None
     if "json" in (content_type or "") and size <= len(kept):
         try:
-            return parse_json(kept)  # as the request was checked: nothing deeper than it allows
+            return _masked(parse_json(kept))  # as the request was checked: nothing deeper than it allows
         except InvalidRequest:
             pass
-    return kept.decode("utf-8", errors="replace")
+    return _MASKED_FORM_FIELD.sub(r"\1=***", kept.decode("utf-8", errors="replace"))
+
+
+def _masked(value: Any) -> Any:
+    """``value`` with the members that hold secrets (:data:`_MASKED_FIELDS`) shown as ``***``."""
+    if isinstance(value, dict):
+        return {key: "***" if key in _MASKED_FIELDS else _masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    return value
 
 
 class Journal:
