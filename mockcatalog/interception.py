@@ -53,7 +53,7 @@ try:
     from urllib3.exceptions import ProtocolError
 except ImportError as missing:  # pragma: no cover - the extra is not installed
     raise ImportError(
-        f"mockcatalog's interception needs {missing.name}: pip install 'mockcatalog[intercept]'"
+        f"mockcatalog's interception needs {missing.name}: pip install -e '<your mockcatalog checkout>[intercept]' (the intercept extra)"
     ) from missing
 
 #: Adobe Experience Platform's API gateway: aepp's ``endpoints["global"]``, Adobe's guides' host.

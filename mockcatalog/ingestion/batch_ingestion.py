@@ -118,14 +118,13 @@ class BatchIngestion:
 
     # --- uploading ----------------------------------------------------------------------------
 
-    def upload_file(self, caller: Caller, batch_id: str, dataset_id: str, path: str, content: bytes) -> bool:
-        """Keep ``content`` as the batch's file ``path``; True when the file is new, False if replaced."""
+    def upload_file(self, caller: Caller, batch_id: str, dataset_id: str, path: str, content: bytes) -> None:
+        """Keep ``content`` as the batch's file ``path`` (replacing one of that path)."""
         self._make_room(len(content))
         with self.tenants.writing(caller.tenant) as data:
             run = _loading_run(data, batch_id, dataset_id)
             run.refuse_past_file_limit(path)
             data.runs[batch_id] = run.with_file(path, content, dataset_id)
-            return path not in run.files
 
     def _make_room(self, size: int) -> None:
         """A 413 when ``size`` more bytes would take what batches not yet processed hold, in all

@@ -345,7 +345,7 @@ def _ingest(
         headers={**HEADERS, "Content-Type": "application/octet-stream"},
         data=data,
     )
-    assert uploaded.status_code in (200, 201), uploaded.get_data(as_text=True)
+    assert uploaded.status_code == 200, uploaded.get_data(as_text=True)
     completed = client.post(f"/data/foundation/import/batches/{batch}?action=COMPLETE", headers=HEADERS)
     assert completed.status_code == 200, completed.get_data(as_text=True)
     return batch

@@ -332,7 +332,7 @@ def test_polled_processing_exercises_a_polling_loop(
 
 
 def test_large_files_are_refused_with_413_as_a_limit_of_the_mock(credentials: Credentials) -> None:
-    """A file Adobe takes in one request (up to 256 MiB) but past --max-file-bytes is the mock's
+    """A file Adobe takes in one request (up to 512 MiB) but past --max-file-bytes is the mock's
     limit, not the client's violation."""
     app = create_app({"max_file_bytes": 1000})
     with LiveServer(app) as server:
