@@ -53,7 +53,8 @@ try:
     from urllib3.exceptions import ProtocolError
 except ImportError as missing:  # pragma: no cover - the extra is not installed
     raise ImportError(
-        f"mockcatalog's interception needs {missing.name}: pip install -e '<your mockcatalog checkout>[intercept]' (the intercept extra)"
+        f"mockcatalog's interception needs {missing.name}, of the intercept extra: "
+        "pip install -e '<your mockcatalog checkout>[intercept]'"
     ) from missing
 
 #: Adobe Experience Platform's API gateway: aepp's ``endpoints["global"]``, Adobe's guides' host.
