@@ -38,6 +38,10 @@ CONVERSION_CODE = "100"
 CONVERSION_DESCRIPTION = "Values cannot be converted to the dataset's schema, or break its enum or range."
 REQUIRED_FIELD_CODE = "1555"
 REQUIRED_FIELD_DESCRIPTION = "A required field is missing or null."
+#: Adobe's limit on the fields of one row (the batch ingestion overview's constraints): what a
+#: schema may declare, a Parquet file may hold as columns, and a row may carry.
+MAX_FIELDS_PER_ROW = 10_000
+
 EMPTY_FILE = {
     "code": "106",
     "description": "Dataset file is empty. Please upload file with data.",

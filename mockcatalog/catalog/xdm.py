@@ -29,11 +29,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mockcatalog.catalog.model import CONVERSION_CODE, REQUIRED_FIELD_CODE
+from mockcatalog.catalog.model import CONVERSION_CODE, MAX_FIELDS_PER_ROW, REQUIRED_FIELD_CODE
 from mockcatalog.core.json import Json
 
 MAX_DEPTH = 32
-MAX_FIELDS = 10_000  # Adobe's limit on the fields of one row
+MAX_FIELDS = MAX_FIELDS_PER_ROW  # a schema declares at most what a row may carry
 MAX_ENUM_VALUES = 10_000
 #: The integer XDM types and the values each holds (Adobe's field constraints, with the maxima the
 #: guide gives one too high corrected).

@@ -34,6 +34,7 @@ from mockcatalog.core.errors import (
     MockCatalogError,
     MockLimitReached,
     NoSuchOperation,
+    NotFound,
     PayloadTooLarge,
     UriTooLong,
     error_body,
@@ -48,6 +49,7 @@ View = Callable[[Call], Response]
 #: Paths that are not behind the Platform gateway, so its URL limit does not apply: the admin API,
 #: and the fake IMS (another host in real life).
 NOT_THE_GATEWAY = ("/__admin/", "/ims/")
+ADMIN_PREFIX = "/__admin/"
 #: The largest file Adobe's Data Ingestion takes in one request (its small-file upload; larger
 #: files go in parts): past it, a 413 is the real service's too. The guides disagree: the
 #: developer guides call small files "256 MB or less" (and advise the large-file API on timeouts or
@@ -220,7 +222,8 @@ def unrouted(exc: HTTPException) -> Response:
             response.headers.update({k: v for k, v in exc.get_headers() if k.lower() != "content-type"})
     else:
         response = json_response(error_body(exc.code or 500, exc.description or ""), exc.code or 500)
-    record(control_of(current_app), req, None, response, error, failure)
+    if failure is not None or not req.path.startswith(ADMIN_PREFIX):  # the admin API is not journaled
+        record(control_of(current_app), req, None, response, error, failure)
     return response
 
 
@@ -232,6 +235,11 @@ def _why_unrouted(req: Request, status: int) -> MockCatalogError:
             gateway.refuse_long_url(req)
     except UriTooLong as too_long:
         return too_long
+    if req.path.startswith(ADMIN_PREFIX):  # the mock's own API: no request Adobe would refuse
+        return NotFound(
+            f"The admin API has no {req.method} {req.path}; GET /__admin lists its endpoints "
+            "(admin-openapi.yaml)."
+        )
     platform_operation = scope.not_served(req.method, req.path)
     if platform_operation is not None:
         try:

@@ -18,12 +18,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from mockcatalog.catalog.model import MAX_FIELDS_PER_ROW
 from mockcatalog.catalog.xdm import INTEGER_RANGES, Field
 from mockcatalog.core.json import Json
 
 MAGIC = b"PAR1"
 MEDIA_TYPE = "application/parquet"  # what Data Access answers for a Parquet dataset file
-MAX_COLUMNS = 10_000  # Adobe's limit on the fields of one row
+MAX_COLUMNS = MAX_FIELDS_PER_ROW  # a Parquet file holds at most what a row may carry
 #: What a Parquet upload may decode to, in all (its row groups' uncompressed sizes, as its footer
 #: states them): eight times the largest file the mock takes, so no honest file meets it.
 MAX_DECODED_BYTES = 512 * 1024 * 1024

@@ -36,6 +36,7 @@ from mockcatalog.catalog.model import (
     CONVERSION_DESCRIPTION,
     EMPTY_CSV_HEADER,
     EMPTY_FILE,
+    MAX_FIELDS_PER_ROW,
     REQUIRED_FIELD_CODE,
     REQUIRED_FIELD_DESCRIPTION,
     UNREADABLE_ROWS_CODE,
@@ -47,10 +48,9 @@ from mockcatalog.ingestion import parquet
 from mockcatalog.ingestion.fast_rows import FastRows
 
 MAX_REPORTED_ROWS = 100
-#: Adobe's limit on the fields of one row (the batch ingestion overview's constraints): a row with
-#: more is refused as one that cannot be read. Each field takes at least five bytes (``"":0,``), so
-#: a row written in fewer than this many cannot pass it and is never counted.
-MAX_FIELDS_PER_ROW = 10_000
+#: A JSON row with more than :data:`MAX_FIELDS_PER_ROW` fields is refused as one that cannot be
+#: read. Each field takes at least five bytes (``"":0,``), so a row written in fewer than this many
+#: cannot pass it and is never counted. (A Parquet file's columns are bounded when it is opened.)
 LONGEST_ROW_WITHIN_LIMIT = 5 * MAX_FIELDS_PER_ROW
 #: File-level errors: any of them fails the batch, whatever its tolerated share of bad rows.
 FILE_ERRORS = frozenset({EMPTY_FILE["code"], "107", EMPTY_CSV_HEADER["code"]})

@@ -227,3 +227,13 @@ def test_docs_try_it_out_needs_no_typing_the_credentials_are_filled_in(client: F
     assert set(examples) == {"Authorization", "x-api-key", "x-gw-ims-org-id"}
     answer = client.get("/data/foundation/catalog/batches?limit=1", headers=examples)
     assert answer.status_code == 200 and len(answer.get_json()) == 1
+
+
+def test_a_mistyped_admin_path_is_a_404_that_points_at_the_index_and_no_violation(
+    client: FlaskClient,
+) -> None:
+    """The admin API is the mock's own: a typo there is no request the real service would refuse, so
+    strict mode says nothing of it (it is not journaled), and the 404 names the index."""
+    answer = client.get("/__admin/requets")
+    assert answer.status_code == 404 and "GET /__admin lists its endpoints" in answer.get_json()["detail"]
+    assert client.get("/__admin/requests").get_json()["requests"] == []  # nothing journaled
