@@ -370,6 +370,13 @@ def dataset_view_id(dataset_id: str) -> str:
     return uuid.uuid5(_VIEW_IDS, dataset_id).hex[:24]
 
 
+def view_of(dataset_id: str, dataset: Json | None) -> str:
+    """The view a dataset's files name (``dataSetViewId``): the dataset's own ``viewId`` (one of a
+    snapshot's, or one the mock made), else the one derived from its id (a fixture's has none)."""
+    view_id = (dataset or {}).get("viewId")
+    return view_id if isinstance(view_id, str) else dataset_view_id(dataset_id)
+
+
 def failed_batch_location(batch_id: str) -> str:
     """A failed batch's ``failedBatchLocation``: where Data Access lists its failed rows. Adobe says
     only that it is a URI; the path is Data Access's, without a host (the batch is served on every

@@ -35,10 +35,10 @@ from mockcatalog.catalog.model import (
     BatchStatus,
     dataset_file_id,
     dataset_ids_of,
-    dataset_view_id,
     in_fixture_form,
     in_tenant,
     new_dataset_file,
+    view_of,
 )
 from mockcatalog.catalog.tenancy import Tenant, tenant_of
 from mockcatalog.core.json import Json
@@ -331,7 +331,6 @@ def _files_of_loaded_batch(tenant: Tenant, batch_id: str, batch: Json, data: Ten
     )
     files: dict[str, Json] = {}
     for number, dataset_id in enumerate(dataset_ids_of(batch), start=1):
-        view_id = (data[DATASETS].get(dataset_id) or {}).get("viewId")
         dataset_file = new_dataset_file(
             org=org,
             sandbox=sandbox,
@@ -339,7 +338,7 @@ def _files_of_loaded_batch(tenant: Tenant, batch_id: str, batch: Json, data: Ten
             file_id=dataset_file_id(batch_id, number),
             batch_id=batch_id,
             dataset_id=dataset_id,
-            view_id=view_id if isinstance(view_id, str) else dataset_view_id(dataset_id),
+            view_id=view_of(dataset_id, data[DATASETS].get(dataset_id)),
             records=_count(batch.get("recordCount")) if number == 1 else 0,
             size=_count(batch.get("size")) if number == 1 else 0,
         )

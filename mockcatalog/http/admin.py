@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Response
 
@@ -70,6 +70,18 @@ def load_fixtures(call: Call) -> Response:
     return json_response({name: added.get(name, []) for name in FIXTURE_FILES}, 201)
 
 
+T = TypeVar("T")
+
+
+def named(lookup: Callable[[str], T], operation: str) -> T:
+    """What ``lookup`` makes of an operation's name (its label, its id); a name of no operation is a
+    400 naming the closest one, as the Python API's ``ValueError`` does."""
+    try:
+        return lookup(operation)
+    except UnknownOperation as unknown:
+        raise BadRequest(str(unknown), errors={"operation": [str(unknown)]}) from unknown
+
+
 def list_requests(call: Call) -> Response:
     """The journal, or the requests of one ``operation`` named as the Python ``calls()`` takes it
     (``POST /batches``, with its base path, ``createBatch``, ``*``, or a concrete path); any other
@@ -77,11 +89,7 @@ def list_requests(call: Call) -> Response:
     operation = call.valid.query.get("operation")
     entries = call.control.journal.entries()
     if operation is not None:
-        try:
-            label = call.control.operations.label(operation)
-        except UnknownOperation as unknown:
-            raise BadRequest(str(unknown), errors={"operation": [str(unknown)]}) from unknown
-        entries = matching(entries, Criteria(label))
+        entries = matching(entries, Criteria(named(call.control.operations.label, operation)))
     return json_response({"requests": [entry.to_dict() for entry in entries]})
 
 

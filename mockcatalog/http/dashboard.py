@@ -26,7 +26,6 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from mockcatalog.catalog.tenancy import DEFAULT_SANDBOX
-from mockcatalog.contract.operation_names import UnknownOperation
 from mockcatalog.contract.spec import load_spec
 from mockcatalog.control.journal import (
     MAX_ANSWER_BYTES,
@@ -36,7 +35,8 @@ from mockcatalog.control.journal import (
     verdict,
 )
 from mockcatalog.control.plane import MockControl
-from mockcatalog.core.errors import BadRequest, NotFound
+from mockcatalog.core.errors import NotFound
+from mockcatalog.http.admin import named
 from mockcatalog.http.gateway import Call
 from mockcatalog.http.responses import json_response
 
@@ -98,10 +98,7 @@ def _operation_label(control: MockControl, name: str) -> tuple[bool, str | None]
     its path with the base path, its id), ``*`` for any, ``none`` for requests none matched."""
     if name == NO_OPERATION:
         return False, None
-    try:
-        op_id = control.operations.operation_id(name)
-    except UnknownOperation as unknown:
-        raise BadRequest(str(unknown), errors={"operation": [str(unknown)]}) from unknown
+    op_id = named(control.operations.operation_id, name)
     if op_id is None:
         return True, None
     return False, load_spec(control.settings.spec).operations[op_id].label

@@ -235,7 +235,7 @@ def _why_unrouted(req: Request, status: int) -> MockCatalogError:
             gateway.refuse_long_url(req)
     except UriTooLong as too_long:
         return too_long
-    if req.path.startswith(ADMIN_PREFIX):  # the mock's own API: no request Adobe would refuse
+    if status == 404 and req.path.startswith(ADMIN_PREFIX):  # the mock's own API: nothing Adobe refuses
         return NotFound(
             f"The admin API has no {req.method} {req.path}; GET /__admin lists its endpoints "
             "(admin-openapi.yaml)."

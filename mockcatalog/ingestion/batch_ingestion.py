@@ -31,12 +31,12 @@ from mockcatalog.catalog.model import (
     BatchStatus,
     dataset_file_id,
     dataset_ids_of,
-    dataset_view_id,
     failed_batch_location,
     made_by,
     new_batch,
     new_dataset_file,
     next_version,
+    view_of,
 )
 from mockcatalog.catalog.references import require_predecessors
 from mockcatalog.catalog.store import CatalogStore
@@ -305,7 +305,6 @@ class BatchIngestion:
             for number, produced in enumerate(outcome.produced, start=1):
                 file_id = dataset_file_id(batch_id, number)
                 dataset_id = run.datasets.get(produced.path, "")
-                view_id = (data[DATASETS].get(dataset_id) or {}).get("viewId")  # one of a snapshot's
                 dataset_file = new_dataset_file(
                     org=org,
                     sandbox=sandbox,
@@ -313,7 +312,7 @@ class BatchIngestion:
                     file_id=file_id,
                     batch_id=batch_id,
                     dataset_id=dataset_id,
-                    view_id=view_id if isinstance(view_id, str) else dataset_view_id(dataset_id),
+                    view_id=view_of(dataset_id, data[DATASETS].get(dataset_id)),
                     records=produced.records,
                     size=len(produced.accepted),
                 )
