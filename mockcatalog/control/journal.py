@@ -311,26 +311,24 @@ class Journal:
         return [entry.recorded() for entry in reversed(kept[-count:])] if count else [], len(kept)
 
     def violations(self) -> list[RecordedRequest]:
-        with self._lock:
-            raw = list(self._violations)
-        return [entry.recorded() for entry in raw]
+        return self._recorded(self._violations)
 
     def suspects(self) -> list[RecordedRequest]:
         """Requests the real service answers, but that name query parameters Adobe does not document."""
-        with self._lock:
-            raw = list(self._suspects)
-        return [entry.recorded() for entry in raw]
+        return self._recorded(self._suspects)
 
     def unsupported(self) -> list[RecordedRequest]:
         """Calls the mock could not answer as the real service does: not served, not built, a limit."""
-        with self._lock:
-            raw = list(self._unsupported)
-        return [entry.recorded() for entry in raw]
+        return self._recorded(self._unsupported)
 
     def mock_errors(self) -> list[RecordedRequest]:
         """Requests during which the mock itself failed (a bug in the mock, never in the client)."""
+        return self._recorded(self._mock_errors)
+
+    def _recorded(self, kept: list[RawExchange]) -> list[RecordedRequest]:
+        """One of the journal's lists, copied under the lock and turned into records outside it."""
         with self._lock:
-            raw = list(self._mock_errors)
+            raw = list(kept)
         return [entry.recorded() for entry in raw]
 
     def clear(self) -> None:
